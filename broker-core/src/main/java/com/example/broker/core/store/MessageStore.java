@@ -1,0 +1,76 @@
+package com.example.broker.core.store;
+
+import com.example.broker.core.message.DlqEntry;
+import com.example.broker.core.message.LogEntry;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.tenant.SigningKeys;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * Everything the broker persists: messages, the due index, in-flight marks, logs, the DLQ and
+ * signing keys. Every key is prefixed by the tenant id, so one tenant's reads never see another's.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. {@link #commit} never blocks the
+ * caller: it queues the batch and returns a future; commits complete in the order they were
+ * submitted. Reads are blocking but bounded (point lookups and bounded scans) and see every commit
+ * whose future has completed.
+ */
+public interface MessageStore extends AutoCloseable {
+
+  /**
+   * Applies the batch atomically. The future completes once the batch is applied and, for {@link
+   * Durability#SYNC}, on disk; it completes exceptionally with a {@code StorageException} if the
+   * batch could not be written (then none of it was applied).
+   */
+  CompletableFuture<Void> commit(StoreBatch batch, Durability durability);
+
+  Optional<Message> findMessage(MessageRef ref);
+
+  /**
+   * Due-index entries with {@code from <= dueAt <= to}, in (dueAt, tenant, id) order, at most
+   * {@code limit}.
+   */
+  List<DueRef> scanDue(long from, long to, int limit);
+
+  /** The earliest due-index entry at or after {@code from}, if any. */
+  Optional<DueRef> firstDue(long from);
+
+  /** All in-flight marks (used on start to re-queue deliveries whose outcome is unknown). */
+  List<MessageRef> inFlight();
+
+  /**
+   * Messages of a tenant in id order, starting after {@code afterId} (null for the start), keeping
+   * those that match, until {@code limit} matches or the end.
+   */
+  List<Message> scanMessages(String tenant, String afterId, int limit, Predicate<Message> filter);
+
+  /**
+   * Log entries of a tenant, newest first when {@code newestFirst}, starting strictly after the
+   * position {@code cursor} (null for the start), keeping the ones that match, at most {@code
+   * limit}. {@code nextCursor} is the position of the last returned entry when more may follow.
+   */
+  Page<Positioned<LogEntry>> listLogs(
+      String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter);
+
+  /** Deletes a tenant's log entries older than {@code before} (epoch ms); cheap (range delete). */
+  void expireLogs(String tenant, long before);
+
+  Optional<DlqEntry> findDlq(String tenant, String dlqId);
+
+  /** Like {@link #listLogs} for the DLQ; positions are the dlqIds. */
+  Page<DlqEntry> listDlq(
+      String tenant, String cursor, int limit, boolean newestFirst, Predicate<DlqEntry> filter);
+
+  /** Deletes a tenant's DLQ entries that failed before {@code before} (epoch ms). */
+  void expireDlq(String tenant, long before);
+
+  Optional<SigningKeys> findSigningKeys(String tenant);
+
+  /** Flushes and closes; commits submitted before close complete first. */
+  @Override
+  void close();
+}

@@ -1,0 +1,72 @@
+package com.example.broker.core.store;
+
+import com.example.broker.core.message.DlqEntry;
+import com.example.broker.core.message.LogEntry;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.tenant.SigningKeys;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Changes that are applied atomically: all of them or none. Not thread-safe; build, then commit. */
+public final class StoreBatch {
+  private final List<StoreOp> ops = new ArrayList<>();
+
+  public StoreBatch putMessage(Message m) {
+    ops.add(new StoreOp.PutMessage(m));
+    return this;
+  }
+
+  public StoreBatch deleteMessage(MessageRef ref) {
+    ops.add(new StoreOp.DeleteMessage(ref));
+    return this;
+  }
+
+  public StoreBatch putDue(long dueAt, MessageRef ref) {
+    ops.add(new StoreOp.PutDue(dueAt, ref));
+    return this;
+  }
+
+  public StoreBatch deleteDue(long dueAt, MessageRef ref) {
+    ops.add(new StoreOp.DeleteDue(dueAt, ref));
+    return this;
+  }
+
+  public StoreBatch putInFlight(MessageRef ref, long since) {
+    ops.add(new StoreOp.PutInFlight(ref, since));
+    return this;
+  }
+
+  public StoreBatch deleteInFlight(MessageRef ref) {
+    ops.add(new StoreOp.DeleteInFlight(ref));
+    return this;
+  }
+
+  public StoreBatch appendLog(LogEntry e) {
+    ops.add(new StoreOp.AppendLog(e));
+    return this;
+  }
+
+  public StoreBatch putDlq(DlqEntry e) {
+    ops.add(new StoreOp.PutDlq(e));
+    return this;
+  }
+
+  public StoreBatch deleteDlq(String tenant, String dlqId) {
+    ops.add(new StoreOp.DeleteDlq(tenant, dlqId));
+    return this;
+  }
+
+  public StoreBatch putSigningKeys(String tenant, SigningKeys keys) {
+    ops.add(new StoreOp.PutSigningKeys(tenant, keys));
+    return this;
+  }
+
+  public List<StoreOp> ops() {
+    return ops;
+  }
+
+  public boolean isEmpty() {
+    return ops.isEmpty();
+  }
+}

@@ -1,0 +1,40 @@
+package com.example.broker.core.store;
+
+import com.example.broker.core.message.DlqEntry;
+import com.example.broker.core.message.LogEntry;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.tenant.SigningKeys;
+
+/** One change inside a {@link StoreBatch}. Adapters translate each kind into their own writes. */
+public sealed interface StoreOp {
+  /** Insert or replace a message record. */
+  record PutMessage(Message message) implements StoreOp {}
+
+  /** Remove a message record (the message reached a final state or was cancelled). */
+  record DeleteMessage(MessageRef ref) implements StoreOp {}
+
+  /** Add the message to the due index at {@code dueAt}. */
+  record PutDue(long dueAt, MessageRef ref) implements StoreOp {}
+
+  /** Remove the message's due-index entry at {@code dueAt}. */
+  record DeleteDue(long dueAt, MessageRef ref) implements StoreOp {}
+
+  /** Mark the message as being delivered (re-queued on restart if never completed). */
+  record PutInFlight(MessageRef ref, long since) implements StoreOp {}
+
+  /** Clear the in-flight mark. */
+  record DeleteInFlight(MessageRef ref) implements StoreOp {}
+
+  /** Append a log entry; the store assigns its position. */
+  record AppendLog(LogEntry entry) implements StoreOp {}
+
+  /** Insert a dead-letter entry. */
+  record PutDlq(DlqEntry entry) implements StoreOp {}
+
+  /** Remove a dead-letter entry. */
+  record DeleteDlq(String tenant, String dlqId) implements StoreOp {}
+
+  /** Store a tenant's signing keys (after a rotation). */
+  record PutSigningKeys(String tenant, SigningKeys keys) implements StoreOp {}
+}
