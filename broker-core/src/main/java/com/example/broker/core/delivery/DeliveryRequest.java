@@ -14,11 +14,7 @@ import java.util.Map;
  * @param timeoutMillis give up after this long; the attempt then fails with status 0
  */
 public record DeliveryRequest(
-    String method,
-    String url,
-    Map<String, List<String>> headers,
-    byte[] body,
-    long timeoutMillis) {
+    String method, String url, Map<String, List<String>> headers, byte[] body, long timeoutMillis) {
   public DeliveryRequest {
     headers = Headers.copyOf(headers);
     body = body == null ? new byte[0] : body;

@@ -11,7 +11,9 @@ import java.util.Map;
 public final class Headers {
   private Headers() {}
 
-  /** {@code content-type} becomes {@code Content-Type}; {@code x-api-KEY} becomes {@code X-Api-Key}. */
+  /**
+   * {@code content-type} becomes {@code Content-Type}; {@code x-api-KEY} becomes {@code X-Api-Key}.
+   */
   public static String canonical(String name) {
     StringBuilder sb = new StringBuilder(name.length());
     boolean upper = true;

@@ -1,6 +1,8 @@
 package com.example.broker.core.message;
 
-/** Why a message exists: published by a client, or produced by the broker as a (failure) callback. */
+/**
+ * Why a message exists: published by a client, or produced by the broker as a (failure) callback.
+ */
 public enum MessageKind {
   MESSAGE,
   CALLBACK,

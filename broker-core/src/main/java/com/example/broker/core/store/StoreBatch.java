@@ -8,7 +8,9 @@ import com.example.broker.core.tenant.SigningKeys;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Changes that are applied atomically: all of them or none. Not thread-safe; build, then commit. */
+/**
+ * Changes that are applied atomically: all of them or none. Not thread-safe; build, then commit.
+ */
 public final class StoreBatch {
   private final List<StoreOp> ops = new ArrayList<>();
 

@@ -1,7 +1,7 @@
 package com.example.broker.core.tenant;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +20,15 @@ public final class Tenants {
     byte[] given = token.getBytes(StandardCharsets.UTF_8);
     for (Tenant t : tenants) {
       if (MessageDigest.isEqual(given, t.token().getBytes(StandardCharsets.UTF_8))) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public Optional<Tenant> byId(String id) {
+    for (Tenant t : tenants) {
+      if (t.id().equals(id)) {
         return Optional.of(t);
       }
     }

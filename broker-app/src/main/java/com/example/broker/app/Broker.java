@@ -1,0 +1,201 @@
+package com.example.broker.app;
+
+import com.example.broker.core.delivery.Dispatcher;
+import com.example.broker.core.delivery.OutgoingRequests;
+import com.example.broker.core.delivery.RecordOutcome;
+import com.example.broker.core.delivery.RetryPolicy;
+import com.example.broker.core.dlq.DlqService;
+import com.example.broker.core.keys.KeyService;
+import com.example.broker.core.message.Ids;
+import com.example.broker.core.message.MessageService;
+import com.example.broker.core.publish.PublishLimits;
+import com.example.broker.core.publish.PublishService;
+import com.example.broker.core.store.Durability;
+import com.example.broker.core.store.ExpireRetention;
+import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.StoreBatch;
+import com.example.broker.core.tenant.DevTenants;
+import com.example.broker.core.tenant.SigningKeys;
+import com.example.broker.core.tenant.Tenant;
+import com.example.broker.core.tenant.Tenants;
+import com.example.broker.core.time.Clock;
+import com.example.broker.core.time.SystemClock;
+import com.example.broker.http.api.BrokerApi;
+import com.example.broker.http.api.DlqEndpoints;
+import com.example.broker.http.api.KeyEndpoints;
+import com.example.broker.http.api.LogEndpoints;
+import com.example.broker.http.api.MessageEndpoints;
+import com.example.broker.http.api.PublishEndpoint;
+import com.example.broker.http.api.Routes;
+import com.example.broker.http.api.json.JsonViews;
+import com.example.broker.http.client.JdkHttpDeliverer;
+import com.example.broker.http.client.NimbusRequestSigner;
+import com.example.broker.http.server.NettyHttpServer;
+import com.example.broker.storage.rocksdb.RocksDbMessageStore;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running broker: the one place that wires the store, dispatcher, deliverer and HTTP server
+ * together. {@link #close()} shuts down gracefully: stop accepting, let in-flight deliveries finish
+ * (or leave them marked for re-queueing), then close RocksDB cleanly.
+ */
+public final class Broker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+  /** Tenant id of the production tenant configured with --token. */
+  public static final String PRODUCTION_TENANT = "main";
+
+  private final BrokerConfig config;
+  private final MessageStore store;
+  private final JdkHttpDeliverer deliverer;
+  private final Dispatcher dispatcher;
+  private final ExecutorService blockingPool;
+  private final ScheduledExecutorService housekeeping;
+  private final NettyHttpServer server;
+  private final Tenants tenants;
+  private final KeyService keys;
+
+  private Broker(BrokerConfig config) throws InterruptedException {
+    this.config = config;
+    Clock clock = SystemClock.INSTANCE;
+    this.store = RocksDbMessageStore.open(config.dataDir());
+    boolean started = false;
+    try {
+      this.tenants = tenants(config, store);
+      this.keys = new KeyService(store, tenants);
+      this.deliverer = new JdkHttpDeliverer(config.maxBodyBytes());
+      OutgoingRequests requests =
+          new OutgoingRequests(
+              new NimbusRequestSigner(), keys, config.deliveryTimeout().toMillis());
+      this.dispatcher =
+          new Dispatcher(
+              store,
+              deliverer,
+              requests,
+              new RecordOutcome(new RetryPolicy(), new Ids()),
+              clock,
+              new Dispatcher.Options(
+                  config.maxInFlight(), config.maxInFlightPerHost(), 1000, 200, 1000));
+      dispatcher.recover();
+      PublishService publish = new PublishService(store, dispatcher);
+      PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
+      JsonViews views = new JsonViews();
+      Routes routes =
+          BrokerApi.routes(
+              tenants,
+              new PublishEndpoint(publish, limits, clock),
+              new MessageEndpoints(new MessageService(store, dispatcher), views),
+              new LogEndpoints(store, views),
+              new DlqEndpoints(new DlqService(store, dispatcher, clock), views, limits, clock),
+              new KeyEndpoints(keys));
+      this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
+      this.server =
+          new NettyHttpServer(
+              config.host(), config.port(), routes, blockingPool, config.maxBodyBytes());
+      dispatcher.start();
+      this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("postbox-housekeeping"));
+      ExpireRetention retention =
+          new ExpireRetention(
+              store, tenants.all(), clock, config.logRetention(), config.dlqRetention());
+      housekeeping.scheduleWithFixedDelay(
+          () -> {
+            try {
+              retention.run();
+            } catch (RuntimeException e) {
+              LOG.warn("retention pass failed", e);
+            }
+          },
+          10,
+          60,
+          TimeUnit.SECONDS);
+      started = true;
+    } finally {
+      if (!started) {
+        store.close();
+      }
+    }
+  }
+
+  public static Broker start(BrokerConfig config) throws InterruptedException {
+    return new Broker(config);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  /** The tenant apps use by default: dev user 1, or the production tenant. */
+  public Tenant defaultTenant() {
+    return tenants.all().get(0);
+  }
+
+  public SigningKeys signingKeys(Tenant t) {
+    return keys.keys(t);
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  private static Tenants tenants(BrokerConfig config, MessageStore store) {
+    if (config.devMode()) {
+      return new Tenants(DevTenants.ALL);
+    }
+    SigningKeys keys;
+    if (config.currentSigningKey() != null) {
+      keys = new SigningKeys(config.currentSigningKey(), config.nextSigningKey());
+    } else {
+      keys =
+          store
+              .findSigningKeys(PRODUCTION_TENANT)
+              .orElseGet(
+                  () -> {
+                    SigningKeys generated = new SigningKeys(Ids.signingKey(), Ids.signingKey());
+                    store
+                        .commit(
+                            new StoreBatch().putSigningKeys(PRODUCTION_TENANT, generated),
+                            Durability.SYNC)
+                        .join();
+                    return generated;
+                  });
+    }
+    return new Tenants(List.of(new Tenant(PRODUCTION_TENANT, config.token(), keys, false)));
+  }
+
+  @Override
+  public void close() {
+    LOG.info("shutting down");
+    server.close();
+    dispatcher.stop(config.shutdownGrace().toMillis());
+    housekeeping.shutdownNow();
+    blockingPool.shutdown();
+    try {
+      blockingPool.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    deliverer.close();
+    store.close();
+    LOG.info("stopped");
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,295 @@
+package com.example.broker.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Server configuration. Every setting has a flag and an environment variable (the flag wins); see
+ * {@link #describe()} for the list, which is also the README's config table.
+ */
+public record BrokerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    String token,
+    String currentSigningKey,
+    String nextSigningKey,
+    int maxBodyBytes,
+    Duration logRetention,
+    Duration dlqRetention,
+    int maxInFlight,
+    int maxInFlightPerHost,
+    Duration deliveryTimeout,
+    int maxRetries,
+    Duration shutdownGrace) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final String DEFAULT_DATA_DIR = "./postbox-data";
+  public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+  public static final Duration DEFAULT_LOG_RETENTION = Duration.ofDays(7);
+  public static final Duration DEFAULT_DLQ_RETENTION = Duration.ofDays(7);
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_HOST = 200;
+  public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofHours(2);
+  public static final int DEFAULT_MAX_RETRIES = 20;
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  /** One setting: flag, environment variable, default and meaning. */
+  public record Setting(String flag, String env, String defaultValue, String meaning) {}
+
+  public static final List<Setting> SETTINGS =
+      List.of(
+          new Setting("--host", "POSTBOX_HOST", DEFAULT_HOST, "address to listen on"),
+          new Setting("--port", "POSTBOX_PORT", "8080", "port to listen on (0 = any free port)"),
+          new Setting("--data-dir", "POSTBOX_DATA_DIR", DEFAULT_DATA_DIR, "RocksDB data directory"),
+          new Setting(
+              "--token",
+              "POSTBOX_TOKEN",
+              "(unset: dev mode)",
+              "production token; setting it turns the four dev-server users off"),
+          new Setting(
+              "--current-signing-key",
+              "POSTBOX_CURRENT_SIGNING_KEY",
+              "(generated once, stored)",
+              "signing key of the production tenant (at least 32 characters)"),
+          new Setting(
+              "--next-signing-key",
+              "POSTBOX_NEXT_SIGNING_KEY",
+              "(generated once, stored)",
+              "next signing key of the production tenant"),
+          new Setting(
+              "--max-body-size",
+              "POSTBOX_MAX_BODY_SIZE",
+              "10485760",
+              "largest request body, bytes (413 beyond)"),
+          new Setting("--log-retention", "POSTBOX_LOG_RETENTION", "7d", "how long logs are kept"),
+          new Setting(
+              "--dlq-retention", "POSTBOX_DLQ_RETENTION", "7d", "how long DLQ entries are kept"),
+          new Setting(
+              "--max-in-flight",
+              "POSTBOX_MAX_IN_FLIGHT",
+              "1000",
+              "concurrent deliveries, all destinations"),
+          new Setting(
+              "--max-in-flight-per-host",
+              "POSTBOX_MAX_IN_FLIGHT_PER_HOST",
+              "200",
+              "concurrent deliveries to one destination host"),
+          new Setting(
+              "--delivery-timeout",
+              "POSTBOX_DELIVERY_TIMEOUT",
+              "2h",
+              "default and maximum per-attempt timeout (Upstash-Timeout can only shorten it)"),
+          new Setting(
+              "--max-retries", "POSTBOX_MAX_RETRIES", "20", "largest accepted Upstash-Retries"),
+          new Setting(
+              "--shutdown-grace",
+              "POSTBOX_SHUTDOWN_GRACE",
+              "10s",
+              "on SIGTERM, how long in-flight deliveries may finish before they are re-queued"));
+
+  public static BrokerConfig defaults() {
+    return new BrokerConfig(
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        Path.of(DEFAULT_DATA_DIR),
+        null,
+        null,
+        null,
+        DEFAULT_MAX_BODY_BYTES,
+        DEFAULT_LOG_RETENTION,
+        DEFAULT_DLQ_RETENTION,
+        DEFAULT_MAX_IN_FLIGHT,
+        DEFAULT_MAX_IN_FLIGHT_PER_HOST,
+        DEFAULT_DELIVERY_TIMEOUT,
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_SHUTDOWN_GRACE);
+  }
+
+  public boolean devMode() {
+    return token == null;
+  }
+
+  /**
+   * Reads flags ({@code --name value} or {@code --name=value}) over environment variables over
+   * defaults. Throws IllegalArgumentException with a clear message on bad input.
+   */
+  public static BrokerConfig parse(String[] args, Map<String, String> env) {
+    java.util.HashMap<String, String> values = new java.util.HashMap<>();
+    for (Setting s : SETTINGS) {
+      String v = env.get(s.env());
+      if (v != null && !v.isBlank()) {
+        values.put(s.flag(), v.trim());
+      }
+    }
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        throw new HelpRequested();
+      }
+      String flag = a;
+      String value;
+      int eq = a.indexOf('=');
+      if (eq > 0) {
+        flag = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      } else {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value for " + a);
+        }
+        value = args[++i];
+      }
+      String f = flag;
+      if (SETTINGS.stream().noneMatch(s -> s.flag().equals(f))) {
+        throw new IllegalArgumentException("unknown option " + flag + " (try --help)");
+      }
+      values.put(flag, value);
+    }
+    BrokerConfig d = defaults();
+    BrokerConfig c =
+        new BrokerConfig(
+            values.getOrDefault("--host", d.host()),
+            get(values, "--port", Integer::parseInt, d.port()),
+            Path.of(values.getOrDefault("--data-dir", DEFAULT_DATA_DIR)),
+            values.get("--token"),
+            values.get("--current-signing-key"),
+            values.get("--next-signing-key"),
+            get(values, "--max-body-size", Integer::parseInt, d.maxBodyBytes()),
+            get(values, "--log-retention", BrokerConfig::duration, d.logRetention()),
+            get(values, "--dlq-retention", BrokerConfig::duration, d.dlqRetention()),
+            get(values, "--max-in-flight", Integer::parseInt, d.maxInFlight()),
+            get(values, "--max-in-flight-per-host", Integer::parseInt, d.maxInFlightPerHost()),
+            get(values, "--delivery-timeout", BrokerConfig::duration, d.deliveryTimeout()),
+            get(values, "--max-retries", Integer::parseInt, d.maxRetries()),
+            get(values, "--shutdown-grace", BrokerConfig::duration, d.shutdownGrace()));
+    c.validate();
+    return c;
+  }
+
+  /** Thrown by {@link #parse} for {@code --help}. */
+  public static final class HelpRequested extends RuntimeException {
+    HelpRequested() {
+      super("help", null, false, false);
+    }
+  }
+
+  private static <T> T get(
+      Map<String, String> values, String flag, Function<String, T> parse, T fallback) {
+    String v = values.get(flag);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return parse.apply(v.trim());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("invalid value for " + flag + ": " + v);
+    }
+  }
+
+  /** {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or a plain number of seconds. */
+  static Duration duration(String s) {
+    if (s.matches("\\d+")) {
+      return Duration.ofSeconds(Long.parseLong(s));
+    }
+    long n = Long.parseLong(s.substring(0, s.length() - 1));
+    switch (s.charAt(s.length() - 1)) {
+      case 's':
+        return Duration.ofSeconds(n);
+      case 'm':
+        return Duration.ofMinutes(n);
+      case 'h':
+        return Duration.ofHours(n);
+      case 'd':
+        return Duration.ofDays(n);
+      default:
+        throw new IllegalArgumentException("bad duration " + s);
+    }
+  }
+
+  /** Fails fast on settings that cannot work. */
+  public void validate() {
+    List<String> problems = new ArrayList<>();
+    if (port < 0 || port > 65535) {
+      problems.add("--port must be 0..65535");
+    }
+    if (maxBodyBytes < 1) {
+      problems.add("--max-body-size must be positive");
+    }
+    if (maxInFlight < 1 || maxInFlightPerHost < 1) {
+      problems.add("--max-in-flight and --max-in-flight-per-host must be positive");
+    }
+    if (maxRetries < 0) {
+      problems.add("--max-retries must be >= 0");
+    }
+    if (token != null && token.isBlank()) {
+      problems.add("--token must not be blank");
+    }
+    if ((currentSigningKey == null) != (nextSigningKey == null)) {
+      problems.add("give both --current-signing-key and --next-signing-key, or neither");
+    }
+    if (currentSigningKey != null && token == null) {
+      problems.add("signing keys are for the production tenant: also give --token");
+    }
+    for (String k : new String[] {currentSigningKey, nextSigningKey}) {
+      if (k != null && k.length() < 32) {
+        problems.add("signing keys must be at least 32 characters");
+        break;
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  /** The settings as a text table, for --help. */
+  public static String describe() {
+    StringBuilder sb = new StringBuilder("Options (flag, environment variable, default):\n");
+    for (Setting s : SETTINGS) {
+      sb.append(
+          String.format(
+              "  %-26s %-30s %-22s %s%n", s.flag(), s.env(), s.defaultValue(), s.meaning()));
+    }
+    return sb.toString();
+  }
+
+  public BrokerConfig withPort(int p) {
+    return new BrokerConfig(
+        host,
+        p,
+        dataDir,
+        token,
+        currentSigningKey,
+        nextSigningKey,
+        maxBodyBytes,
+        logRetention,
+        dlqRetention,
+        maxInFlight,
+        maxInFlightPerHost,
+        deliveryTimeout,
+        maxRetries,
+        shutdownGrace);
+  }
+
+  public BrokerConfig withDataDir(Path p) {
+    return new BrokerConfig(
+        host,
+        port,
+        p,
+        token,
+        currentSigningKey,
+        nextSigningKey,
+        maxBodyBytes,
+        logRetention,
+        dlqRetention,
+        maxInFlight,
+        maxInFlightPerHost,
+        deliveryTimeout,
+        maxRetries,
+        shutdownGrace);
+  }
+}

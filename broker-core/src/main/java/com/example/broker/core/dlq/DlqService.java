@@ -1,0 +1,158 @@
+package com.example.broker.core.dlq;
+
+import com.example.broker.core.delivery.Dispatcher;
+import com.example.broker.core.error.NotFoundException;
+import com.example.broker.core.message.DlqEntry;
+import com.example.broker.core.message.Ids;
+import com.example.broker.core.message.LogEntry;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageState;
+import com.example.broker.core.store.Durability;
+import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.Page;
+import com.example.broker.core.store.StoreBatch;
+import com.example.broker.core.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/** The dead-letter queue (§14): list, read, delete and retry failed messages. */
+public final class DlqService {
+  private final MessageStore store;
+  private final Dispatcher dispatcher;
+  private final Clock clock;
+
+  public DlqService(MessageStore store, Dispatcher dispatcher, Clock clock) {
+    this.store = store;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+  }
+
+  /**
+   * How a retried message differs from the failed one (publish headers on the retry request).
+   * Applied to a builder already reset to "new message, due now".
+   */
+  public interface Overrides extends UnaryOperator<Message.Builder> {
+    Overrides NONE = b -> b;
+  }
+
+  /**
+   * A bulk operation's result.
+   *
+   * @param items what was done, one per entry
+   * @param nextCursor where to continue, or null when nothing more matches
+   */
+  public record Bulk<T>(List<T> items, String nextCursor) {}
+
+  public Page<DlqEntry> list(
+      String tenant, String cursor, int count, boolean newestFirst, Predicate<DlqEntry> filter) {
+    return store.listDlq(tenant, cursor, count, newestFirst, filter);
+  }
+
+  public DlqEntry get(String tenant, String dlqId) {
+    return store
+        .findDlq(tenant, dlqId)
+        .orElseThrow(() -> new NotFoundException("DLQ message " + dlqId + " not found"));
+  }
+
+  public CompletableFuture<Void> delete(String tenant, String dlqId) {
+    get(tenant, dlqId);
+    return store.commit(new StoreBatch().deleteDlq(tenant, dlqId), Durability.SYNC);
+  }
+
+  /** Deletes the listed entries that exist; completes with how many were deleted. */
+  public CompletableFuture<Integer> deleteIds(String tenant, Collection<String> dlqIds) {
+    StoreBatch b = new StoreBatch();
+    int n = 0;
+    for (String id : dlqIds) {
+      if (store.findDlq(tenant, id).isPresent()) {
+        b.deleteDlq(tenant, id);
+        n++;
+      }
+    }
+    int deleted = n;
+    return store.commit(b, Durability.SYNC).thenApply(v -> deleted);
+  }
+
+  public CompletableFuture<Bulk<String>> deleteMatching(
+      String tenant, String cursor, int count, Predicate<DlqEntry> filter) {
+    Page<DlqEntry> page = store.listDlq(tenant, cursor, count, false, filter);
+    StoreBatch b = new StoreBatch();
+    List<String> ids = new ArrayList<>();
+    for (DlqEntry e : page.items()) {
+      b.deleteDlq(tenant, e.dlqId());
+      ids.add(e.dlqId());
+    }
+    return store
+        .commit(b, Durability.SYNC)
+        .thenApply(v -> new Bulk<>(ids, moreAfter(tenant, page, filter)));
+  }
+
+  /** Re-publishes one entry as a new message and removes it from the DLQ, atomically. */
+  public CompletableFuture<Message> retry(String tenant, String dlqId, Overrides overrides) {
+    return retryAll(List.of(get(tenant, dlqId)), overrides).thenApply(l -> l.get(0));
+  }
+
+  /** Retries the listed entries; fails with 404 (nothing done) if any is missing. */
+  public CompletableFuture<List<Message>> retryIds(
+      String tenant, Collection<String> dlqIds, Overrides overrides) {
+    List<DlqEntry> entries = new ArrayList<>();
+    for (String id : dlqIds) {
+      entries.add(get(tenant, id));
+    }
+    return retryAll(entries, overrides);
+  }
+
+  public CompletableFuture<Bulk<Message>> retryMatching(
+      String tenant, String cursor, int count, Predicate<DlqEntry> filter, Overrides overrides) {
+    Page<DlqEntry> page = store.listDlq(tenant, cursor, count, false, filter);
+    return retryAll(page.items(), overrides)
+        .thenApply(list -> new Bulk<>(list, moreAfter(tenant, page, filter)));
+  }
+
+  /** The page's cursor only if at least one more matching entry exists after it. */
+  private String moreAfter(String tenant, Page<DlqEntry> page, Predicate<DlqEntry> filter) {
+    if (page.nextCursor() == null) {
+      return null;
+    }
+    return store.listDlq(tenant, page.nextCursor(), 1, false, filter).items().isEmpty()
+        ? null
+        : page.nextCursor();
+  }
+
+  private CompletableFuture<List<Message>> retryAll(List<DlqEntry> entries, Overrides overrides) {
+    long now = clock.millis();
+    StoreBatch b = new StoreBatch();
+    List<Message> created = new ArrayList<>();
+    long earliest = Long.MAX_VALUE;
+    for (DlqEntry e : entries) {
+      Message.Builder fresh =
+          e.message().toBuilder()
+              .withId(Ids.messageId())
+              .withRetried(0)
+              .withCreatedAt(now)
+              .withNotBefore(now)
+              .withDueAt(now);
+      Message m = overrides.apply(fresh).build();
+      b.deleteDlq(e.tenant(), e.dlqId())
+          .putMessage(m)
+          .putDue(m.dueAt(), m.ref())
+          .appendLog(LogEntry.of(now, MessageState.CREATED, m, m.dueAt()));
+      created.add(m);
+      earliest = Math.min(earliest, m.dueAt());
+    }
+    long due = earliest;
+    return store
+        .commit(b, Durability.SYNC)
+        .thenApply(
+            v -> {
+              if (due != Long.MAX_VALUE) {
+                dispatcher.notifyDue(due);
+              }
+              return created;
+            });
+  }
+}

@@ -1,0 +1,45 @@
+package com.example.broker.core.publish;
+
+import com.example.broker.core.delivery.Dispatcher;
+import com.example.broker.core.message.LogEntry;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageState;
+import com.example.broker.core.store.Durability;
+import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.StoreBatch;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Accepts new messages: each is stored with its due-index entry and its CREATED log in one synced
+ * write (several messages, e.g. a fan-out, in one write); the future completes only once that write
+ * is on disk, and only then may the client be told the message is accepted.
+ */
+public final class PublishService {
+  private final MessageStore store;
+  private final Dispatcher dispatcher;
+
+  public PublishService(MessageStore store, Dispatcher dispatcher) {
+    this.store = store;
+    this.dispatcher = dispatcher;
+  }
+
+  public CompletableFuture<List<Message>> accept(List<Message> messages) {
+    StoreBatch b = new StoreBatch();
+    long earliest = Long.MAX_VALUE;
+    for (Message m : messages) {
+      b.putMessage(m)
+          .putDue(m.dueAt(), m.ref())
+          .appendLog(LogEntry.of(m.createdAt(), MessageState.CREATED, m, m.dueAt()));
+      earliest = Math.min(earliest, m.dueAt());
+    }
+    long due = earliest;
+    return store
+        .commit(b, Durability.SYNC)
+        .thenApply(
+            v -> {
+              dispatcher.notifyDue(due);
+              return messages;
+            });
+  }
+}

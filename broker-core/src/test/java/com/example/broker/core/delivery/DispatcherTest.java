@@ -1,0 +1,280 @@
+package com.example.broker.core.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.example.broker.core.keys.KeyService;
+import com.example.broker.core.message.CallbackSpec;
+import com.example.broker.core.message.DlqEntry;
+import com.example.broker.core.message.Ids;
+import com.example.broker.core.message.LogEntry;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageKind;
+import com.example.broker.core.message.MessageState;
+import com.example.broker.core.publish.PublishService;
+import com.example.broker.core.store.Durability;
+import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.Positioned;
+import com.example.broker.core.store.StoreBatch;
+import com.example.broker.core.tenant.SigningKeys;
+import com.example.broker.core.tenant.Tenant;
+import com.example.broker.core.tenant.Tenants;
+import com.example.broker.core.testing.InMemoryMessageStore;
+import com.example.broker.core.testing.SettableClock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Message state transitions, driven by a settable clock and one dispatch pass at a time. */
+class DispatcherTest {
+  private static final long T0 = 1_700_000_000_000L;
+  private static final String URL = "http://dest.example/hook";
+
+  private final SettableClock clock = new SettableClock();
+  private final MessageStore store = new InMemoryMessageStore();
+  private final ScriptedDeliverer deliverer = new ScriptedDeliverer();
+  private Dispatcher dispatcher;
+  private PublishService publish;
+
+  @BeforeEach
+  void setUp() {
+    clock.set(T0);
+    dispatcher = dispatcher(new Dispatcher.Options(100, 10, 100, 200, 1000));
+    publish = new PublishService(store, dispatcher);
+  }
+
+  private Dispatcher dispatcher(Dispatcher.Options options) {
+    Tenants tenants =
+        new Tenants(
+            List.of(
+                new Tenant(
+                    "t1",
+                    "token",
+                    new SigningKeys("sig_current_key_0123456789abcdef01", "sig_next"),
+                    false)));
+    OutgoingRequests requests =
+        new OutgoingRequests(
+            (key, url, body, now) -> "signed:" + key + ":" + url + ":" + now,
+            new KeyService(store, tenants),
+            60_000);
+    return new Dispatcher(
+        store,
+        deliverer,
+        requests,
+        new RecordOutcome(new RetryPolicy(), new Ids()),
+        clock,
+        options);
+  }
+
+  private Message.Builder message() {
+    return Message.builder()
+        .withTenant("t1")
+        .withId(Ids.messageId())
+        .withUrl(URL)
+        .withBody("hello".getBytes())
+        .withHeaders(Map.of("Content-Type", List.of("text/plain")))
+        .withCreatedAt(clock.millis())
+        .withNotBefore(clock.millis())
+        .withDueAt(clock.millis());
+  }
+
+  private Message publish(Message m) {
+    publish.accept(List.of(m)).join();
+    return m;
+  }
+
+  private List<MessageState> states(String id) {
+    List<MessageState> out = new ArrayList<>();
+    for (Positioned<LogEntry> p :
+        store.listLogs("t1", null, 1000, false, e -> e.message().id().equals(id)).items()) {
+      out.add(p.item().state());
+    }
+    return out;
+  }
+
+  @Test
+  void dueMessageIsDeliveredSignedAndRemoved() {
+    Message m = publish(message().build());
+    assertEquals(1, dispatcher.runOnce());
+    assertEquals(1, deliverer.requests.size());
+    DeliveryRequest r = deliverer.requests.get(0);
+    assertEquals("POST", r.method());
+    assertEquals(URL, r.url());
+    assertEquals(List.of(m.id()), r.headers().get("Upstash-Message-Id"));
+    assertEquals(List.of("0"), r.headers().get("Upstash-Retried"));
+    assertEquals(List.of("Upstash-QStash"), r.headers().get("User-Agent"));
+    assertEquals(List.of("text/plain"), r.headers().get("Content-Type"));
+    assertEquals(
+        List.of("signed:sig_current_key_0123456789abcdef01:" + URL + ":" + T0 / 1000),
+        r.headers().get("Upstash-Signature"));
+    assertTrue(store.findMessage(m.ref()).isEmpty());
+    assertTrue(store.inFlight().isEmpty());
+    assertEquals(
+        List.of(MessageState.CREATED, MessageState.ACTIVE, MessageState.DELIVERED), states(m.id()));
+    assertEquals(0, dispatcher.runOnce());
+  }
+
+  @Test
+  void delayedMessageWaitsForItsTime() {
+    Message m = publish(message().withNotBefore(T0 + 5_000).withDueAt(T0 + 5_000).build());
+    assertEquals(0, dispatcher.runOnce());
+    clock.set(T0 + 4_999);
+    assertEquals(0, dispatcher.runOnce());
+    clock.set(T0 + 5_000);
+    assertEquals(1, dispatcher.runOnce());
+    assertTrue(store.findMessage(m.ref()).isEmpty());
+  }
+
+  @Test
+  void failureIsRetriedWithTheDefaultBackoff() {
+    deliverer.answer(URL, ScriptedDeliverer.status(500));
+    Message m = publish(message().build());
+    dispatcher.runOnce();
+    Message pending = store.findMessage(m.ref()).orElseThrow();
+    assertEquals(1, pending.retried());
+    assertEquals(T0 + 12_182, pending.dueAt()); // e^2.5 s
+    clock.set(T0 + 12_181);
+    assertEquals(0, dispatcher.runOnce());
+    clock.set(T0 + 12_182);
+    assertEquals(1, dispatcher.runOnce());
+    assertEquals(List.of("1"), deliverer.requests.get(1).headers().get("Upstash-Retried"));
+    assertEquals(
+        List.of(
+            MessageState.CREATED,
+            MessageState.ACTIVE,
+            MessageState.ERROR,
+            MessageState.RETRY,
+            MessageState.ACTIVE,
+            MessageState.DELIVERED),
+        states(m.id()));
+  }
+
+  @Test
+  void exhaustedMessageIsDeadLetteredWithItsFailureCallback() {
+    deliverer.answer(URL, ScriptedDeliverer.status(500), ScriptedDeliverer.status(503));
+    CallbackSpec failure =
+        new CallbackSpec("http://cb.example/failed", "POST", 0, null, null, 0, Map.of());
+    Message m =
+        publish(
+            message()
+                .withMaxRetries(1)
+                .withRetryDelayExpression("1000")
+                .withFailureCallback(failure)
+                .build());
+    dispatcher.runOnce();
+    clock.set(T0 + 1_000);
+    dispatcher.runOnce();
+    assertTrue(store.findMessage(m.ref()).isEmpty());
+    List<DlqEntry> dlq = store.listDlq("t1", null, 10, false, e -> true).items();
+    assertEquals(1, dlq.size());
+    assertEquals(503, dlq.get(0).responseStatus());
+    assertEquals(m.id(), dlq.get(0).message().id());
+    // The failure callback is a new pending message due now, delivered on the next pass.
+    assertEquals(1, dispatcher.runOnce());
+    DeliveryRequest cb = deliverer.requests.get(2);
+    assertEquals("http://cb.example/failed", cb.url());
+    String payload = new String(cb.body());
+    assertTrue(payload.contains("\"dlqId\":\"" + dlq.get(0).dlqId() + "\""), payload);
+    assertTrue(payload.contains("\"status\":503"), payload);
+    assertTrue(states(m.id()).contains(MessageState.FAILED));
+  }
+
+  @Test
+  void nonRetryableResponseFailsAtOnce() {
+    deliverer.answer(
+        URL,
+        new DeliveryResponse(
+            489, Map.of("Upstash-NonRetryable-Error", List.of("true")), null, null));
+    Message m = publish(message().withMaxRetries(5).build());
+    dispatcher.runOnce();
+    assertTrue(store.findMessage(m.ref()).isEmpty());
+    assertEquals(1, store.listDlq("t1", null, 10, false, e -> true).items().size());
+  }
+
+  @Test
+  void callbackFollowsEveryAttempt() {
+    deliverer.answer(URL, ScriptedDeliverer.status(500));
+    CallbackSpec cb = new CallbackSpec("http://cb.example/each", "POST", 0, 0, null, 0, Map.of());
+    Message m = publish(message().withRetryDelayExpression("0").withCallback(cb).build());
+    dispatcher.runOnce(); // attempt 1 fails -> callback message + retry
+    dispatcher.runOnce(); // callback and retry
+    dispatcher.runOnce();
+    long callbacks =
+        deliverer.urls().stream().filter(u -> u.equals("http://cb.example/each")).count();
+    assertEquals(2, callbacks);
+    assertTrue(store.findMessage(m.ref()).isEmpty());
+  }
+
+  @Test
+  void cancelledMessageIsNeverDelivered() {
+    Message m = publish(message().withNotBefore(T0 + 1_000).withDueAt(T0 + 1_000).build());
+    assertTrue(dispatcher.cancel(m.ref()).join());
+    clock.set(T0 + 2_000);
+    assertEquals(0, dispatcher.runOnce());
+    assertTrue(deliverer.requests.isEmpty());
+    assertFalse(dispatcher.cancel(m.ref()).join());
+    assertEquals(
+        List.of(MessageState.CREATED, MessageState.CANCEL_REQUESTED, MessageState.CANCELED),
+        states(m.id()));
+  }
+
+  @Test
+  void cancelWhileInFlightStopsFurtherRetries() {
+    deliverer.hold = true;
+    Message m = publish(message().build());
+    dispatcher.runOnce();
+    assertTrue(dispatcher.cancel(m.ref()).join());
+    deliverer.held.get(0).complete(ScriptedDeliverer.status(500));
+    assertTrue(store.findMessage(m.ref()).isEmpty());
+    assertTrue(states(m.id()).contains(MessageState.CANCELED));
+    assertEquals(0, dispatcher.inFlightCount());
+  }
+
+  @Test
+  void aSaturatedHostDoesNotBlockOtherHosts() {
+    dispatcher = dispatcher(new Dispatcher.Options(100, 1, 100, 200, 1000));
+    publish = new PublishService(store, dispatcher);
+    deliverer.hold = true;
+    publish(message().build());
+    Message second = publish(message().build());
+    Message other = publish(message().withUrl("http://other.example/x").build());
+    assertEquals(2, dispatcher.runOnce());
+    assertEquals(List.of(URL, "http://other.example/x"), deliverer.urls());
+    assertNotNull(store.findMessage(second.ref()).orElse(null));
+    deliverer.held.get(0).complete(ScriptedDeliverer.status(200));
+    clock.set(T0 + 200);
+    assertEquals(1, dispatcher.runOnce());
+    assertEquals(URL, deliverer.urls().get(2));
+    assertTrue(store.findMessage(other.ref()).isPresent()); // still held in flight
+  }
+
+  @Test
+  void globalInFlightCapIsRespected() {
+    dispatcher = dispatcher(new Dispatcher.Options(2, 10, 100, 200, 1000));
+    publish = new PublishService(store, dispatcher);
+    deliverer.hold = true;
+    for (int i = 0; i < 5; i++) {
+      publish(message().build());
+    }
+    assertEquals(2, dispatcher.runOnce());
+    assertEquals(0, dispatcher.runOnce());
+    deliverer.held.get(0).complete(ScriptedDeliverer.status(200));
+    assertEquals(1, dispatcher.runOnce());
+  }
+
+  @Test
+  void recoveryRequeuesDeliveriesThatWereInFlight() {
+    Message m = message().withNotBefore(T0 - 10).withDueAt(T0 - 10).build();
+    store
+        .commit(new StoreBatch().putMessage(m).putInFlight(m.ref(), T0 - 5), Durability.SYNC)
+        .join();
+    assertEquals(1, dispatcher.recover());
+    assertTrue(store.inFlight().isEmpty());
+    assertEquals(1, dispatcher.runOnce());
+    assertEquals(MessageKind.MESSAGE, m.kind());
+  }
+}

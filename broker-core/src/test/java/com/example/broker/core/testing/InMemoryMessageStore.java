@@ -1,0 +1,250 @@
+package com.example.broker.core.testing;
+
+import com.example.broker.core.message.DlqEntry;
+import com.example.broker.core.message.LogEntry;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.store.DueRef;
+import com.example.broker.core.store.Durability;
+import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.Page;
+import com.example.broker.core.store.Positioned;
+import com.example.broker.core.store.StoreBatch;
+import com.example.broker.core.store.StoreOp;
+import com.example.broker.core.tenant.SigningKeys;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * A {@link MessageStore} in memory, for unit tests. Commits apply at once, in order, under one
+ * lock. Thread-safe.
+ */
+public final class InMemoryMessageStore implements MessageStore {
+  private static final Comparator<DueRef> DUE_ORDER =
+      Comparator.comparingLong(DueRef::dueAt)
+          .thenComparing(d -> d.ref().tenant())
+          .thenComparing(d -> d.ref().id());
+
+  private final Map<String, TreeMap<String, Message>> messages = new HashMap<>();
+  private final TreeSet<DueRef> due = new TreeSet<>(DUE_ORDER);
+  private final Map<MessageRef, Long> inFlight = new HashMap<>();
+  private final Map<String, TreeMap<Pos, LogEntry>> logs = new HashMap<>();
+  private final Map<String, TreeMap<Pos, DlqEntry>> dlq = new HashMap<>();
+  private final Map<String, SigningKeys> keys = new HashMap<>();
+  private long seq;
+
+  /** A position {@code time-seq}, ordered numerically. */
+  private record Pos(long time, long seq) implements Comparable<Pos> {
+    static Pos parse(String s) {
+      if (s == null) {
+        return null;
+      }
+      int dash = s.indexOf('-');
+      try {
+        return new Pos(Long.parseLong(s.substring(0, dash)), Long.parseLong(s.substring(dash + 1)));
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+
+    @Override
+    public int compareTo(Pos o) {
+      int c = Long.compare(time, o.time);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+
+    @Override
+    public String toString() {
+      return time + "-" + seq;
+    }
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> commit(StoreBatch batch, Durability durability) {
+    for (StoreOp op : batch.ops()) {
+      apply(op);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private void apply(StoreOp op) {
+    if (op instanceof StoreOp.PutMessage) {
+      Message m = ((StoreOp.PutMessage) op).message();
+      messages.computeIfAbsent(m.tenant(), t -> new TreeMap<>()).put(m.id(), m);
+    } else if (op instanceof StoreOp.DeleteMessage) {
+      MessageRef r = ((StoreOp.DeleteMessage) op).ref();
+      TreeMap<String, Message> t = messages.get(r.tenant());
+      if (t != null) {
+        t.remove(r.id());
+      }
+    } else if (op instanceof StoreOp.PutDue) {
+      StoreOp.PutDue p = (StoreOp.PutDue) op;
+      due.add(new DueRef(p.dueAt(), p.ref()));
+    } else if (op instanceof StoreOp.DeleteDue) {
+      StoreOp.DeleteDue d = (StoreOp.DeleteDue) op;
+      due.remove(new DueRef(d.dueAt(), d.ref()));
+    } else if (op instanceof StoreOp.PutInFlight) {
+      StoreOp.PutInFlight p = (StoreOp.PutInFlight) op;
+      inFlight.put(p.ref(), p.since());
+    } else if (op instanceof StoreOp.DeleteInFlight) {
+      inFlight.remove(((StoreOp.DeleteInFlight) op).ref());
+    } else if (op instanceof StoreOp.AppendLog) {
+      LogEntry e = ((StoreOp.AppendLog) op).entry();
+      logs.computeIfAbsent(e.tenant(), t -> new TreeMap<>()).put(new Pos(e.time(), seq++), e);
+    } else if (op instanceof StoreOp.PutDlq) {
+      DlqEntry e = ((StoreOp.PutDlq) op).entry();
+      Pos p = Pos.parse(e.dlqId());
+      if (p != null) {
+        dlq.computeIfAbsent(e.tenant(), t -> new TreeMap<>()).put(p, e);
+      }
+    } else if (op instanceof StoreOp.DeleteDlq) {
+      StoreOp.DeleteDlq d = (StoreOp.DeleteDlq) op;
+      Pos p = Pos.parse(d.dlqId());
+      TreeMap<Pos, DlqEntry> t = dlq.get(d.tenant());
+      if (p != null && t != null) {
+        t.remove(p);
+      }
+    } else if (op instanceof StoreOp.PutSigningKeys) {
+      StoreOp.PutSigningKeys k = (StoreOp.PutSigningKeys) op;
+      keys.put(k.tenant(), k.keys());
+    }
+  }
+
+  @Override
+  public synchronized Optional<Message> findMessage(MessageRef ref) {
+    TreeMap<String, Message> t = messages.get(ref.tenant());
+    return Optional.ofNullable(t == null ? null : t.get(ref.id()));
+  }
+
+  @Override
+  public synchronized List<DueRef> scanDue(long from, long to, int limit) {
+    List<DueRef> out = new ArrayList<>();
+    for (DueRef d : due.tailSet(new DueRef(from, new MessageRef("", "")), true)) {
+      if (d.dueAt() > to || out.size() >= limit) {
+        break;
+      }
+      out.add(d);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized Optional<DueRef> firstDue(long from) {
+    DueRef d = due.ceiling(new DueRef(from, new MessageRef("", "")));
+    return Optional.ofNullable(d);
+  }
+
+  @Override
+  public synchronized List<MessageRef> inFlight() {
+    return new ArrayList<>(inFlight.keySet());
+  }
+
+  @Override
+  public synchronized List<Message> scanMessages(
+      String tenant, String afterId, int limit, Predicate<Message> filter) {
+    TreeMap<String, Message> t = messages.getOrDefault(tenant, new TreeMap<>());
+    NavigableMap<String, Message> tail = afterId == null ? t : t.tailMap(afterId, false);
+    List<Message> out = new ArrayList<>();
+    for (Message m : tail.values()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      if (filter.test(m)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized Page<Positioned<LogEntry>> listLogs(
+      String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter) {
+    TreeMap<Pos, LogEntry> t = logs.getOrDefault(tenant, new TreeMap<>());
+    List<Positioned<LogEntry>> items = new ArrayList<>();
+    String next =
+        page(
+            t,
+            cursor,
+            limit,
+            newestFirst,
+            filter,
+            (p, e) -> items.add(new Positioned<>(p.toString(), e)));
+    return new Page<>(items, next);
+  }
+
+  @Override
+  public synchronized void expireLogs(String tenant, long before) {
+    TreeMap<Pos, LogEntry> t = logs.get(tenant);
+    if (t != null) {
+      t.headMap(new Pos(before, 0), false).clear();
+    }
+  }
+
+  @Override
+  public synchronized Optional<DlqEntry> findDlq(String tenant, String dlqId) {
+    Pos p = Pos.parse(dlqId);
+    TreeMap<Pos, DlqEntry> t = dlq.get(tenant);
+    return Optional.ofNullable(p == null || t == null ? null : t.get(p));
+  }
+
+  @Override
+  public synchronized Page<DlqEntry> listDlq(
+      String tenant, String cursor, int limit, boolean newestFirst, Predicate<DlqEntry> filter) {
+    TreeMap<Pos, DlqEntry> t = dlq.getOrDefault(tenant, new TreeMap<>());
+    List<DlqEntry> items = new ArrayList<>();
+    String next = page(t, cursor, limit, newestFirst, filter, (p, e) -> items.add(e));
+    return new Page<>(items, next);
+  }
+
+  @Override
+  public synchronized void expireDlq(String tenant, long before) {
+    TreeMap<Pos, DlqEntry> t = dlq.get(tenant);
+    if (t != null) {
+      t.headMap(new Pos(before, 0), false).clear();
+    }
+  }
+
+  @Override
+  public synchronized Optional<SigningKeys> findSigningKeys(String tenant) {
+    return Optional.ofNullable(keys.get(tenant));
+  }
+
+  @Override
+  public void close() {}
+
+  private static <T> String page(
+      TreeMap<Pos, T> t,
+      String cursor,
+      int limit,
+      boolean newestFirst,
+      Predicate<T> filter,
+      java.util.function.BiConsumer<Pos, T> sink) {
+    Pos c = Pos.parse(cursor);
+    NavigableMap<Pos, T> view = newestFirst ? t.descendingMap() : t;
+    if (c != null) {
+      view = view.tailMap(c, false);
+    }
+    int n = 0;
+    Pos last = null;
+    for (Map.Entry<Pos, T> e : view.entrySet()) {
+      if (n >= limit) {
+        return last.toString();
+      }
+      if (filter.test(e.getValue())) {
+        sink.accept(e.getKey(), e.getValue());
+        n++;
+        last = e.getKey();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,68 @@
+package com.example.broker.http.server;
+
+import com.example.broker.http.error.ErrorResponses;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.concurrent.ExecutorService;
+
+/** Pipeline: HTTP codec, aggregation up to the body limit (413 beyond), then the API handler. */
+final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
+  static final int MAX_INITIAL_LINE = 64 * 1024;
+  static final int MAX_HEADER_SIZE = 64 * 1024;
+
+  private final ApiRouter router;
+  private final ExecutorService blockingPool;
+  private final int maxBodyBytes;
+
+  BrokerChannelInitializer(ApiRouter router, ExecutorService blockingPool, int maxBodyBytes) {
+    this.router = router;
+    this.blockingPool = blockingPool;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ch.pipeline()
+        .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+        .addLast(new JsonTooLargeAggregator(maxBodyBytes))
+        .addLast(new BrokerHttpHandler(router, blockingPool));
+  }
+
+  /** Answers an oversized body with our JSON error instead of Netty's empty 413. */
+  static final class JsonTooLargeAggregator extends HttpObjectAggregator {
+    private final int max;
+
+    JsonTooLargeAggregator(int max) {
+      super(max, true);
+      this.max = max;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      ApiResponse r =
+          ErrorResponses.of(413, "request body is larger than the limit of " + max + " bytes");
+      FullHttpResponse res =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              Unpooled.wrappedBuffer(r.body()));
+      res.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, r.contentType())
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length)
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

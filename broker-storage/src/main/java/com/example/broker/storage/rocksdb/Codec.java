@@ -1,0 +1,377 @@
+package com.example.broker.storage.rocksdb;
+
+import com.example.broker.core.error.ErrorCode;
+import com.example.broker.core.error.StorageException;
+import com.example.broker.core.message.CallbackSpec;
+import com.example.broker.core.message.DlqEntry;
+import com.example.broker.core.message.FlowControl;
+import com.example.broker.core.message.LogEntry;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageKind;
+import com.example.broker.core.message.MessageState;
+import com.example.broker.core.message.Redaction;
+import com.example.broker.core.tenant.SigningKeys;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compact binary encoding of stored records. Every value starts with a version byte, so later
+ * versions can still read what earlier ones wrote. Nullable fields carry a presence flag. Stateless
+ * and thread-safe.
+ */
+final class Codec {
+  private static final byte V1 = 1;
+  private static final MessageKind[] KINDS = MessageKind.values();
+  private static final MessageState[] STATES = MessageState.values();
+
+  private Codec() {}
+
+  static byte[] message(Message m) {
+    Out o = new Out(256 + m.body().length);
+    o.byte_(V1);
+    writeMessage(o, m, true);
+    return o.bytes();
+  }
+
+  static Message message(byte[] b) {
+    In in = new In(b);
+    in.version();
+    return readMessage(in);
+  }
+
+  static byte[] log(LogEntry e) {
+    Out o = new Out(192 + e.message().body().length + e.responseBody().length);
+    o.byte_(V1);
+    o.long_(e.time());
+    o.byte_((byte) e.state().ordinal());
+    writeMessage(o, e.message(), true);
+    o.str(e.error());
+    o.long_(e.nextDeliveryTime());
+    o.int_(e.responseStatus());
+    o.headers(e.responseHeaders());
+    o.bytes(e.responseBody());
+    return o.bytes();
+  }
+
+  static LogEntry log(byte[] b) {
+    In in = new In(b);
+    in.version();
+    long time = in.long_();
+    MessageState state = STATES[in.byte_()];
+    Message m = readMessage(in);
+    return new LogEntry(time, state, m, in.str(), in.long_(), in.int_(), in.headers(), in.bytes());
+  }
+
+  static byte[] dlq(DlqEntry e) {
+    Out o = new Out(256 + e.message().body().length + e.responseBody().length);
+    o.byte_(V1);
+    o.str(e.dlqId());
+    writeMessage(o, e.message(), true);
+    o.long_(e.failedAt());
+    o.int_(e.responseStatus());
+    o.headers(e.responseHeaders());
+    o.bytes(e.responseBody());
+    o.str(e.error());
+    return o.bytes();
+  }
+
+  static DlqEntry dlq(byte[] b) {
+    In in = new In(b);
+    in.version();
+    String id = in.str();
+    Message m = readMessage(in);
+    return new DlqEntry(id, m, in.long_(), in.int_(), in.headers(), in.bytes(), in.str());
+  }
+
+  static byte[] keys(SigningKeys k) {
+    Out o = new Out(80);
+    o.byte_(V1);
+    o.str(k.current());
+    o.str(k.next());
+    return o.bytes();
+  }
+
+  static SigningKeys keys(byte[] b) {
+    In in = new In(b);
+    in.version();
+    return new SigningKeys(in.str(), in.str());
+  }
+
+  private static void writeMessage(Out o, Message m, boolean withBody) {
+    o.str(m.tenant());
+    o.str(m.id());
+    o.byte_((byte) m.kind().ordinal());
+    o.str(m.url());
+    o.str(m.topicName());
+    o.str(m.endpointName());
+    o.str(m.queueName());
+    o.str(m.scheduleId());
+    o.str(m.method());
+    o.headers(m.headers());
+    o.bytes(withBody ? m.body() : new byte[0]);
+    o.int_(m.maxRetries());
+    o.str(m.retryDelayExpression());
+    o.long_(m.timeoutMillis());
+    o.long_(m.createdAt());
+    o.long_(m.notBefore());
+    o.str(m.callerIp());
+    o.int_(m.labels().size());
+    for (String l : m.labels()) {
+      o.str(l);
+    }
+    callback(o, m.callback());
+    callback(o, m.failureCallback());
+    FlowControl f = m.flowControl();
+    o.bool(f != null);
+    if (f != null) {
+      o.str(f.key());
+      o.nullableInt(f.parallelism());
+      o.nullableInt(f.rate());
+      o.long_(f.periodSeconds());
+    }
+    Redaction r = m.redaction();
+    o.bool(r.body());
+    o.bool(r.allHeaders());
+    o.int_(r.headers().size());
+    for (String h : r.headers()) {
+      o.str(h);
+    }
+    o.str(m.deduplicationId());
+    o.int_(m.retried());
+    o.long_(m.dueAt());
+    o.str(m.sourceMessageId());
+  }
+
+  private static Message readMessage(In in) {
+    Message.Builder b =
+        Message.builder()
+            .withTenant(in.str())
+            .withId(in.str())
+            .withKind(KINDS[in.byte_()])
+            .withUrl(in.str())
+            .withTopicName(in.str())
+            .withEndpointName(in.str())
+            .withQueueName(in.str())
+            .withScheduleId(in.str())
+            .withMethod(in.str())
+            .withHeaders(in.headers())
+            .withBody(in.bytes())
+            .withMaxRetries(in.int_())
+            .withRetryDelayExpression(in.str())
+            .withTimeoutMillis(in.long_())
+            .withCreatedAt(in.long_())
+            .withNotBefore(in.long_())
+            .withCallerIp(in.str());
+    int labels = in.int_();
+    List<String> l = new ArrayList<>(labels);
+    for (int i = 0; i < labels; i++) {
+      l.add(in.str());
+    }
+    b.withLabels(l).withCallback(readCallback(in)).withFailureCallback(readCallback(in));
+    if (in.bool()) {
+      b.withFlowControl(new FlowControl(in.str(), in.nullableInt(), in.nullableInt(), in.long_()));
+    }
+    boolean body = in.bool();
+    boolean all = in.bool();
+    int n = in.int_();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      names.add(in.str());
+    }
+    return b.withRedaction(new Redaction(body, all, names))
+        .withDeduplicationId(in.str())
+        .withRetried(in.int_())
+        .withDueAt(in.long_())
+        .withSourceMessageId(in.str())
+        .build();
+  }
+
+  private static void callback(Out o, CallbackSpec c) {
+    o.bool(c != null);
+    if (c == null) {
+      return;
+    }
+    o.str(c.url());
+    o.str(c.method());
+    o.long_(c.timeoutMillis());
+    o.nullableInt(c.retries());
+    o.str(c.retryDelayExpression());
+    o.long_(c.delayMillis());
+    o.headers(c.headers());
+  }
+
+  private static CallbackSpec readCallback(In in) {
+    if (!in.bool()) {
+      return null;
+    }
+    return new CallbackSpec(
+        in.str(), in.str(), in.long_(), in.nullableInt(), in.str(), in.long_(), in.headers());
+  }
+
+  /** Output buffer; IOExceptions cannot happen on a byte array. */
+  private static final class Out {
+    private final ByteArrayOutputStream buf;
+    private final DataOutputStream out;
+
+    Out(int size) {
+      buf = new ByteArrayOutputStream(size);
+      out = new DataOutputStream(buf);
+    }
+
+    byte[] bytes() {
+      return buf.toByteArray();
+    }
+
+    void byte_(byte b) {
+      buf.write(b);
+    }
+
+    void bool(boolean b) {
+      buf.write(b ? 1 : 0);
+    }
+
+    void int_(int v) {
+      try {
+        out.writeInt(v);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    void long_(long v) {
+      try {
+        out.writeLong(v);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    void nullableInt(Integer v) {
+      bool(v != null);
+      if (v != null) {
+        int_(v);
+      }
+    }
+
+    void bytes(byte[] b) {
+      int_(b.length);
+      buf.write(b, 0, b.length);
+    }
+
+    void str(String s) {
+      if (s == null) {
+        int_(-1);
+      } else {
+        bytes(s.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    void headers(Map<String, List<String>> h) {
+      int_(h.size());
+      for (Map.Entry<String, List<String>> e : h.entrySet()) {
+        str(e.getKey());
+        int_(e.getValue().size());
+        for (String v : e.getValue()) {
+          str(v);
+        }
+      }
+    }
+  }
+
+  /** Input reader; any malformed record is a StorageException. */
+  private static final class In {
+    private final DataInputStream in;
+
+    In(byte[] b) {
+      in = new DataInputStream(new ByteArrayInputStream(b));
+    }
+
+    void version() {
+      byte v = byte_();
+      if (v != V1) {
+        throw new StorageException(ErrorCode.STORAGE_UNAVAILABLE, "unknown record version " + v);
+      }
+    }
+
+    byte byte_() {
+      try {
+        return in.readByte();
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
+    }
+
+    boolean bool() {
+      return byte_() != 0;
+    }
+
+    int int_() {
+      try {
+        return in.readInt();
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
+    }
+
+    long long_() {
+      try {
+        return in.readLong();
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
+    }
+
+    Integer nullableInt() {
+      return bool() ? int_() : null;
+    }
+
+    byte[] bytes() {
+      int n = int_();
+      if (n < 0) {
+        return null;
+      }
+      try {
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
+    }
+
+    String str() {
+      byte[] b = bytes();
+      return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    Map<String, List<String>> headers() {
+      int n = int_();
+      Map<String, List<String>> h = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        String k = str();
+        int m = int_();
+        List<String> vs = new ArrayList<>(m);
+        for (int j = 0; j < m; j++) {
+          vs.add(str());
+        }
+        h.put(k, vs);
+      }
+      return h;
+    }
+
+    private static StorageException corrupt(IOException e) {
+      return new StorageException("corrupt record", e);
+    }
+  }
+}

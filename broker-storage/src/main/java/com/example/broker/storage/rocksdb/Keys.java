@@ -1,0 +1,116 @@
+package com.example.broker.storage.rocksdb;
+
+import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.store.DueRef;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Key layouts. Tenant-scoped keys start with {@code tenant\0}, so a tenant's keys form one
+ * contiguous range that never overlaps another tenant's (isolation is structural). Times are 8-byte
+ * big-endian so byte order is time order.
+ */
+final class Keys {
+  private Keys() {}
+
+  static byte[] tenantPrefix(String tenant) {
+    byte[] t = tenant.getBytes(StandardCharsets.UTF_8);
+    byte[] out = Arrays.copyOf(t, t.length + 1);
+    out[t.length] = 0;
+    return out;
+  }
+
+  /** The first key after every key that starts with {@code prefix}. */
+  static byte[] upperBound(byte[] prefix) {
+    byte[] out = prefix.clone();
+    for (int i = out.length - 1; i >= 0; i--) {
+      if (out[i] != (byte) 0xff) {
+        out[i]++;
+        return Arrays.copyOf(out, i + 1);
+      }
+    }
+    throw new IllegalArgumentException("no upper bound for an all-0xff prefix");
+  }
+
+  static byte[] message(String tenant, String id) {
+    return concat(tenantPrefix(tenant), id.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static MessageRef parseMessage(byte[] key) {
+    int zero = indexOfZero(key, 0);
+    return new MessageRef(
+        new String(key, 0, zero, StandardCharsets.UTF_8),
+        new String(key, zero + 1, key.length - zero - 1, StandardCharsets.UTF_8));
+  }
+
+  static byte[] due(long dueAt, MessageRef ref) {
+    byte[] rest = message(ref.tenant(), ref.id());
+    return ByteBuffer.allocate(8 + rest.length).putLong(Math.max(0, dueAt)).put(rest).array();
+  }
+
+  static byte[] dueFrom(long from) {
+    return ByteBuffer.allocate(8).putLong(Math.max(0, from)).array();
+  }
+
+  static DueRef parseDue(byte[] key) {
+    long at = ByteBuffer.wrap(key, 0, 8).getLong();
+    return new DueRef(at, parseMessage(Arrays.copyOfRange(key, 8, key.length)));
+  }
+
+  /** {@code tenant\0 ‖ time ‖ seq}: log and DLQ positions. */
+  static byte[] timeSeq(String tenant, long time, long seq) {
+    byte[] p = tenantPrefix(tenant);
+    return ByteBuffer.allocate(p.length + 16)
+        .put(p)
+        .putLong(Math.max(0, time))
+        .putLong(seq)
+        .array();
+  }
+
+  /** The position string {@code time-seq} of a time-seq key. */
+  static String position(byte[] key) {
+    ByteBuffer b = ByteBuffer.wrap(key, key.length - 16, 16);
+    return b.getLong() + "-" + b.getLong();
+  }
+
+  /** Parses {@code time-seq} into a key, or null when it is not such a string. */
+  static byte[] positionKey(String tenant, String position) {
+    if (position == null) {
+      return null;
+    }
+    int dash = position.indexOf('-');
+    if (dash <= 0) {
+      return null;
+    }
+    try {
+      long time = Long.parseLong(position.substring(0, dash));
+      long seq = Long.parseLong(position.substring(dash + 1));
+      if (time < 0 || seq < 0) {
+        return null;
+      }
+      return timeSeq(tenant, time, seq);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  static byte[] signingKeys(String tenant) {
+    return ("keys/" + tenant).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static int indexOfZero(byte[] b, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] == 0) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("key has no tenant separator");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,118 @@
+package com.example.broker.storage.rocksdb;
+
+import com.example.broker.core.error.StorageException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+/**
+ * Opens and closes the RocksDB database with its column families and owns every native options
+ * object. Thread-safe once open (RocksDB handles are).
+ */
+final class RocksDbStorage implements AutoCloseable {
+  static final String MESSAGES = "messages";
+  static final String DUE = "due";
+  static final String INFLIGHT = "inflight";
+  static final String LOGS = "logs";
+  static final String DLQ = "dlq";
+  static final String META = "meta";
+  private static final List<String> FAMILIES = List.of(MESSAGES, DUE, INFLIGHT, LOGS, DLQ, META);
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final LRUCache cache;
+  private final BloomFilter bloom;
+  private final DBOptions dbOptions;
+  private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
+  private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+  final RocksDB db;
+  final ColumnFamilyHandle messages;
+  final ColumnFamilyHandle due;
+  final ColumnFamilyHandle inflight;
+  final ColumnFamilyHandle logs;
+  final ColumnFamilyHandle dlq;
+  final ColumnFamilyHandle meta;
+
+  RocksDbStorage(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new StorageException("cannot create data directory " + dir, e);
+    }
+    cache = new LRUCache(64L * 1024 * 1024);
+    bloom = new BloomFilter(10);
+    dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setMaxBackgroundJobs(2)
+            .setBytesPerSync(1024 * 1024)
+            .setKeepLogFileNum(5);
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, options(4)));
+    for (String name : FAMILIES) {
+      long mb = name.equals(MESSAGES) || name.equals(LOGS) ? 32 : 8;
+      descriptors.add(
+          new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), options(mb)));
+    }
+    try {
+      db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+    } catch (RocksDBException e) {
+      closeOptions();
+      throw new StorageException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
+    }
+    messages = handles.get(1);
+    due = handles.get(2);
+    inflight = handles.get(3);
+    logs = handles.get(4);
+    dlq = handles.get(5);
+    meta = handles.get(6);
+  }
+
+  private ColumnFamilyOptions options(long writeBufferMb) {
+    BlockBasedTableConfig table =
+        new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom);
+    ColumnFamilyOptions o =
+        new ColumnFamilyOptions()
+            .setCompressionType(CompressionType.LZ4_COMPRESSION)
+            .setWriteBufferSize(writeBufferMb * 1024 * 1024)
+            .setTableFormatConfig(table);
+    cfOptions.add(o);
+    return o;
+  }
+
+  @Override
+  public void close() {
+    for (ColumnFamilyHandle h : handles) {
+      h.close();
+    }
+    try {
+      db.syncWal();
+    } catch (RocksDBException e) {
+      // closing anyway; the WAL of synced writes is already on disk
+    }
+    db.close();
+    closeOptions();
+  }
+
+  private void closeOptions() {
+    dbOptions.close();
+    cfOptions.forEach(ColumnFamilyOptions::close);
+    bloom.close();
+    cache.close();
+  }
+}
