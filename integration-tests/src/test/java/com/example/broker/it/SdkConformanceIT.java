@@ -11,6 +11,8 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * test command does it).
  */
 class SdkConformanceIT {
+  /** The suite has this many tests today; fewer passing means tests went missing. */
+  private static final int MIN_SDK_TESTS = 21;
+
   @TempDir Path dataDir;
 
   @Test
@@ -49,6 +54,10 @@ class SdkConformanceIT {
       System.out.println(output);
       assertTrue(done, "SDK suite timed out");
       assertEquals(0, p.exitValue(), "SDK suite failed:\n" + output);
+      Matcher pass = Pattern.compile("(?m)^# pass (\\d+)$").matcher(output);
+      assertTrue(pass.find(), "no test summary in the SDK suite output");
+      assertTrue(Integer.parseInt(pass.group(1)) >= MIN_SDK_TESTS, "too few SDK tests ran: " + pass.group(1));
+      assertTrue(output.contains("# fail 0"), "SDK tests failed");
     }
   }
 }
