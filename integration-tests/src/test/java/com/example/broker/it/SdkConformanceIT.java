@@ -56,7 +56,9 @@ class SdkConformanceIT {
       assertEquals(0, p.exitValue(), "SDK suite failed:\n" + output);
       Matcher pass = Pattern.compile("(?m)^# pass (\\d+)$").matcher(output);
       assertTrue(pass.find(), "no test summary in the SDK suite output");
-      assertTrue(Integer.parseInt(pass.group(1)) >= MIN_SDK_TESTS, "too few SDK tests ran: " + pass.group(1));
+      assertTrue(
+          Integer.parseInt(pass.group(1)) >= MIN_SDK_TESTS,
+          "too few SDK tests ran: " + pass.group(1));
       assertTrue(output.contains("# fail 0"), "SDK tests failed");
     }
   }

@@ -1,0 +1,307 @@
+package com.example.broker.core.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.example.broker.core.message.CallbackSpec;
+import com.example.broker.core.message.DlqEntry;
+import com.example.broker.core.message.FlowControl;
+import com.example.broker.core.message.LogEntry;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageKind;
+import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.message.MessageState;
+import com.example.broker.core.message.Redaction;
+import com.example.broker.core.store.DueRef;
+import com.example.broker.core.store.Durability;
+import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.Page;
+import com.example.broker.core.store.Positioned;
+import com.example.broker.core.store.StoreBatch;
+import com.example.broker.core.tenant.SigningKeys;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link MessageStore} must do. Each adapter's test extends this (JobRunr's
+ * StorageProviderTest, BookKeeper's KeyValueStorageTest).
+ */
+public abstract class MessageStoreContract {
+  protected MessageStore store;
+
+  protected abstract MessageStore createStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = createStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  protected static Message.Builder aMessage(String tenant, String id) {
+    return Message.builder()
+        .withTenant(tenant)
+        .withId(id)
+        .withUrl("http://127.0.0.1:9/" + id)
+        .withBody(("body-" + id).getBytes())
+        .withCreatedAt(1_000)
+        .withNotBefore(1_000)
+        .withDueAt(1_000);
+  }
+
+  /** A message with every optional field set, to check that storage keeps all of it. */
+  protected static Message aFullMessage() {
+    return aMessage("t1", "msg_full")
+        .withKind(MessageKind.CALLBACK)
+        .withTopicName("group")
+        .withEndpointName("ep")
+        .withQueueName("q")
+        .withScheduleId("scd_1")
+        .withMethod("PUT")
+        .withHeaders(Map.of("Content-Type", List.of("a/b"), "X-Multi", List.of("1", "2")))
+        .withBody(new byte[] {0, (byte) 0xff, 10})
+        .withMaxRetries(7)
+        .withRetryDelayExpression("1000 * retried")
+        .withTimeoutMillis(1234)
+        .withCallerIp("10.0.0.1")
+        .withLabels(List.of("a", "b"))
+        .withCallback(
+            new CallbackSpec("http://cb", "POST", 5, null, "10", 20, Map.of("X-C", List.of("c"))))
+        .withFailureCallback(new CallbackSpec("http://fcb", "PATCH", 0, 4, null, 0, Map.of()))
+        .withFlowControl(new FlowControl("key", null, 5, 60))
+        .withRedaction(new Redaction(true, false, Set.of("Authorization")))
+        .withDeduplicationId("dedup")
+        .withRetried(2)
+        .withDueAt(99_999)
+        .withSourceMessageId("msg_src")
+        .build();
+  }
+
+  private void commit(StoreBatch b) {
+    store.commit(b, Durability.SYNC).join();
+  }
+
+  private static void assertSameMessage(Message expected, Message actual) {
+    assertArrayEquals(expected.body(), actual.body());
+    byte[] same = new byte[0]; // records compare arrays by identity: use one array on both sides
+    assertEquals(
+        expected.toBuilder().withBody(same).build(), actual.toBuilder().withBody(same).build());
+  }
+
+  @Test
+  void messagesRoundTripEveryField() {
+    Message full = aFullMessage();
+    commit(new StoreBatch().putMessage(full));
+    assertSameMessage(full, store.findMessage(full.ref()).orElseThrow());
+    commit(new StoreBatch().deleteMessage(full.ref()));
+    assertTrue(store.findMessage(full.ref()).isEmpty());
+  }
+
+  @Test
+  void dueIndexIsOrderedByTimeAcrossTenantsAndBounded() {
+    MessageRef a = new MessageRef("t1", "a");
+    MessageRef b = new MessageRef("t2", "b");
+    MessageRef c = new MessageRef("t1", "c");
+    commit(new StoreBatch().putDue(300, c).putDue(100, b).putDue(200, a));
+    assertEquals(
+        List.of(new DueRef(100, b), new DueRef(200, a), new DueRef(300, c)),
+        store.scanDue(0, 1000, 10));
+    assertEquals(List.of(new DueRef(200, a)), store.scanDue(150, 250, 10));
+    assertEquals(List.of(new DueRef(100, b)), store.scanDue(0, 1000, 1));
+    assertEquals(new DueRef(200, a), store.firstDue(101).orElseThrow());
+    assertTrue(store.firstDue(301).isEmpty());
+    commit(new StoreBatch().deleteDue(200, a).deleteDue(999, a));
+    assertEquals(List.of(new DueRef(100, b), new DueRef(300, c)), store.scanDue(0, 1000, 10));
+  }
+
+  @Test
+  void inFlightMarks() {
+    MessageRef a = new MessageRef("t1", "a");
+    commit(new StoreBatch().putInFlight(a, 5).putInFlight(new MessageRef("t2", "b"), 6));
+    assertEquals(2, store.inFlight().size());
+    commit(new StoreBatch().deleteInFlight(a));
+    assertEquals(List.of(new MessageRef("t2", "b")), store.inFlight());
+  }
+
+  @Test
+  void scanMessagesPagesByIdWithAFilterAndStaysInItsTenant() {
+    StoreBatch b = new StoreBatch();
+    for (String id : List.of("m1", "m2", "m3", "m4")) {
+      b.putMessage(
+          aMessage("t1", id).withLabels(id.equals("m3") ? List.of("x") : List.of()).build());
+    }
+    b.putMessage(aMessage("t10", "m0").build()).putMessage(aMessage("t", "m9").build());
+    commit(b);
+    assertEquals(List.of("m1", "m2"), ids(store.scanMessages("t1", null, 2, m -> true)));
+    assertEquals(List.of("m3", "m4"), ids(store.scanMessages("t1", "m2", 10, m -> true)));
+    assertEquals(
+        List.of("m3"), ids(store.scanMessages("t1", null, 10, m -> m.labels().contains("x"))));
+    assertEquals(List.of("m9"), ids(store.scanMessages("t", null, 10, m -> true)));
+  }
+
+  @Test
+  void logsPageInBothDirectionsWithCursors() {
+    Message m = aMessage("t1", "m").build();
+    StoreBatch b = new StoreBatch();
+    for (int i = 0; i < 5; i++) {
+      b.appendLog(LogEntry.of(100 + i, MessageState.values()[i], m, 0));
+    }
+    b.appendLog(LogEntry.of(100, MessageState.CREATED, aMessage("t2", "other").build(), 0));
+    commit(b);
+    Page<Positioned<LogEntry>> p1 = store.listLogs("t1", null, 2, true, e -> true);
+    assertEquals(List.of(104L, 103L), times(p1));
+    Page<Positioned<LogEntry>> p2 = store.listLogs("t1", p1.nextCursor(), 2, true, e -> true);
+    assertEquals(List.of(102L, 101L), times(p2));
+    Page<Positioned<LogEntry>> p3 = store.listLogs("t1", p2.nextCursor(), 2, true, e -> true);
+    assertEquals(List.of(100L), times(p3));
+    assertNull(p3.nextCursor());
+    Page<Positioned<LogEntry>> asc = store.listLogs("t1", null, 3, false, e -> true);
+    assertEquals(List.of(100L, 101L, 102L), times(asc));
+    assertEquals(
+        List.of(103L, 104L), times(store.listLogs("t1", asc.nextCursor(), 3, false, e -> true)));
+    assertEquals(
+        List.of(102L),
+        times(store.listLogs("t1", null, 10, true, e -> e.state() == MessageState.values()[2])));
+    assertNull(store.listLogs("t1", null, 5, true, e -> true).nextCursor());
+    assertEquals(1, store.listLogs("t2", null, 10, true, e -> true).items().size());
+    // An unparsable cursor starts from the beginning.
+    assertEquals(5, store.listLogs("t1", "garbage", 10, true, e -> true).items().size());
+    store.expireLogs("t1", 103);
+    assertEquals(List.of(104L, 103L), times(store.listLogs("t1", null, 10, true, e -> true)));
+    assertEquals(1, store.listLogs("t2", null, 10, true, e -> true).items().size());
+  }
+
+  @Test
+  void logEntriesKeepTheirResponse() {
+    LogEntry e =
+        new LogEntry(
+            7,
+            MessageState.ERROR,
+            aFullMessage(),
+            "boom",
+            0,
+            500,
+            Map.of("X-R", List.of("r")),
+            new byte[] {1, 2});
+    commit(new StoreBatch().appendLog(e));
+    LogEntry got = store.listLogs("t1", null, 1, true, x -> true).items().get(0).item();
+    assertEquals("boom", got.error());
+    assertEquals(500, got.responseStatus());
+    assertEquals(Map.of("X-R", List.of("r")), got.responseHeaders());
+    assertArrayEquals(new byte[] {1, 2}, got.responseBody());
+    assertSameMessage(aFullMessage(), got.message());
+  }
+
+  @Test
+  void dlqPutFindListDeleteExpire() {
+    StoreBatch b = new StoreBatch();
+    for (int i = 0; i < 3; i++) {
+      b.putDlq(dlq("t1", (1000 + i) + "-0", i));
+    }
+    b.putDlq(dlq("t2", "1000-0", 9));
+    commit(b);
+    assertEquals(500, store.findDlq("t1", "1001-0").orElseThrow().responseStatus());
+    assertTrue(store.findDlq("t1", "nope").isEmpty());
+    assertTrue(store.findDlq("t1", "5-5").isEmpty());
+    Page<DlqEntry> first = store.listDlq("t1", null, 2, false, e -> true);
+    assertEquals(List.of("1000-0", "1001-0"), dlqIds(first.items()));
+    assertEquals(
+        List.of("1002-0"),
+        dlqIds(store.listDlq("t1", first.nextCursor(), 2, false, e -> true).items()));
+    assertEquals(
+        List.of("1002-0", "1001-0"), dlqIds(store.listDlq("t1", null, 2, true, e -> true).items()));
+    commit(new StoreBatch().deleteDlq("t1", "1001-0").deleteDlq("t1", "garbage"));
+    assertEquals(
+        List.of("1000-0", "1002-0"),
+        dlqIds(store.listDlq("t1", null, 10, false, e -> true).items()));
+    store.expireDlq("t1", 1001);
+    assertEquals(
+        List.of("1002-0"), dlqIds(store.listDlq("t1", null, 10, false, e -> true).items()));
+    assertEquals(1, store.listDlq("t2", null, 10, false, e -> true).items().size());
+  }
+
+  @Test
+  void signingKeys() {
+    assertTrue(store.findSigningKeys("t1").isEmpty());
+    commit(new StoreBatch().putSigningKeys("t1", new SigningKeys("c", "n")));
+    assertEquals(new SigningKeys("c", "n"), store.findSigningKeys("t1").orElseThrow());
+    assertTrue(store.findSigningKeys("t2").isEmpty());
+  }
+
+  @Test
+  void tenantsThatArePrefixesOfEachOtherStaySeparate() {
+    commit(
+        new StoreBatch()
+            .putMessage(aMessage("a", "x").build())
+            .putMessage(aMessage("ab", "x").withMethod("PUT").build()));
+    assertEquals("POST", store.findMessage(new MessageRef("a", "x")).orElseThrow().method());
+    assertEquals("PUT", store.findMessage(new MessageRef("ab", "x")).orElseThrow().method());
+    assertEquals(1, store.scanMessages("a", null, 10, m -> true).size());
+    assertTrue(store.findMessage(new MessageRef("b", "x")).isEmpty());
+  }
+
+  @Test
+  void commitsCompleteInSubmissionOrder() {
+    List<Integer> order = new ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      int n = i;
+      all.add(
+          store
+              .commit(
+                  new StoreBatch().putMessage(aMessage("t1", "o" + i).build()),
+                  i % 2 == 0 ? Durability.SYNC : Durability.ASYNC)
+              .thenRun(
+                  () -> {
+                    synchronized (order) {
+                      order.add(n);
+                    }
+                  }));
+    }
+    all.forEach(java.util.concurrent.CompletableFuture::join);
+    List<Integer> expected = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      expected.add(i);
+    }
+    assertEquals(expected, order);
+  }
+
+  private static DlqEntry dlq(String tenant, String id, int n) {
+    return new DlqEntry(
+        id,
+        aMessage(tenant, "m" + n).build(),
+        Long.parseLong(id.split("-")[0]),
+        500,
+        Map.of(),
+        "x".getBytes(),
+        null);
+  }
+
+  private static List<String> ids(List<Message> ms) {
+    List<String> out = new ArrayList<>();
+    ms.forEach(m -> out.add(m.id()));
+    return out;
+  }
+
+  private static List<String> dlqIds(List<DlqEntry> es) {
+    List<String> out = new ArrayList<>();
+    es.forEach(e -> out.add(e.dlqId()));
+    return out;
+  }
+
+  private static List<Long> times(Page<Positioned<LogEntry>> p) {
+    List<Long> out = new ArrayList<>();
+    p.items().forEach(x -> out.add(x.item().time()));
+    return out;
+  }
+}
