@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.ExecutorService;
 
@@ -49,8 +51,14 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
       this.max = max;
     }
 
+    /**
+     * Answers 413 with our JSON error. Like Netty's own handler, a keep-alive request keeps its
+     * connection: the aggregator discards the rest of the body, so a client still sending it can
+     * read the answer instead of meeting a reset. Other requests are closed after the answer.
+     */
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      boolean keepAlive = HttpUtil.isKeepAlive(oversized);
       ApiResponse r =
           ErrorResponses.of(413, "request body is larger than the limit of " + max + " bytes");
       FullHttpResponse res =
@@ -60,9 +68,13 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
               Unpooled.wrappedBuffer(r.body()));
       res.headers()
           .set(HttpHeaderNames.CONTENT_TYPE, r.contentType())
-          .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length)
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+      if (keepAlive && !(oversized instanceof FullHttpMessage)) {
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+      } else {
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+      }
     }
   }
 }
