@@ -82,7 +82,7 @@ public final class Broker implements AutoCloseable {
               new RecordOutcome(new RetryPolicy(), new Ids()),
               clock,
               new Dispatcher.Options(
-                  config.maxInFlight(), config.maxInFlightPerHost(), 1000, 200, 1000));
+                  config.maxInFlight(), config.maxInFlightPerHost(), 1000, 1000));
       dispatcher.recover();
       PublishService publish = new PublishService(store, dispatcher);
       PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());

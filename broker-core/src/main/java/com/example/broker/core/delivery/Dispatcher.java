@@ -9,10 +9,15 @@ import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.StoreBatch;
 import com.example.broker.core.time.Clock;
-import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * in-flight messages are in memory, never the whole backlog.
  *
  * <p>Limits: a global cap on deliveries in flight and a cap per destination host, so one slow or
- * dead host cannot take every slot; a due message whose host is saturated is pushed back a little
- * instead of blocking the scan.
+ * dead host cannot take every slot. A due message whose host is saturated waits in a bounded
+ * in-memory queue for that host (its due entry stays on disk) and starts as soon as the host frees
+ * a slot; the scan goes on to other hosts' messages.
  *
  * <p>Threads: {@link #start()} runs passes on one thread that sleeps until the next due time or a
  * {@link #notifyDue} wake-up. Outcomes are recorded on the deliverer's threads. Tests call {@link
@@ -39,21 +45,19 @@ public final class Dispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final long TOMBSTONE_MILLIS = 60_000;
 
+  /** Most due messages kept waiting in memory for a saturated host; beyond, the scan stops. */
+  static final int MAX_PARKED = 50_000;
+
   /**
    * @param maxInFlight global cap on concurrent deliveries
    * @param maxInFlightPerHost cap per destination host
    * @param scanLimit due entries read per pass
-   * @param busyHostDeferMillis how far a message for a saturated host is pushed back
    * @param maxIdleMillis longest sleep between passes when nothing is due
    */
   public record Options(
-      int maxInFlight,
-      int maxInFlightPerHost,
-      int scanLimit,
-      long busyHostDeferMillis,
-      long maxIdleMillis) {
+      int maxInFlight, int maxInFlightPerHost, int scanLimit, long maxIdleMillis) {
     public static Options defaults() {
-      return new Options(1000, 200, 1000, 200, 1000);
+      return new Options(1000, 200, 1000, 1000);
     }
   }
 
@@ -78,8 +82,14 @@ public final class Dispatcher implements AutoCloseable {
   private final ConcurrentHashMap<MessageRef, Long> cancelled = new ConcurrentHashMap<>();
   private final Object[] stripes = new Object[64];
   private final AtomicLong pendingMin = new AtomicLong(Long.MAX_VALUE);
+  // Due messages whose host was saturated, per host in due order (guarded by this). Their due
+  // entries stay on disk, so a crash loses nothing; here they only wait for a slot of their host.
+  private final Map<String, ArrayDeque<DueRef>> parked = new HashMap<>();
+  private final Set<MessageRef> parkedRefs = new HashSet<>();
   private final AtomicLong delivered = new AtomicLong();
-  private long cursor; // guarded by this (runOnce)
+  // Position in the due index after which the next pass scans (null: from the start). Entries up
+  // to it were started, parked, or already in flight. Guarded by this.
+  private DueRef cursor;
 
   private volatile boolean running;
   private volatile Thread thread;
@@ -152,50 +162,53 @@ public final class Dispatcher implements AutoCloseable {
   public synchronized int runOnce() {
     long now = clock.millis();
     long pending = pendingMin.getAndSet(Long.MAX_VALUE);
-    if (pending < cursor) {
-      cursor = pending;
+    if (cursor != null && pending <= cursor.dueAt()) {
+      cursor = DueRef.before(pending); // something became due at or before where we are
     }
     expireTombstones(now);
     int free = options.maxInFlight() - inFlight.size();
     if (free <= 0) {
       return 0;
     }
-    List<DueRef> due = store.scanDue(cursor, now, options.scanLimit());
-    long nextCursor = due.size() < options.scanLimit() ? now + 1 : due.get(due.size() - 1).dueAt();
     StoreBatch batch = new StoreBatch();
     List<Message> started = new ArrayList<>();
+    free = startParked(free, now, batch, started);
+    DueRef nextCursor = cursor;
+    // Nothing can start from the scan when no slot is free or the park is full.
+    boolean scan = free > 0 && parkedRefs.size() < MAX_PARKED;
+    // Scan about as many entries as could start, so a pass costs O(started), not O(backlog).
+    int limit = Math.min(options.scanLimit(), Math.max(64, 2 * free));
+    List<DueRef> due = scan ? store.scanDue(cursor, now, limit) : List.of();
     for (DueRef d : due) {
       MessageRef ref = d.ref();
-      if (inFlight.containsKey(ref)) {
-        continue; // claimed; its due entry is being removed
+      if (inFlight.containsKey(ref) || parkedRefs.contains(ref)) {
+        nextCursor = d; // claimed (its due entry is being removed) or waiting for its host
+        continue;
       }
       if (free == 0) {
-        nextCursor = Math.min(nextCursor, d.dueAt());
         break;
       }
       Optional<Message> found = store.findMessage(ref);
       if (found.isEmpty()) {
         batch.deleteDue(d.dueAt(), ref); // cancelled earlier: drop the stale entry
+        nextCursor = d;
         continue;
       }
       Message m = found.get();
       String host = hostOf(m.url());
-      AtomicInteger hostCount = perHost.computeIfAbsent(host, h -> new AtomicInteger());
-      if (hostCount.get() >= options.maxInFlightPerHost()) {
-        batch.deleteDue(d.dueAt(), ref).putDue(now + options.busyHostDeferMillis(), ref);
+      if (hostCount(host).get() >= options.maxInFlightPerHost()) {
+        if (parkedRefs.size() >= MAX_PARKED) {
+          break;
+        }
+        parked.computeIfAbsent(host, h -> new ArrayDeque<>()).add(d);
+        parkedRefs.add(ref);
+        nextCursor = d;
         continue;
       }
-      if (!claim(ref, host)) {
-        batch.deleteDue(d.dueAt(), ref);
-        continue;
+      if (start(d, m, host, now, batch, started)) {
+        free--;
       }
-      hostCount.incrementAndGet();
-      free--;
-      batch
-          .deleteDue(d.dueAt(), ref)
-          .putInFlight(ref, now)
-          .appendLog(LogEntry.of(now, MessageState.ACTIVE, RecordOutcome.withoutBody(m), 0));
-      started.add(m);
+      nextCursor = d;
     }
     cursor = nextCursor;
     if (!batch.isEmpty()) {
@@ -212,6 +225,53 @@ public final class Dispatcher implements AutoCloseable {
       send(m, now);
     }
     return started.size();
+  }
+
+  /** Starts parked messages of hosts that have free slots again, oldest first. */
+  private int startParked(int free, long now, StoreBatch batch, List<Message> started) {
+    if (parked.isEmpty()) {
+      return free;
+    }
+    Iterator<Map.Entry<String, ArrayDeque<DueRef>>> hosts = parked.entrySet().iterator();
+    while (hosts.hasNext() && free > 0) {
+      Map.Entry<String, ArrayDeque<DueRef>> e = hosts.next();
+      AtomicInteger count = hostCount(e.getKey());
+      ArrayDeque<DueRef> queue = e.getValue();
+      while (!queue.isEmpty() && free > 0 && count.get() < options.maxInFlightPerHost()) {
+        DueRef d = queue.poll();
+        parkedRefs.remove(d.ref());
+        Optional<Message> m = store.findMessage(d.ref());
+        if (m.isEmpty()) {
+          batch.deleteDue(d.dueAt(), d.ref());
+        } else if (start(d, m.get(), e.getKey(), now, batch, started)) {
+          free--;
+        }
+      }
+      if (queue.isEmpty()) {
+        hosts.remove();
+      }
+    }
+    return free;
+  }
+
+  /** Claims one due message; false when it was cancelled meanwhile (its entry is dropped). */
+  private boolean start(
+      DueRef d, Message m, String host, long now, StoreBatch batch, List<Message> started) {
+    if (!claim(d.ref(), host)) {
+      batch.deleteDue(d.dueAt(), d.ref());
+      return false;
+    }
+    hostCount(host).incrementAndGet();
+    batch
+        .deleteDue(d.dueAt(), d.ref())
+        .putInFlight(d.ref(), now)
+        .appendLog(LogEntry.of(now, MessageState.ACTIVE, RecordOutcome.withoutBody(m), 0));
+    started.add(m);
+    return true;
+  }
+
+  private AtomicInteger hostCount(String host) {
+    return perHost.computeIfAbsent(host, h -> new AtomicInteger());
   }
 
   private boolean claim(MessageRef ref, String host) {
@@ -328,14 +388,19 @@ public final class Dispatcher implements AutoCloseable {
     return stripes[(ref.hashCode() & 0x7fffffff) % stripes.length];
   }
 
+  /** The authority (host:port) of a URL, lower-cased; cheap, since it runs for every due entry. */
   static String hostOf(String url) {
-    try {
-      URI u = URI.create(url);
-      String authority = u.getRawAuthority();
-      return authority == null ? url : authority.toLowerCase(java.util.Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      return url;
+    int start = url.indexOf("://");
+    start = start < 0 ? 0 : start + 3;
+    int end = url.length();
+    for (int i = start; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c == '/' || c == '?' || c == '#') {
+        end = i;
+        break;
+      }
     }
+    return url.substring(start, end).toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Starts the dispatch thread. */
@@ -365,11 +430,14 @@ public final class Dispatcher implements AutoCloseable {
       }
       long now = clock.millis();
       long wakeAt = now + options.maxIdleMillis();
-      if (inFlight.size() < options.maxInFlight()) {
-        long from;
-        synchronized (this) {
-          from = cursor;
-        }
+      DueRef from;
+      boolean canScan;
+      synchronized (this) {
+        from = cursor;
+        canScan = inFlight.size() < options.maxInFlight() && parkedRefs.size() < MAX_PARKED;
+      }
+      // When no slot is free or the park is full, only a finished delivery (wake) can help.
+      if (canScan) {
         Optional<DueRef> next = store.firstDue(from);
         if (next.isPresent()) {
           wakeAt = Math.min(wakeAt, next.get().dueAt());

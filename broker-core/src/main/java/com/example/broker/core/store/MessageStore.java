@@ -31,13 +31,13 @@ public interface MessageStore extends AutoCloseable {
   Optional<Message> findMessage(MessageRef ref);
 
   /**
-   * Due-index entries with {@code from <= dueAt <= to}, in (dueAt, tenant, id) order, at most
-   * {@code limit}.
+   * Due-index entries strictly after the position {@code after} (null: from the start) with {@code
+   * dueAt <= to}, in (dueAt, tenant, id) order, at most {@code limit}.
    */
-  List<DueRef> scanDue(long from, long to, int limit);
+  List<DueRef> scanDue(DueRef after, long to, int limit);
 
-  /** The earliest due-index entry at or after {@code from}, if any. */
-  Optional<DueRef> firstDue(long from);
+  /** The first due-index entry strictly after {@code after} (null: from the start), if any. */
+  Optional<DueRef> firstDue(DueRef after);
 
   /** All in-flight marks (used on start to re-queue deliveries whose outcome is unknown). */
   List<MessageRef> inFlight();

@@ -126,9 +126,9 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
-  public synchronized List<DueRef> scanDue(long from, long to, int limit) {
+  public synchronized List<DueRef> scanDue(DueRef after, long to, int limit) {
     List<DueRef> out = new ArrayList<>();
-    for (DueRef d : due.tailSet(new DueRef(from, new MessageRef("", "")), true)) {
+    for (DueRef d : after == null ? due : due.tailSet(after, false)) {
       if (d.dueAt() > to || out.size() >= limit) {
         break;
       }
@@ -138,9 +138,9 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
-  public synchronized Optional<DueRef> firstDue(long from) {
-    DueRef d = due.ceiling(new DueRef(from, new MessageRef("", "")));
-    return Optional.ofNullable(d);
+  public synchronized Optional<DueRef> firstDue(DueRef after) {
+    return Optional.ofNullable(
+        after == null ? (due.isEmpty() ? null : due.first()) : due.higher(after));
   }
 
   @Override

@@ -115,13 +115,15 @@ public abstract class MessageStoreContract {
     commit(new StoreBatch().putDue(300, c).putDue(100, b).putDue(200, a));
     assertEquals(
         List.of(new DueRef(100, b), new DueRef(200, a), new DueRef(300, c)),
-        store.scanDue(0, 1000, 10));
-    assertEquals(List.of(new DueRef(200, a)), store.scanDue(150, 250, 10));
-    assertEquals(List.of(new DueRef(100, b)), store.scanDue(0, 1000, 1));
-    assertEquals(new DueRef(200, a), store.firstDue(101).orElseThrow());
-    assertTrue(store.firstDue(301).isEmpty());
+        store.scanDue(null, 1000, 10));
+    assertEquals(List.of(new DueRef(200, a)), store.scanDue(DueRef.before(150), 250, 10));
+    assertEquals(List.of(new DueRef(100, b)), store.scanDue(null, 1000, 1));
+    assertEquals(List.of(new DueRef(200, a)), store.scanDue(new DueRef(100, b), 250, 10));
+    assertEquals(new DueRef(200, a), store.firstDue(DueRef.before(101)).orElseThrow());
+    assertEquals(new DueRef(300, c), store.firstDue(new DueRef(200, a)).orElseThrow());
+    assertTrue(store.firstDue(DueRef.before(301)).isEmpty());
     commit(new StoreBatch().deleteDue(200, a).deleteDue(999, a));
-    assertEquals(List.of(new DueRef(100, b), new DueRef(300, c)), store.scanDue(0, 1000, 10));
+    assertEquals(List.of(new DueRef(100, b), new DueRef(300, c)), store.scanDue(null, 1000, 10));
   }
 
   @Test

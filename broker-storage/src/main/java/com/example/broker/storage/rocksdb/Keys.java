@@ -49,10 +49,6 @@ final class Keys {
     return ByteBuffer.allocate(8 + rest.length).putLong(Math.max(0, dueAt)).put(rest).array();
   }
 
-  static byte[] dueFrom(long from) {
-    return ByteBuffer.allocate(8).putLong(Math.max(0, from)).array();
-  }
-
   static DueRef parseDue(byte[] key) {
     long at = ByteBuffer.wrap(key, 0, 8).getLong();
     return new DueRef(at, parseMessage(Arrays.copyOfRange(key, 8, key.length)));

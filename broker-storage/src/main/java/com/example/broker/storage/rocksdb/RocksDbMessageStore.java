@@ -131,10 +131,10 @@ public final class RocksDbMessageStore implements MessageStore {
   }
 
   @Override
-  public List<DueRef> scanDue(long from, long to, int limit) {
+  public List<DueRef> scanDue(DueRef after, long to, int limit) {
     List<DueRef> out = new ArrayList<>();
     try (RocksIterator it = storage.db.newIterator(storage.due)) {
-      for (it.seek(Keys.dueFrom(from)); it.isValid() && out.size() < limit; it.next()) {
+      for (seekAfter(it, after); it.isValid() && out.size() < limit; it.next()) {
         DueRef d = Keys.parseDue(it.key());
         if (d.dueAt() > to) {
           break;
@@ -147,14 +147,27 @@ public final class RocksDbMessageStore implements MessageStore {
   }
 
   @Override
-  public Optional<DueRef> firstDue(long from) {
+  public Optional<DueRef> firstDue(DueRef after) {
     try (RocksIterator it = storage.db.newIterator(storage.due)) {
-      it.seek(Keys.dueFrom(from));
+      seekAfter(it, after);
       if (it.isValid()) {
         return Optional.of(Keys.parseDue(it.key()));
       }
       check(it);
       return Optional.empty();
+    }
+  }
+
+  /** Positions the iterator on the first due entry strictly after {@code after}. */
+  private static void seekAfter(RocksIterator it, DueRef after) {
+    if (after == null) {
+      it.seekToFirst();
+      return;
+    }
+    byte[] key = Keys.due(after.dueAt(), after.ref());
+    it.seek(key);
+    if (it.isValid() && java.util.Arrays.equals(it.key(), key)) {
+      it.next();
     }
   }
 

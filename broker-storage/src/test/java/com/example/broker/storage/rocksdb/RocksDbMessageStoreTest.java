@@ -45,7 +45,7 @@ class RocksDbMessageStoreTest extends MessageStoreContract {
     store.close();
     store = createStore();
     assertEquals(full.id(), store.findMessage(full.ref()).orElseThrow().id());
-    assertEquals(1, store.scanDue(0, Long.MAX_VALUE, 10).size());
+    assertEquals(1, store.scanDue(null, Long.MAX_VALUE, 10).size());
     assertEquals(List.of(full.ref()), store.inFlight());
     assertEquals(1, store.listLogs("t1", null, 10, true, e -> true).items().size());
   }

@@ -1,0 +1,115 @@
+package com.example.broker.bench;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A minimal Netty HTTP server on 127.0.0.1 that answers 200 to everything. As the baseline it does
+ * nothing else (the ceiling for any HTTP server here); as the benchmark's receiver it also counts
+ * deliveries and, when asked, records when each message id arrived.
+ */
+final class HttpSink implements AutoCloseable {
+  private static final byte[] OK = "ok".getBytes();
+
+  private final EventLoopGroup boss = new NioEventLoopGroup(1);
+  private final EventLoopGroup workers = new NioEventLoopGroup(2);
+  private final Channel channel;
+  private final boolean record;
+  final AtomicLong count = new AtomicLong();
+  final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
+  volatile boolean trackArrivals;
+
+  HttpSink(boolean record) throws InterruptedException {
+    this.record = record;
+    ChannelHandler handler = new Handler();
+    channel =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(1 << 20))
+                        .addLast(handler);
+                  }
+                })
+            .bind("127.0.0.1", 0)
+            .sync()
+            .channel();
+  }
+
+  int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port() + path;
+  }
+
+  @ChannelHandler.Sharable
+  private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      if (record) {
+        count.incrementAndGet();
+        if (trackArrivals) {
+          String id = req.headers().get("Upstash-Message-Id");
+          if (id != null) {
+            arrivals.putIfAbsent(id, System.nanoTime());
+          }
+        }
+      }
+      ByteBuf body = record ? Unpooled.wrappedBuffer(OK) : Unpooled.EMPTY_BUFFER;
+      FullHttpResponse res =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+      res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+      boolean keepAlive = HttpUtil.isKeepAlive(req);
+      if (keepAlive) {
+        ctx.writeAndFlush(res);
+      } else {
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
