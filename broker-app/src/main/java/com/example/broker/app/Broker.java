@@ -1,5 +1,6 @@
 package com.example.broker.app;
 
+import com.example.broker.core.delivery.Deliverer;
 import com.example.broker.core.delivery.Dispatcher;
 import com.example.broker.core.delivery.OutgoingRequests;
 import com.example.broker.core.delivery.RecordOutcome;
@@ -29,6 +30,7 @@ import com.example.broker.http.api.PublishEndpoint;
 import com.example.broker.http.api.Routes;
 import com.example.broker.http.api.json.JsonViews;
 import com.example.broker.http.client.JdkHttpDeliverer;
+import com.example.broker.http.client.NettyHttpDeliverer;
 import com.example.broker.http.client.NimbusRequestSigner;
 import com.example.broker.http.server.NettyHttpServer;
 import com.example.broker.storage.rocksdb.RocksDbMessageStore;
@@ -54,7 +56,7 @@ public final class Broker implements AutoCloseable {
 
   private final BrokerConfig config;
   private final MessageStore store;
-  private final JdkHttpDeliverer deliverer;
+  private final Deliverer deliverer;
   private final Dispatcher dispatcher;
   private final ExecutorService blockingPool;
   private final ScheduledExecutorService housekeeping;
@@ -70,7 +72,10 @@ public final class Broker implements AutoCloseable {
     try {
       this.tenants = tenants(config, store);
       this.keys = new KeyService(store, tenants);
-      this.deliverer = new JdkHttpDeliverer(config.maxBodyBytes());
+      this.deliverer =
+          config.deliverer().equals("jdk")
+              ? new JdkHttpDeliverer(config.maxBodyBytes())
+              : new NettyHttpDeliverer(config.maxBodyBytes());
       OutgoingRequests requests =
           new OutgoingRequests(
               new NimbusRequestSigner(), keys, config.deliveryTimeout().toMillis());

@@ -25,7 +25,8 @@ public record BrokerConfig(
     int maxInFlightPerHost,
     Duration deliveryTimeout,
     int maxRetries,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    String deliverer) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -38,6 +39,7 @@ public record BrokerConfig(
   public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofHours(2);
   public static final int DEFAULT_MAX_RETRIES = 20;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  public static final String DEFAULT_DELIVERER = "netty";
 
   /** One setting: flag, environment variable, default and meaning. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
@@ -91,7 +93,12 @@ public record BrokerConfig(
               "--shutdown-grace",
               "POSTBOX_SHUTDOWN_GRACE",
               "10s",
-              "on SIGTERM, how long in-flight deliveries may finish before they are re-queued"));
+              "on SIGTERM, how long in-flight deliveries may finish before they are re-queued"),
+          new Setting(
+              "--deliverer",
+              "POSTBOX_DELIVERER",
+              DEFAULT_DELIVERER,
+              "outbound HTTP client: netty (pooled keep-alive, default) or jdk (java.net.http)"));
 
   public static BrokerConfig defaults() {
     return new BrokerConfig(
@@ -108,7 +115,8 @@ public record BrokerConfig(
         DEFAULT_MAX_IN_FLIGHT_PER_HOST,
         DEFAULT_DELIVERY_TIMEOUT,
         DEFAULT_MAX_RETRIES,
-        DEFAULT_SHUTDOWN_GRACE);
+        DEFAULT_SHUTDOWN_GRACE,
+        DEFAULT_DELIVERER);
   }
 
   public boolean devMode() {
@@ -166,7 +174,8 @@ public record BrokerConfig(
             get(values, "--max-in-flight-per-host", Integer::parseInt, d.maxInFlightPerHost()),
             get(values, "--delivery-timeout", BrokerConfig::duration, d.deliveryTimeout()),
             get(values, "--max-retries", Integer::parseInt, d.maxRetries()),
-            get(values, "--shutdown-grace", BrokerConfig::duration, d.shutdownGrace()));
+            get(values, "--shutdown-grace", BrokerConfig::duration, d.shutdownGrace()),
+            values.getOrDefault("--deliverer", DEFAULT_DELIVERER));
     c.validate();
     return c;
   }
@@ -226,6 +235,9 @@ public record BrokerConfig(
     if (maxRetries < 0) {
       problems.add("--max-retries must be >= 0");
     }
+    if (!deliverer.equals("netty") && !deliverer.equals("jdk")) {
+      problems.add("--deliverer must be netty or jdk");
+    }
     if (token != null && token.isBlank()) {
       problems.add("--token must not be blank");
     }
@@ -272,7 +284,8 @@ public record BrokerConfig(
         maxInFlightPerHost,
         deliveryTimeout,
         maxRetries,
-        shutdownGrace);
+        shutdownGrace,
+        deliverer);
   }
 
   public BrokerConfig withDataDir(Path p) {
@@ -290,6 +303,7 @@ public record BrokerConfig(
         maxInFlightPerHost,
         deliveryTimeout,
         maxRetries,
-        shutdownGrace);
+        shutdownGrace,
+        deliverer);
   }
 }
