@@ -97,6 +97,9 @@ public final class BenchRun {
             List.of(),
             receiver.url("/probe"))) {
       String to = s.base() + "/v2/publish/";
+      log("warm-up (JIT) before measuring");
+      wrk.post(to + receiver.url("/warmup"), small, delayed, CONNECTIONS, quick ? 3 : 10);
+      wrk.post(to + receiver.url("/warmup"), small, publish, CONNECTIONS, quick ? 2 : 5);
       log("publish: 256-byte bodies, delayed 1h (pure durable publish)");
       Wrk.Result p = wrk.post(to + receiver.url("/delayed"), small, delayed, CONNECTIONS, seconds);
       r.put("publish_rps", Stats.round(p.rps()));
@@ -111,6 +114,7 @@ public final class BenchRun {
       log("publish latency at 5,000/s offered");
       Publisher fixed = new Publisher(s.base(), TOKEN);
       fixed.atRate(receiver.url("/delayed-fixed"), small, 5000, seconds, i -> 3_600_000);
+      fixed.close();
       List<Double> rt = new ArrayList<>();
       fixed.roundTrips.forEach(n -> rt.add(n / 1e6));
       r.put("publish_p99_ms_at_5000", Stats.round(Stats.percentile(rt, 99)));
@@ -135,6 +139,7 @@ public final class BenchRun {
       Publisher lat = new Publisher(s.base(), TOKEN);
       lat.atRate(receiver.url("/latency"), small, 2000, seconds, i -> 0);
       waitUntil(60, () -> receiver.arrivals.keySet().containsAll(lat.acked.keySet()));
+      lat.close();
       List<Double> latencies = new ArrayList<>();
       lat.acked.forEach(
           (id, ack) -> {
@@ -189,6 +194,7 @@ public final class BenchRun {
       Publisher bulk = new Publisher(s.base(), TOKEN);
       long t0 = System.nanoTime();
       bulk.bulk(receiver.url("/pending"), small, pending, 128, 3_600_000);
+      bulk.close();
       r.put("pending_fill_rps", Stats.round(pending / ((System.nanoTime() - t0) / 1e9)));
       r.put("pending_count", pending - bulk.failures.get());
       r.put("pending_heap_mb", Stats.round(s.heapUsedAfterGcMb()));

@@ -90,6 +90,23 @@ final class Criteria<T> {
     }
   }
 
+  /**
+   * On destructive bulk calls a selector given with only blank values (e.g. {@code messageIds=})
+   * must not silently widen into "all": reject it.
+   */
+  static void rejectBlank(Map<String, List<String>> q, String endpoint) {
+    for (Map.Entry<String, List<String>> e : q.entrySet()) {
+      if (values(q, e.getKey()).isEmpty()) {
+        throw new InvalidRequestException(
+            "parameter \""
+                + e.getKey()
+                + "\" is empty on "
+                + endpoint
+                + " (omit it to select all)");
+      }
+    }
+  }
+
   /** The set of values of a parameter, in order. */
   static Set<String> set(Map<String, List<String>> q, String... keys) {
     Set<String> out = new LinkedHashSet<>();

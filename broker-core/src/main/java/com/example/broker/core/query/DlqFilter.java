@@ -61,6 +61,9 @@ public final class DlqFilter {
       }
     }
     Criteria.rejectUnknown(q, KNOWN, "the DLQ");
+    if (!forList) {
+      Criteria.rejectBlank(q, "DLQ bulk delete/retry");
+    }
     Integer count = Criteria.integer(q, "count", 1, forList ? 100 : 1000);
     String order = Criteria.single(q, "order");
     boolean newestFirst = false;

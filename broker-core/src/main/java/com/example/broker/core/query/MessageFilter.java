@@ -41,6 +41,7 @@ public final class MessageFilter {
 
   public static MessageFilter parse(Map<String, List<String>> query) {
     Criteria.rejectUnknown(query, KNOWN, "DELETE /v2/messages");
+    Criteria.rejectBlank(query, "DELETE /v2/messages");
     Set<String> ids = Criteria.set(query, "messageIds");
     Integer count = Criteria.integer(query, "count", 1, 500);
     Predicate<Message> p =

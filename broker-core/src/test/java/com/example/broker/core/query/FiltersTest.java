@@ -106,5 +106,7 @@ class FiltersTest {
     assertThrows(InvalidRequestException.class, () -> DlqFilter.parse(q("host", "a.com"), true));
     assertThrows(InvalidRequestException.class, () -> DlqFilter.parse(q("count", "101"), true));
     assertEquals(500, DlqFilter.parse(q("count", "500"), false).count());
+    assertThrows(InvalidRequestException.class, () -> DlqFilter.parse(q("dlqIds", ""), false));
+    assertEquals(100, DlqFilter.parse(q("label", ""), true).count(), "listing ignores blanks");
   }
 }
