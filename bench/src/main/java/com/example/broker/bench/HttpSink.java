@@ -41,6 +41,11 @@ final class HttpSink implements AutoCloseable {
   private final boolean record;
   final AtomicLong count = new AtomicLong();
   final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
+
+  /** Deliveries per message id (the chaos ledger), when {@link #trackArrivals} is on. */
+  final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> deliveries =
+      new ConcurrentHashMap<>();
+
   volatile boolean trackArrivals;
 
   HttpSink(boolean record) throws InterruptedException {
@@ -85,6 +90,9 @@ final class HttpSink implements AutoCloseable {
           String id = req.headers().get("Upstash-Message-Id");
           if (id != null) {
             arrivals.putIfAbsent(id, System.nanoTime());
+            deliveries
+                .computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
           }
         }
       }

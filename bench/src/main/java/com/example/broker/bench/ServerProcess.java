@@ -111,6 +111,12 @@ final class ServerProcess implements AutoCloseable {
     return out;
   }
 
+  /** SIGKILL: no shutdown hook runs, RocksDB is not closed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
   /** SIGTERM and wait (graceful). */
   @Override
   public void close() throws InterruptedException {

@@ -320,8 +320,12 @@ public final class Dispatcher implements AutoCloseable {
                 }
               });
     } catch (RuntimeException e) {
-      LOG.error("could not record the outcome of {}", m.id(), e);
-      release(ref, f);
+      // Never leave the message marked in flight until the next restart: try it again later.
+      LOG.error("could not record the outcome of {}; retrying it in a minute", m.id(), e);
+      long due = clock.millis() + 60_000;
+      store
+          .commit(new StoreBatch().deleteInFlight(ref).putDue(due, ref), Durability.ASYNC)
+          .whenComplete((v, err) -> release(ref, f));
     }
   }
 

@@ -1,5 +1,6 @@
 package com.example.broker.core.delivery;
 
+import com.example.broker.core.error.InvalidRequestException;
 import com.example.broker.core.message.Message;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +35,12 @@ public final class RetryPolicy {
       return hint.getAsLong();
     }
     if (m.retryDelayExpression() != null) {
-      return expression(m.retryDelayExpression()).delayMillis(retriesDone);
+      try {
+        return expression(m.retryDelayExpression()).delayMillis(retriesDone);
+      } catch (InvalidRequestException unparsable) {
+        // Validated at publish; if a stored one ever fails, retrying on the backoff beats stalling.
+        return ExponentialBackoff.delayMillis(retriesDone + 1);
+      }
     }
     return ExponentialBackoff.delayMillis(retriesDone + 1);
   }

@@ -105,6 +105,8 @@ public final class PublishHeaders {
         forwarded.put("Content-Type", values);
       } else if (lower.startsWith(FORWARD) && lower.length() > FORWARD.length()) {
         addAll(forwarded, name[1].substring(FORWARD.length()), values);
+      } else if (lower.startsWith("upstash-workflow-")) {
+        addAll(forwarded, name[1], values); // workflow protocol headers pass through (§2.3)
       } else if (lower.startsWith(CALLBACK + "-forward-")) {
         addAll(callbackHeaders, name[1].substring((CALLBACK + "-forward-").length()), values);
       } else if (lower.startsWith(FAILURE_CALLBACK + "-forward-")) {

@@ -119,6 +119,8 @@ class RetryMathTest {
     assertEquals(1000, p.nextDelayMillis(custom, 0, fail, NOW));
     assertEquals(2000, p.nextDelayMillis(custom, 1, fail, NOW));
     assertEquals(3000, p.nextDelayMillis(custom, 0, hinted, NOW));
+    Message broken = plain.toBuilder().withRetryDelayExpression("nope(").build();
+    assertEquals(12_182, p.nextDelayMillis(broken, 0, fail, NOW), "falls back to the backoff");
   }
 
   @Test

@@ -58,13 +58,15 @@ class PublishHeadersTest {
             "authorization", "Bearer secret",
             "upstash-telemetry-sdk", "upstash-qstash-js@2.12.0",
             "upstash-retries", "1",
+            "upstash-workflow-runid", "wfr_1",
             "x-not-forwarded", "1");
     assertEquals(
         Map.of(
             "Content-Type", List.of("text/plain;charset=UTF-8"),
             "X-Test", List.of("v"),
             "Bypass-Tunnel-Reminder", List.of("client-test"),
-            "Multi", List.of("a", "b")),
+            "Multi", List.of("a", "b"),
+            "Upstash-Workflow-Runid", List.of("wfr_1")),
         o.forwardedHeaders());
   }
 
