@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * {@code bench/chaos [--quick]}: the crash loop ({@link CrashLoop}), 5 kills in quick mode and 20
- * in the full run; writes {@code bench/results/chaos.json}; exits 1 if anything acknowledged was
- * lost.
+ * in the full run, then the bad-input generator ({@link BadInput}), 10,000 requests in quick mode
+ * and 100,000 in the full run; writes {@code bench/results/chaos.json}; exits 1 if anything
+ * acknowledged was lost, any bad request got a 5xx, or the server stopped answering.
  */
 public final class ChaosRun {
   private ChaosRun() {}
@@ -20,16 +21,17 @@ public final class ChaosRun {
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
     Path root = Path.of(System.getProperty("postbox.root", ".")).toAbsolutePath().normalize();
+    Path jar = root.resolve("broker-app/target/postbox.jar");
     Path work = Files.createTempDirectory("postbox-chaos");
-    int kills = quick ? 5 : 20;
     long seed = System.nanoTime();
-    System.err.println("[chaos] crash loop: " + kills + " kill -9 under load (seed " + seed + ")");
-    CrashLoop.Result r =
-        CrashLoop.run(root.resolve("broker-app/target/postbox.jar"), work, kills, 1000, seed);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("mode", quick ? "quick" : "full");
     out.put("when", Instant.now().toString());
     out.put("seed", seed);
+
+    int kills = quick ? 5 : 20;
+    System.err.println("[chaos] crash loop: " + kills + " kill -9 under load (seed " + seed + ")");
+    CrashLoop.Result r = CrashLoop.run(jar, work.resolve("crash"), kills, 1000, seed);
     Map<String, Object> loop = new LinkedHashMap<>();
     loop.put("kills", r.kills());
     loop.put("acknowledged", r.acknowledged());
@@ -37,17 +39,54 @@ public final class ChaosRun {
     loop.put("pending_at_end", r.pendingAtEnd());
     loop.put("lost", r.lost());
     loop.put("duplicates", r.duplicates());
-    loop.put("duplicate_ratio", Stats.round(r.duplicateRatio() * 100) + "%");
+    loop.put("duplicate_ratio_percent", Stats.round(r.duplicateRatio() * 100));
     loop.put("ledger_balanced", r.acknowledged() == r.delivered() + r.pendingAtEnd() + r.lost());
     out.put("crash_loop", loop);
+
+    long badRequests = quick ? 10_000 : 100_000;
+    System.err.println("[chaos] bad input: " + badRequests + " malformed requests");
+    Map<String, Object> bad = new LinkedHashMap<>();
+    try (HttpSink sink = new HttpSink(true);
+        ServerProcess server =
+            new ServerProcess(
+                jar,
+                work.resolve("bad-data"),
+                ServerProcess.freePort(),
+                work.resolve("bad.log"),
+                List.of(),
+                sink.url("/probe"))) {
+      double heapBefore = server.heapUsedAfterGcMb();
+      BadInput.Result b = new BadInput(server.port, seed).run(badRequests);
+      bad.put("requests", b.requests());
+      bad.put("answered_4xx", b.status4xx());
+      bad.put("answered_5xx", b.status5xx());
+      bad.put("answered_other", b.other());
+      bad.put("closed_without_answer", b.noAnswer());
+      bad.put("examples_5xx", b.examples5xx());
+      bad.put("heap_before_mb", Stats.round(heapBefore));
+      bad.put("heap_after_mb", Stats.round(server.heapUsedAfterGcMb()));
+      bad.put("server_up_after", server.answers());
+    }
+    out.put("bad_input", bad);
+
     Path file = root.resolve("bench/results/chaos.json");
     Files.createDirectories(file.getParent());
     Files.writeString(
         file,
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out)
             + "\n");
-    System.out.println("\n| crash loop | value |\n|---|---|");
-    loop.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
-    System.exit(r.lost() == 0 ? 0 : 1);
+    print("crash loop", loop);
+    print("bad input", bad);
+    boolean ok = r.lost() == 0 && b5xx(bad) == 0 && Boolean.TRUE.equals(bad.get("server_up_after"));
+    System.exit(ok ? 0 : 1);
+  }
+
+  private static long b5xx(Map<String, Object> bad) {
+    return ((Number) bad.get("answered_5xx")).longValue();
+  }
+
+  private static void print(String title, Map<String, Object> rows) {
+    System.out.println("\n| " + title + " | value |\n|---|---|");
+    rows.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
   }
 }

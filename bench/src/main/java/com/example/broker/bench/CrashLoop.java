@@ -49,6 +49,7 @@ public final class CrashLoop {
   public static Result run(Path jar, Path work, int kills, int perSecond, long seed)
       throws Exception {
     Random random = new Random(seed);
+    java.nio.file.Files.createDirectories(work);
     Path data = work.resolve("data");
     int port = ServerProcess.freePort();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();

@@ -111,6 +111,25 @@ final class ServerProcess implements AutoCloseable {
     return out;
   }
 
+  /** True when the server answers an authenticated {@code GET /v2/keys} with 200. */
+  boolean answers() {
+    try {
+      HttpRequest keys =
+          HttpRequest.newBuilder(URI.create(base() + "/v2/keys"))
+              .header("Authorization", "Bearer " + TOKEN)
+              .build();
+      return HttpClient.newHttpClient()
+              .send(keys, HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** SIGKILL: no shutdown hook runs, RocksDB is not closed. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -84,7 +84,15 @@ public final class PublishHeaders {
       if (seconds < 0) {
         throw new InvalidRequestException("invalid Upstash-Not-Before: must not be negative");
       }
-      notBefore = Math.max(now, Math.multiplyExact(seconds, 1000L));
+      if (seconds > (now + limits.maxDelayMillis()) / 1000) {
+        throw new InvalidRequestException(
+            "invalid Upstash-Not-Before: "
+                + nb
+                + " is further ahead than the maximum delay of "
+                + limits.maxDelayMillis() / 86_400_000L
+                + " days (it is in seconds, not milliseconds)");
+      }
+      notBefore = Math.max(now, seconds * 1000L);
     }
     int retries = retries(first(h, "upstash-retries"), "Upstash-Retries", limits);
     String retryDelay = expression(first(h, "upstash-retry-delay"), "Upstash-Retry-Delay");
@@ -288,9 +296,10 @@ public final class PublishHeaders {
     into.computeIfAbsent(Headers.canonical(name), k -> new ArrayList<>()).addAll(values);
   }
 
+  /** The first value of a header; a blank value counts as absent. */
   private static String first(Map<String, List<String>> h, String lowerName) {
     List<String> v = h.get(lowerName);
-    return v == null || v.isEmpty() ? null : v.get(0);
+    return v == null || v.isEmpty() || v.get(0).isBlank() ? null : v.get(0);
   }
 
   private static String method(String v, String header) {

@@ -87,13 +87,14 @@ class PublishHeadersTest {
     assertEquals(NOW + 50_000, parse("Upstash-Delay", "50s").notBefore());
     assertEquals(NOW + 1_500, parse("upstash-delay", "1.5s").notBefore());
     assertEquals(
-        1_800_000_000_000L,
-        parse("Upstash-Not-Before", "1800000000", "Upstash-Delay", "5s").notBefore());
+        1_708_640_000_000L,
+        parse("Upstash-Not-Before", "1708640000", "Upstash-Delay", "5s").notBefore());
     assertEquals(NOW, parse("Upstash-Not-Before", "1000").notBefore(), "past is now");
     assertEquals(0, parse("Upstash-Retries", "0").retries());
     assertEquals(1_500, parse("Upstash-Timeout", "1.5s").timeoutMillis());
     assertEquals(LIMITS.maxTimeoutMillis(), parse("Upstash-Timeout", "3d").timeoutMillis());
     assertEquals("PUT", parse("Upstash-Method", "put").method());
+    assertEquals(3, parse("Upstash-Retries", " ").retries(), "blank counts as absent");
   }
 
   @Test
@@ -104,6 +105,7 @@ class PublishHeadersTest {
     assertTrue(error("Upstash-Retries", "21").contains("Upstash-Retries"));
     assertTrue(error("Upstash-Retries", "x").contains("Upstash-Retries"));
     assertTrue(error("Upstash-Not-Before", "soon").contains("Upstash-Not-Before"));
+    assertTrue(error("Upstash-Not-Before", "99999999999").contains("milliseconds"));
     assertTrue(error("Upstash-Method", "FOO").contains("Upstash-Method"));
     assertTrue(error("Upstash-Timeout", "0s").contains("Upstash-Timeout"));
     assertTrue(error("Upstash-Retry-Delay", "x").contains("Upstash-Retry-Delay"));
