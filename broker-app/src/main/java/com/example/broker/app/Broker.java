@@ -14,6 +14,7 @@ import com.example.broker.core.publish.PublishService;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.ExpireRetention;
 import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.StorageQuota;
 import com.example.broker.core.store.StoreBatch;
 import com.example.broker.core.tenant.DevTenants;
 import com.example.broker.core.tenant.SigningKeys;
@@ -89,7 +90,8 @@ public final class Broker implements AutoCloseable {
               new Dispatcher.Options(
                   config.maxInFlight(), config.maxInFlightPerHost(), 1000, 1000));
       dispatcher.recover();
-      PublishService publish = new PublishService(store, dispatcher);
+      StorageQuota quota = new StorageQuota(store, config.maxStorageBytes(), clock);
+      PublishService publish = new PublishService(store, dispatcher, quota);
       PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
       JsonViews views = new JsonViews();
       Routes routes =
@@ -98,7 +100,8 @@ public final class Broker implements AutoCloseable {
               new PublishEndpoint(publish, limits, clock),
               new MessageEndpoints(new MessageService(store, dispatcher), views),
               new LogEndpoints(store, views),
-              new DlqEndpoints(new DlqService(store, dispatcher, clock), views, limits, clock),
+              new DlqEndpoints(
+                  new DlqService(store, dispatcher, clock, quota), views, limits, clock),
               new KeyEndpoints(keys));
       this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
       this.server =
@@ -119,6 +122,17 @@ public final class Broker implements AutoCloseable {
           },
           10,
           60,
+          TimeUnit.SECONDS);
+      housekeeping.scheduleWithFixedDelay(
+          () -> {
+            try {
+              quota.refresh();
+            } catch (RuntimeException e) {
+              LOG.warn("storage quota check failed", e);
+            }
+          },
+          0,
+          1,
           TimeUnit.SECONDS);
       started = true;
     } finally {

@@ -26,7 +26,8 @@ public record BrokerConfig(
     Duration deliveryTimeout,
     int maxRetries,
     Duration shutdownGrace,
-    String deliverer) {
+    String deliverer,
+    long maxStorageBytes) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -98,7 +99,12 @@ public record BrokerConfig(
               "--deliverer",
               "POSTBOX_DELIVERER",
               DEFAULT_DELIVERER,
-              "outbound HTTP client: netty (pooled keep-alive, default) or jdk (java.net.http)"));
+              "outbound HTTP client: netty (pooled keep-alive, default) or jdk (java.net.http)"),
+          new Setting(
+              "--max-storage",
+              "POSTBOX_MAX_STORAGE",
+              "0 (no limit)",
+              "storage quota, bytes or with k/m/g; beyond it publishes get 507 until space frees"));
 
   public static BrokerConfig defaults() {
     return new BrokerConfig(
@@ -116,7 +122,8 @@ public record BrokerConfig(
         DEFAULT_DELIVERY_TIMEOUT,
         DEFAULT_MAX_RETRIES,
         DEFAULT_SHUTDOWN_GRACE,
-        DEFAULT_DELIVERER);
+        DEFAULT_DELIVERER,
+        0);
   }
 
   public boolean devMode() {
@@ -175,7 +182,8 @@ public record BrokerConfig(
             get(values, "--delivery-timeout", BrokerConfig::duration, d.deliveryTimeout()),
             get(values, "--max-retries", Integer::parseInt, d.maxRetries()),
             get(values, "--shutdown-grace", BrokerConfig::duration, d.shutdownGrace()),
-            values.getOrDefault("--deliverer", DEFAULT_DELIVERER));
+            values.getOrDefault("--deliverer", DEFAULT_DELIVERER),
+            get(values, "--max-storage", BrokerConfig::bytes, 0L));
     c.validate();
     return c;
   }
@@ -218,6 +226,22 @@ public record BrokerConfig(
       default:
         throw new IllegalArgumentException("bad duration " + s);
     }
+  }
+
+  /** {@code 500m}, {@code 2g}, {@code 64k} or a plain number of bytes. */
+  static long bytes(String s) {
+    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    long unit = 1;
+    char last = t.charAt(t.length() - 1);
+    if (last == 'k' || last == 'm' || last == 'g') {
+      unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
+      t = t.substring(0, t.length() - 1);
+    }
+    long n = Long.parseLong(t);
+    if (n < 0) {
+      throw new IllegalArgumentException("negative size");
+    }
+    return Math.multiplyExact(n, unit);
   }
 
   /** Fails fast on settings that cannot work. */
@@ -285,7 +309,8 @@ public record BrokerConfig(
         deliveryTimeout,
         maxRetries,
         shutdownGrace,
-        deliverer);
+        deliverer,
+        maxStorageBytes);
   }
 
   public BrokerConfig withDataDir(Path p) {
@@ -304,6 +329,7 @@ public record BrokerConfig(
         deliveryTimeout,
         maxRetries,
         shutdownGrace,
-        deliverer);
+        deliverer,
+        maxStorageBytes);
   }
 }

@@ -10,6 +10,7 @@ import com.example.broker.core.message.MessageState;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.Page;
+import com.example.broker.core.store.StorageQuota;
 import com.example.broker.core.store.StoreBatch;
 import com.example.broker.core.time.Clock;
 import java.util.ArrayList;
@@ -24,11 +25,13 @@ public final class DlqService {
   private final MessageStore store;
   private final Dispatcher dispatcher;
   private final Clock clock;
+  private final StorageQuota quota;
 
-  public DlqService(MessageStore store, Dispatcher dispatcher, Clock clock) {
+  public DlqService(MessageStore store, Dispatcher dispatcher, Clock clock, StorageQuota quota) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.clock = clock;
+    this.quota = quota;
   }
 
   /**
@@ -124,6 +127,7 @@ public final class DlqService {
   }
 
   private CompletableFuture<List<Message>> retryAll(List<DlqEntry> entries, Overrides overrides) {
+    quota.check(); // a retry is a new message
     long now = clock.millis();
     StoreBatch b = new StoreBatch();
     List<Message> created = new ArrayList<>();

@@ -6,6 +6,7 @@ import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.StorageQuota;
 import com.example.broker.core.store.StoreBatch;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,13 +19,17 @@ import java.util.concurrent.CompletableFuture;
 public final class PublishService {
   private final MessageStore store;
   private final Dispatcher dispatcher;
+  private final StorageQuota quota;
 
-  public PublishService(MessageStore store, Dispatcher dispatcher) {
+  public PublishService(MessageStore store, Dispatcher dispatcher, StorageQuota quota) {
     this.store = store;
     this.dispatcher = dispatcher;
+    this.quota = quota;
   }
 
+  /** Refuses with STORAGE_FULL (507) when the storage quota is reached. */
   public CompletableFuture<List<Message>> accept(List<Message> messages) {
+    quota.check();
     StoreBatch b = new StoreBatch();
     long earliest = Long.MAX_VALUE;
     for (Message m : messages) {

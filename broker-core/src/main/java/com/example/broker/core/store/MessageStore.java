@@ -70,6 +70,15 @@ public interface MessageStore extends AutoCloseable {
 
   Optional<SigningKeys> findSigningKeys(String tenant);
 
+  /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
+  long approximateSizeBytes();
+
+  /**
+   * Makes deleted data give its space back (flush and compact). Expensive: call only when the
+   * storage quota is reached, and not often.
+   */
+  void reclaimSpace();
+
   /** Flushes and closes; commits submitted before close complete first. */
   @Override
   void close();

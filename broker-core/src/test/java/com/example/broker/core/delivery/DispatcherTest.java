@@ -17,6 +17,7 @@ import com.example.broker.core.publish.PublishService;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.Positioned;
+import com.example.broker.core.store.StorageQuota;
 import com.example.broker.core.store.StoreBatch;
 import com.example.broker.core.tenant.SigningKeys;
 import com.example.broker.core.tenant.Tenant;
@@ -44,7 +45,7 @@ class DispatcherTest {
   void setUp() {
     clock.set(T0);
     dispatcher = dispatcher(new Dispatcher.Options(100, 10, 100, 1000));
-    publish = new PublishService(store, dispatcher);
+    publish = new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
   }
 
   private Dispatcher dispatcher(Dispatcher.Options options) {
@@ -237,7 +238,7 @@ class DispatcherTest {
   @Test
   void aSaturatedHostDoesNotBlockOtherHosts() {
     dispatcher = dispatcher(new Dispatcher.Options(100, 1, 100, 1000));
-    publish = new PublishService(store, dispatcher);
+    publish = new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
     deliverer.hold = true;
     publish(message().build());
     Message second = publish(message().build());
@@ -257,7 +258,7 @@ class DispatcherTest {
   @Test
   void globalInFlightCapIsRespected() {
     dispatcher = dispatcher(new Dispatcher.Options(2, 10, 100, 1000));
-    publish = new PublishService(store, dispatcher);
+    publish = new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
     deliverer.hold = true;
     for (int i = 0; i < 5; i++) {
       publish(message().build());
@@ -266,6 +267,26 @@ class DispatcherTest {
     assertEquals(0, dispatcher.runOnce());
     deliverer.held.get(0).complete(ScriptedDeliverer.status(200));
     assertEquals(1, dispatcher.runOnce());
+  }
+
+  @Test
+  void aFullStoreRefusesNewMessagesButKeepsDeliveringStoredOnes() {
+    Message stored = publish(message().withBody(new byte[10_000]).build());
+    // A quota the stored message exceeds, but its logs alone do not.
+    StorageQuota quota = new StorageQuota(store, store.approximateSizeBytes() - 5_000, clock);
+    PublishService limited = new PublishService(store, dispatcher, quota);
+    quota.refresh();
+    assertTrue(quota.isFull());
+    com.example.broker.core.error.BrokerException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            com.example.broker.core.error.BrokerException.class,
+            () -> limited.accept(List.of(message().build())));
+    assertEquals(com.example.broker.core.error.ErrorCode.STORAGE_FULL, e.code());
+    assertEquals(1, dispatcher.runOnce());
+    assertTrue(store.findMessage(stored.ref()).isEmpty(), "the stored message was delivered");
+    quota.refresh();
+    assertFalse(quota.isFull(), "space freed: publishing resumes");
+    limited.accept(List.of(message().build())).join();
   }
 
   @Test

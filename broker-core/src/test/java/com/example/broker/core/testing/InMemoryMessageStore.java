@@ -219,6 +219,28 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
+  public synchronized long approximateSizeBytes() {
+    long n = 0;
+    for (TreeMap<String, Message> t : messages.values()) {
+      for (Message m : t.values()) {
+        n += 200 + m.body().length;
+      }
+    }
+    for (TreeMap<Pos, LogEntry> t : logs.values()) {
+      n += 100L * t.size();
+    }
+    for (TreeMap<Pos, DlqEntry> t : dlq.values()) {
+      for (DlqEntry e : t.values()) {
+        n += 200 + e.message().body().length;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public void reclaimSpace() {}
+
+  @Override
   public void close() {}
 
   private static <T> String page(

@@ -276,6 +276,32 @@ public final class RocksDbMessageStore implements MessageStore {
   }
 
   @Override
+  public long approximateSizeBytes() {
+    long n = 0;
+    try {
+      for (ColumnFamilyHandle cf : storage.families()) {
+        n += storage.db.getLongProperty(cf, "rocksdb.live-sst-files-size");
+        n += storage.db.getLongProperty(cf, "rocksdb.cur-size-all-mem-tables");
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read RocksDB size: " + e.getMessage(), e);
+    }
+    return n;
+  }
+
+  @Override
+  public void reclaimSpace() {
+    try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+      for (ColumnFamilyHandle cf : storage.families()) {
+        storage.db.flush(flush, cf);
+        storage.db.compactRange(cf);
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot reclaim RocksDB space: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void close() {
     committer.close();
     storage.close();
