@@ -294,30 +294,18 @@ public record BrokerConfig(
   }
 
   public BrokerConfig withPort(int p) {
-    return new BrokerConfig(
-        host,
-        p,
-        dataDir,
-        token,
-        currentSigningKey,
-        nextSigningKey,
-        maxBodyBytes,
-        logRetention,
-        dlqRetention,
-        maxInFlight,
-        maxInFlightPerHost,
-        deliveryTimeout,
-        maxRetries,
-        shutdownGrace,
-        deliverer,
-        maxStorageBytes);
+    return copy(p, dataDir);
   }
 
   public BrokerConfig withDataDir(Path p) {
+    return copy(port, p);
+  }
+
+  private BrokerConfig copy(int newPort, Path newDataDir) {
     return new BrokerConfig(
         host,
-        port,
-        p,
+        newPort,
+        newDataDir,
         token,
         currentSigningKey,
         nextSigningKey,

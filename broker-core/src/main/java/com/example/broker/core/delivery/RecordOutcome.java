@@ -75,9 +75,7 @@ public final class RecordOutcome {
     if (created == null) {
       return earliest;
     }
-    b.putMessage(created)
-        .putDue(created.dueAt(), created.ref())
-        .appendLog(LogEntry.of(now, MessageState.CREATED, created, created.dueAt()));
+    b.putNewMessage(created);
     return Math.min(earliest, created.dueAt());
   }
 

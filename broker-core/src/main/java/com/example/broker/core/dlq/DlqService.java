@@ -4,9 +4,7 @@ import com.example.broker.core.delivery.Dispatcher;
 import com.example.broker.core.error.NotFoundException;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.Ids;
-import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
-import com.example.broker.core.message.MessageState;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.Page;
@@ -141,10 +139,7 @@ public final class DlqService {
               .withNotBefore(now)
               .withDueAt(now);
       Message m = overrides.apply(fresh).build();
-      b.deleteDlq(e.tenant(), e.dlqId())
-          .putMessage(m)
-          .putDue(m.dueAt(), m.ref())
-          .appendLog(LogEntry.of(now, MessageState.CREATED, m, m.dueAt()));
+      b.deleteDlq(e.tenant(), e.dlqId()).putNewMessage(m);
       created.add(m);
       earliest = Math.min(earliest, m.dueAt());
     }

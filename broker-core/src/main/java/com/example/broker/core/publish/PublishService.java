@@ -1,9 +1,7 @@
 package com.example.broker.core.publish;
 
 import com.example.broker.core.delivery.Dispatcher;
-import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
-import com.example.broker.core.message.MessageState;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.StorageQuota;
@@ -33,9 +31,7 @@ public final class PublishService {
     StoreBatch b = new StoreBatch();
     long earliest = Long.MAX_VALUE;
     for (Message m : messages) {
-      b.putMessage(m)
-          .putDue(m.dueAt(), m.ref())
-          .appendLog(LogEntry.of(m.createdAt(), MessageState.CREATED, m, m.dueAt()));
+      b.putNewMessage(m);
       earliest = Math.min(earliest, m.dueAt());
     }
     long due = earliest;

@@ -68,6 +68,22 @@ final class Criteria<T> {
     }
   }
 
+  /** {@code order=latestFirst|earliestFirst}; absent means {@code defaultNewestFirst}. */
+  static boolean newestFirst(Map<String, List<String>> q, boolean defaultNewestFirst) {
+    String order = single(q, "order");
+    if (order == null) {
+      return defaultNewestFirst;
+    }
+    if (order.equals("latestFirst")) {
+      return true;
+    }
+    if (order.equals("earliestFirst")) {
+      return false;
+    }
+    throw new InvalidRequestException(
+        "invalid order: \"" + order + "\" (expected latestFirst or earliestFirst)");
+  }
+
   static Long epochMillis(Map<String, List<String>> q, String key) {
     String v = single(q, key);
     if (v == null) {

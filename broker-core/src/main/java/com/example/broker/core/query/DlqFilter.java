@@ -65,16 +65,7 @@ public final class DlqFilter {
       Criteria.rejectBlank(q, "DLQ bulk delete/retry");
     }
     Integer count = Criteria.integer(q, "count", 1, forList ? 100 : 1000);
-    String order = Criteria.single(q, "order");
-    boolean newestFirst = false;
-    if (order != null) {
-      if (order.equals("latestFirst")) {
-        newestFirst = true;
-      } else if (!order.equals("earliestFirst")) {
-        throw new InvalidRequestException(
-            "invalid order: \"" + order + "\" (expected earliestFirst or latestFirst)");
-      }
-    }
+    boolean newestFirst = Criteria.newestFirst(q, false);
     Criteria<DlqEntry> c =
         new Criteria<DlqEntry>(q, DlqEntry::message).common().timeRange(DlqEntry::failedAt);
     String messageId = Criteria.single(q, "messageId");

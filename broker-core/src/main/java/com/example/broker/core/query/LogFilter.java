@@ -27,16 +27,7 @@ public final class LogFilter {
 
   public static LogFilter parse(Map<String, List<String>> q) {
     Integer count = Criteria.integer(q, "count", 1, 1000);
-    String order = Criteria.single(q, "order");
-    boolean newestFirst;
-    if (order == null || order.equals("latestFirst")) {
-      newestFirst = true;
-    } else if (order.equals("earliestFirst")) {
-      newestFirst = false;
-    } else {
-      throw new InvalidRequestException(
-          "invalid order: \"" + order + "\" (expected latestFirst or earliestFirst)");
-    }
+    boolean newestFirst = Criteria.newestFirst(q, true);
     Criteria<LogEntry> c =
         new Criteria<LogEntry>(q, LogEntry::message)
             .common()

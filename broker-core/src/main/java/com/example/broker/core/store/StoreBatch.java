@@ -4,6 +4,7 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.message.MessageState;
 import com.example.broker.core.tenant.SigningKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,17 @@ public final class StoreBatch {
   public StoreBatch putMessage(Message m) {
     ops.add(new StoreOp.PutMessage(m));
     return this;
+  }
+
+  /**
+   * A newly accepted message: its record, its due-index entry and its CREATED log entry (logged at
+   * its creation time). Every path that creates messages (publish, DLQ retry, callbacks) uses this,
+   * so they cannot drift apart.
+   */
+  public StoreBatch putNewMessage(Message m) {
+    return putMessage(m)
+        .putDue(m.dueAt(), m.ref())
+        .appendLog(LogEntry.of(m.createdAt(), MessageState.CREATED, m, m.dueAt()));
   }
 
   public StoreBatch deleteMessage(MessageRef ref) {

@@ -13,9 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -32,19 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is discarded. Thread-safe.
  */
 public final class JdkHttpDeliverer implements Deliverer {
-  /** Headers the JDK client refuses or that must come from the transport itself. */
-  private static final Set<String> RESTRICTED =
-      Set.of(
-          "host",
-          "connection",
-          "content-length",
-          "expect",
-          "upgrade",
-          "transfer-encoding",
-          "keep-alive",
-          "te",
-          "trailer",
-          "http2-settings");
 
   private final ExecutorService executor;
   private final HttpClient client;
@@ -100,7 +85,7 @@ public final class JdkHttpDeliverer implements Deliverer {
             .method(r.method(), body)
             .timeout(Duration.ofMillis(Math.max(1, r.timeoutMillis())));
     for (Map.Entry<String, List<String>> h : r.headers().entrySet()) {
-      if (RESTRICTED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+      if (OutboundHeaders.isRestricted(h.getKey())) {
         continue;
       }
       for (String v : h.getValue()) {

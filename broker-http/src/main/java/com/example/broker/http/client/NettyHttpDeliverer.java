@@ -40,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -62,18 +61,6 @@ import javax.net.ssl.SSLParameters;
 public final class NettyHttpDeliverer implements Deliverer {
   private static final int MAX_REDIRECTS = 10;
   private static final int IDLE_SECONDS = 60;
-  private static final Set<String> RESTRICTED =
-      Set.of(
-          "host",
-          "connection",
-          "content-length",
-          "expect",
-          "upgrade",
-          "transfer-encoding",
-          "keep-alive",
-          "te",
-          "trailer",
-          "proxy-connection");
 
   private record Origin(boolean https, String host, int port) {}
 
@@ -214,7 +201,7 @@ public final class NettyHttpDeliverer implements Deliverer {
     String host = origin.host().contains(":") ? "[" + origin.host() + "]" : origin.host();
     req.headers().set(HttpHeaderNames.HOST, defaultPort ? host : host + ":" + origin.port());
     for (Map.Entry<String, List<String>> h : r.headers().entrySet()) {
-      if (RESTRICTED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+      if (OutboundHeaders.isRestricted(h.getKey())) {
         continue;
       }
       try {
