@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * {@code bench/chaos [--quick]}: the crash loop ({@link CrashLoop}), 5 kills in quick mode and 20
  * in the full run, then the bad-input generator ({@link BadInput}), 10,000 requests in quick mode
- * and 100,000 in the full run; writes {@code bench/results/chaos.json}; exits 1 if anything
- * acknowledged was lost, any bad request got a 5xx, or the server stopped answering.
+ * and 100,000 in the full run, a receiver outage and a slow receiver ({@link Outages}); writes
+ * {@code bench/results/chaos.json}; exits 1 if anything acknowledged was lost (crash loop or
+ * outage), any bad request got a 5xx, or the server stopped answering.
  */
 public final class ChaosRun {
   private ChaosRun() {}
@@ -69,6 +70,15 @@ public final class ChaosRun {
     }
     out.put("bad_input", bad);
 
+    System.err.println("[chaos] receiver outage");
+    Map<String, Object> outage =
+        Outages.receiverOutage(jar, work, quick ? 5 : 15, quick ? 500 : 1000);
+    out.put("receiver_outage", outage);
+    System.err.println("[chaos] slow receiver");
+    Map<String, Object> slowReceiver =
+        Outages.slowReceiver(jar, work, quick ? 2000 : 5000, quick ? 5 : 10);
+    out.put("slow_receiver", slowReceiver);
+
     Path file = root.resolve("bench/results/chaos.json");
     Files.createDirectories(file.getParent());
     Files.writeString(
@@ -77,7 +87,13 @@ public final class ChaosRun {
             + "\n");
     print("crash loop", loop);
     print("bad input", bad);
-    boolean ok = r.lost() == 0 && b5xx(bad) == 0 && Boolean.TRUE.equals(bad.get("server_up_after"));
+    print("receiver outage", outage);
+    print("slow receiver", slowReceiver);
+    boolean ok =
+        r.lost() == 0
+            && b5xx(bad) == 0
+            && Boolean.TRUE.equals(bad.get("server_up_after"))
+            && ((Number) outage.get("lost")).longValue() == 0;
     System.exit(ok ? 0 : 1);
   }
 

@@ -39,6 +39,7 @@ final class HttpSink implements AutoCloseable {
   private final EventLoopGroup workers = new NioEventLoopGroup(2);
   private final Channel channel;
   private final boolean record;
+  private final long replyDelayMillis;
   final AtomicLong count = new AtomicLong();
   final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
 
@@ -49,7 +50,16 @@ final class HttpSink implements AutoCloseable {
   volatile boolean trackArrivals;
 
   HttpSink(boolean record) throws InterruptedException {
+    this(record, 0, 0);
+  }
+
+  /**
+   * @param port port to bind on 127.0.0.1 (0: any free port)
+   * @param replyDelayMillis answer each request this late (without blocking a thread)
+   */
+  HttpSink(boolean record, int port, long replyDelayMillis) throws InterruptedException {
     this.record = record;
+    this.replyDelayMillis = replyDelayMillis;
     ChannelHandler handler = new Handler();
     channel =
         new ServerBootstrap()
@@ -67,7 +77,7 @@ final class HttpSink implements AutoCloseable {
                         .addLast(handler);
                   }
                 })
-            .bind("127.0.0.1", 0)
+            .bind("127.0.0.1", port)
             .sync()
             .channel();
   }
@@ -101,10 +111,19 @@ final class HttpSink implements AutoCloseable {
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
       res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
       boolean keepAlive = HttpUtil.isKeepAlive(req);
-      if (keepAlive) {
-        ctx.writeAndFlush(res);
+      Runnable reply =
+          () -> {
+            if (keepAlive) {
+              ctx.writeAndFlush(res);
+            } else {
+              ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            }
+          };
+      if (replyDelayMillis > 0) {
+        ctx.executor()
+            .schedule(reply, replyDelayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
       } else {
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        reply.run();
       }
     }
 

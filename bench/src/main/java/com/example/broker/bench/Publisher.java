@@ -34,6 +34,9 @@ final class Publisher {
 
   final AtomicLong failures = new AtomicLong();
 
+  /** Ask for 20 retries one second apart (outage scenario) instead of the default backoff. */
+  volatile boolean retryEverySecond;
+
   /** Publish round trips (send to acknowledgement), nanoseconds. */
   final java.util.Queue<Long> roundTrips = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -48,6 +51,10 @@ final class Publisher {
     headers.put("Content-Type", List.of("application/json"));
     if (delayMillis > 0) {
       headers.put("Upstash-Delay", List.of(delayMillis + "ms"));
+    }
+    if (retryEverySecond) {
+      headers.put("Upstash-Retries", List.of("20"));
+      headers.put("Upstash-Retry-Delay", List.of("1000"));
     }
     long sent = System.nanoTime();
     return client
