@@ -79,6 +79,10 @@ public final class ChaosRun {
         Outages.slowReceiver(jar, work, quick ? 2000 : 5000, quick ? 5 : 10);
     out.put("slow_receiver", slowReceiver);
 
+    System.err.println("[chaos] storage full");
+    Map<String, Object> storage = Outages.storageFull(jar, work);
+    out.put("storage_full", storage);
+
     Path file = root.resolve("bench/results/chaos.json");
     Files.createDirectories(file.getParent());
     Files.writeString(
@@ -89,11 +93,14 @@ public final class ChaosRun {
     print("bad input", bad);
     print("receiver outage", outage);
     print("slow receiver", slowReceiver);
+    print("storage full", storage);
     boolean ok =
         r.lost() == 0
             && b5xx(bad) == 0
             && Boolean.TRUE.equals(bad.get("server_up_after"))
-            && ((Number) outage.get("lost")).longValue() == 0;
+            && ((Number) outage.get("lost")).longValue() == 0
+            && Boolean.TRUE.equals(storage.get("resumed_after_freeing"))
+            && ((Number) storage.get("refused_507")).intValue() > 0;
     System.exit(ok ? 0 : 1);
   }
 

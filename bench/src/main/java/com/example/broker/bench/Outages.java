@@ -48,10 +48,26 @@ final class Outages {
         }
         Set<String> missing = new HashSet<>(acked);
         missing.removeAll(receiver.deliveries.keySet());
+        // Not delivered is not lost when retries ran out and the message is in the DLQ.
+        int deadLettered = 0;
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String id : missing) {
+          java.net.http.HttpRequest dlq =
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(server.base() + "/v2/dlq?messageId=" + id))
+                  .header("Authorization", "Bearer " + ServerProcess.TOKEN)
+                  .build();
+          if (http.send(dlq, java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body()
+              .contains(id)) {
+            deadLettered++;
+          }
+        }
         out.put("outage_seconds", outageSeconds);
         out.put("acknowledged", acked.size());
         out.put("delivered_after_recovery", acked.size() - missing.size());
-        out.put("lost", missing.size());
+        out.put("dead_lettered", deadLettered);
+        out.put("lost", missing.size() - deadLettered);
         out.put("drain_seconds", Stats.round((System.nanoTime() - back) / 1e9));
         out.put("heap_during_outage_mb", Stats.round(heapDuring));
         out.put("heap_after_mb", Stats.round(server.heapUsedAfterGcMb()));
@@ -106,6 +122,92 @@ final class Outages {
       out.put("slow_answered_meanwhile", slow.count.get());
     }
     return out;
+  }
+
+  /**
+   * A storage quota: publishes beyond it get 507, stored messages stay intact, and publishing
+   * resumes once cancelling frees space.
+   */
+  static Map<String, Object> storageFull(Path jar, Path work) throws Exception {
+    Map<String, Object> out = new LinkedHashMap<>();
+    try (HttpSink sink = new HttpSink(true);
+        ServerProcess server =
+            new ServerProcess(
+                jar,
+                work.resolve("quota-data"),
+                ServerProcess.freePort(),
+                work.resolve("quota.log"),
+                List.of(),
+                List.of("--max-storage", "4m"),
+                sink.url("/probe"))) {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String body = "x".repeat(16 * 1024);
+      List<String> stored = new ArrayList<>();
+      int refused = 0;
+      String error = null;
+      for (int i = 0; i < 2000 && refused < 20; i++) {
+        java.net.http.HttpResponse<String> r =
+            http.send(
+                publish(server, "Upstash-Delay", "1h", body),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 507) {
+          refused++;
+          error = r.body();
+        } else if (r.statusCode() == 200) {
+          stored.add(r.body().replaceAll(".*\"messageId\":\"([^\"]+)\".*", "$1"));
+        }
+      }
+      int intact = 0;
+      for (String id : stored) {
+        java.net.http.HttpRequest get =
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.base() + "/v2/messages/" + id))
+                .header("Authorization", "Bearer " + ServerProcess.TOKEN)
+                .build();
+        if (http.send(get, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()
+            == 200) {
+          intact++;
+        }
+      }
+      java.net.http.HttpRequest cancel =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(server.base() + "/v2/messages?count=500"))
+              .header("Authorization", "Bearer " + ServerProcess.TOKEN)
+              .DELETE()
+              .build();
+      http.send(cancel, java.net.http.HttpResponse.BodyHandlers.discarding());
+      long freed = System.nanoTime();
+      boolean resumed = false;
+      while (!resumed && System.nanoTime() - freed < TimeUnit.SECONDS.toNanos(60)) {
+        resumed =
+            http.send(
+                        publish(server, "Upstash-Delay", "1h", "small"),
+                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode()
+                == 200;
+        if (!resumed) {
+          Thread.sleep(200);
+        }
+      }
+      out.put("quota", "4m");
+      out.put("accepted_before_full", stored.size());
+      out.put("refused_507", refused);
+      out.put("error", error);
+      out.put("stored_messages_intact", intact + "/" + stored.size());
+      out.put("resumed_after_freeing", resumed);
+      out.put("seconds_to_resume", Stats.round((System.nanoTime() - freed) / 1e9));
+    }
+    return out;
+  }
+
+  private static java.net.http.HttpRequest publish(
+      ServerProcess server, String header, String value, String body) {
+    return java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(server.base() + "/v2/publish/http://127.0.0.1:9/quota"))
+        .header("Authorization", "Bearer " + ServerProcess.TOKEN)
+        .header(header, value)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   private static void waitFor(HttpSink sink, Publisher p, int seconds) throws InterruptedException {

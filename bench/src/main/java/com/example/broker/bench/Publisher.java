@@ -34,7 +34,7 @@ final class Publisher {
 
   final AtomicLong failures = new AtomicLong();
 
-  /** Ask for 20 retries one second apart (outage scenario) instead of the default backoff. */
+  /** Ask for 20 retries two seconds apart (outage scenario) instead of the default backoff. */
   volatile boolean retryEverySecond;
 
   /** Publish round trips (send to acknowledgement), nanoseconds. */
@@ -54,7 +54,7 @@ final class Publisher {
     }
     if (retryEverySecond) {
       headers.put("Upstash-Retries", List.of("20"));
-      headers.put("Upstash-Retry-Delay", List.of("1000"));
+      headers.put("Upstash-Retry-Delay", List.of("2000"));
     }
     long sent = System.nanoTime();
     return client

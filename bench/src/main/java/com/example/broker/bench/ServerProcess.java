@@ -28,6 +28,19 @@ final class ServerProcess implements AutoCloseable {
   ServerProcess(
       Path jar, Path dataDir, int port, Path log, List<String> jvmArgs, String probeDestination)
       throws IOException, InterruptedException {
+    this(jar, dataDir, port, log, jvmArgs, List.of(), probeDestination);
+  }
+
+  /** With extra server options ({@code appArgs}, e.g. {@code --max-storage 4m}). */
+  ServerProcess(
+      Path jar,
+      Path dataDir,
+      int port,
+      Path log,
+      List<String> jvmArgs,
+      List<String> appArgs,
+      String probeDestination)
+      throws IOException, InterruptedException {
     this.port = port;
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -40,6 +53,7 @@ final class ServerProcess implements AutoCloseable {
             Integer.toString(port),
             "--data-dir",
             dataDir.toString()));
+    cmd.addAll(appArgs);
     long start = System.nanoTime();
     process =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
