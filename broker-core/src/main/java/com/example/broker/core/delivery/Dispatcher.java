@@ -48,6 +48,9 @@ public final class Dispatcher implements AutoCloseable {
   /** Most due messages kept waiting in memory for a saturated host; beyond, the scan stops. */
   static final int MAX_PARKED = 50_000;
 
+  /** How long past its own timeout an attempt may stay without an outcome. */
+  private static final long OUTCOME_GRACE_MILLIS = 30_000;
+
   /**
    * @param maxInFlight global cap on concurrent deliveries
    * @param maxInFlightPerHost cap per destination host
@@ -287,7 +290,15 @@ public final class Dispatcher implements AutoCloseable {
   private void send(Message m, long now) {
     CompletableFuture<DeliveryResponse> response;
     try {
-      response = deliverer.deliver(requests.build(m, now));
+      DeliveryRequest request = requests.build(m, now);
+      // Safety net: whatever a deliverer does, an attempt ends, so its slot is never held forever.
+      response =
+          deliverer
+              .deliver(request)
+              .completeOnTimeout(
+                  DeliveryResponse.transportFailure("no outcome from the HTTP client"),
+                  request.timeoutMillis() + OUTCOME_GRACE_MILLIS,
+                  java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       LOG.warn("could not prepare delivery of {}", m.id(), e);
       response = CompletableFuture.completedFuture(DeliveryResponse.transportFailure(e.toString()));

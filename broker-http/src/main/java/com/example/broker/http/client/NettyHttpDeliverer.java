@@ -136,25 +136,41 @@ public final class NettyHttpDeliverer implements Deliverer {
                 return;
               }
               Channel ch = acquired.getNow();
-              ch.eventLoop()
-                  .execute(
-                      () -> {
-                        CompletableFuture<DeliveryResponse> one = new CompletableFuture<>();
-                        ch.pipeline()
-                            .get(ResponseCollector.class)
-                            .begin(ch, pool, one, r.timeoutMillis());
-                        ch.writeAndFlush(req)
-                            .addListener(
-                                w -> {
-                                  if (!w.isSuccess()) {
-                                    ch.pipeline()
-                                        .get(ResponseCollector.class)
-                                        .fail(ch, describe(w.cause()));
-                                  }
-                                });
-                        one.whenComplete((res, err) -> followOrFinish(r, res, redirects, result));
-                      });
+              ch.eventLoop().execute(() -> send(ch, pool, req, r, redirects, result));
             });
+  }
+
+  /**
+   * Sends on an acquired connection (on its event loop). Every path completes the attempt: a
+   * connection that closed between acquire and send (its handlers are gone) is a transport failure,
+   * never a future left hanging, which would hold a delivery slot forever.
+   */
+  private void send(
+      Channel ch,
+      ChannelPool pool,
+      FullHttpRequest req,
+      DeliveryRequest r,
+      int redirects,
+      CompletableFuture<DeliveryResponse> result) {
+    ResponseCollector collector = ch.pipeline().get(ResponseCollector.class);
+    if (collector == null || !ch.isActive()) {
+      req.release();
+      ch.close();
+      pool.release(ch);
+      result.complete(
+          DeliveryResponse.transportFailure("connection closed before the request was sent"));
+      return;
+    }
+    CompletableFuture<DeliveryResponse> one = new CompletableFuture<>();
+    collector.begin(ch, pool, one, r.timeoutMillis());
+    ch.writeAndFlush(req)
+        .addListener(
+            w -> {
+              if (!w.isSuccess()) {
+                collector.fail(ch, describe(w.cause()));
+              }
+            });
+    one.whenComplete((res, err) -> followOrFinish(r, res, redirects, result));
   }
 
   private void followOrFinish(
