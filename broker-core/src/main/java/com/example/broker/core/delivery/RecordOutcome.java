@@ -4,8 +4,11 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageKind;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.message.MessageState;
+import com.example.broker.core.schedule.RunState;
+import com.example.broker.core.schedule.ScheduleRef;
 import com.example.broker.core.store.StoreBatch;
 import java.util.Map;
 
@@ -41,6 +44,7 @@ public final class RecordOutcome {
               new LogEntry(
                   now, MessageState.DELIVERED, snapshot, null, 0, r.status(), Map.of(), null));
       earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
+      recordRun(b, m, RunState.SUCCESS);
       return new Changes(b, earliest);
     }
     String error = errorText(r);
@@ -66,8 +70,16 @@ public final class RecordOutcome {
               new LogEntry(
                   now, MessageState.FAILED, snapshot, error, 0, r.status(), r.headers(), r.body()));
       earliest = addNew(b, CallbackMessages.afterFailure(m, r, dlqId, now), now, earliest);
+      recordRun(b, m, RunState.FAIL);
     }
     return new Changes(b, earliest);
+  }
+
+  /** A message a schedule produced reports its end to the schedule's {@code lastScheduleStates}. */
+  private static void recordRun(StoreBatch b, Message m, RunState state) {
+    if (m.scheduleId() != null && m.kind() == MessageKind.MESSAGE) {
+      b.putRunState(new ScheduleRef(m.tenant(), m.scheduleId()), m.id(), state);
+    }
   }
 
   /** Adds a broker-made message (a callback) as a new pending message. */

@@ -17,6 +17,11 @@ public final class Ids {
     return "msg_" + random(24, ThreadLocalRandom.current());
   }
 
+  /** {@code scd_} followed by 24 random alphanumerics. */
+  public static String scheduleId() {
+    return "scd_" + random(24, ThreadLocalRandom.current());
+  }
+
   /** A signing key: {@code sig_} followed by 28 alphanumerics from a secure source. */
   public static String signingKey() {
     return "sig_" + random(28, SECURE);

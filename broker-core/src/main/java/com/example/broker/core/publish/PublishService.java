@@ -28,19 +28,32 @@ public final class PublishService {
   /** Refuses with STORAGE_FULL (507) when the storage quota is reached. */
   public CompletableFuture<List<Message>> accept(List<Message> messages) {
     quota.check();
-    StoreBatch b = new StoreBatch();
+    return acceptWith(messages, new StoreBatch()).thenApply(v -> messages);
+  }
+
+  /**
+   * Stores new messages together with the other changes in {@code batch}, in one synced write, and
+   * wakes the dispatcher once it is on disk. Does not check the quota: the caller decides.
+   */
+  public CompletableFuture<Void> acceptWith(List<Message> messages, StoreBatch batch) {
     long earliest = Long.MAX_VALUE;
     for (Message m : messages) {
-      b.putNewMessage(m);
+      batch.putNewMessage(m);
       earliest = Math.min(earliest, m.dueAt());
     }
     long due = earliest;
     return store
-        .commit(b, Durability.SYNC)
-        .thenApply(
-            v -> {
-              dispatcher.notifyDue(due);
-              return messages;
+        .commit(batch, Durability.SYNC)
+        .thenRun(
+            () -> {
+              if (due != Long.MAX_VALUE) {
+                dispatcher.notifyDue(due);
+              }
             });
+  }
+
+  /** Whether the storage quota is reached (new messages would be refused). */
+  public boolean storageFull() {
+    return quota.isFull();
   }
 }

@@ -4,15 +4,20 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.schedule.RunState;
+import com.example.broker.core.schedule.Schedule;
+import com.example.broker.core.schedule.ScheduleRef;
 import com.example.broker.core.tenant.SigningKeys;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
- * Everything the broker persists: messages, the due index, in-flight marks, logs, the DLQ and
- * signing keys. Every key is prefixed by the tenant id, so one tenant's reads never see another's.
+ * Everything the broker persists: messages, the due index, in-flight marks, logs, the DLQ,
+ * schedules and signing keys. Every key is prefixed by the tenant id, so one tenant's reads never
+ * see another's.
  *
  * <p>Thread-safety: all methods may be called from any thread. {@link #commit} never blocks the
  * caller: it queues the batch and returns a future; commits complete in the order they were
@@ -69,6 +74,17 @@ public interface MessageStore extends AutoCloseable {
   void expireDlq(String tenant, long before);
 
   Optional<SigningKeys> findSigningKeys(String tenant);
+
+  Optional<Schedule> findSchedule(ScheduleRef ref);
+
+  /**
+   * Schedules of every tenant in (tenant, id) order strictly after {@code after} (null: from the
+   * start), at most {@code limit}; with {@code tenant} non-null, only that tenant's.
+   */
+  List<Schedule> scanSchedules(String tenant, ScheduleRef after, int limit);
+
+  /** The recorded end states of messages a schedule produced, by message id. */
+  Map<String, RunState> runStates(ScheduleRef ref);
 
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();

@@ -5,6 +5,9 @@ import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.message.MessageState;
+import com.example.broker.core.schedule.RunState;
+import com.example.broker.core.schedule.Schedule;
+import com.example.broker.core.schedule.ScheduleRef;
 import com.example.broker.core.tenant.SigningKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +76,26 @@ public final class StoreBatch {
 
   public StoreBatch putSigningKeys(String tenant, SigningKeys keys) {
     ops.add(new StoreOp.PutSigningKeys(tenant, keys));
+    return this;
+  }
+
+  public StoreBatch putSchedule(Schedule s) {
+    ops.add(new StoreOp.PutSchedule(s));
+    return this;
+  }
+
+  public StoreBatch deleteSchedule(ScheduleRef ref) {
+    ops.add(new StoreOp.DeleteSchedule(ref));
+    return this;
+  }
+
+  public StoreBatch putRunState(ScheduleRef ref, String messageId, RunState state) {
+    ops.add(new StoreOp.PutRunState(ref, messageId, state));
+    return this;
+  }
+
+  public StoreBatch deleteRunState(ScheduleRef ref, String messageId) {
+    ops.add(new StoreOp.DeleteRunState(ref, messageId));
     return this;
   }
 

@@ -4,6 +4,9 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.schedule.RunState;
+import com.example.broker.core.schedule.Schedule;
+import com.example.broker.core.schedule.ScheduleRef;
 import com.example.broker.core.tenant.SigningKeys;
 
 /** One change inside a {@link StoreBatch}. Adapters translate each kind into their own writes. */
@@ -37,4 +40,16 @@ public sealed interface StoreOp {
 
   /** Store a tenant's signing keys (after a rotation). */
   record PutSigningKeys(String tenant, SigningKeys keys) implements StoreOp {}
+
+  /** Insert or replace a schedule. */
+  record PutSchedule(Schedule schedule) implements StoreOp {}
+
+  /** Remove a schedule. */
+  record DeleteSchedule(ScheduleRef ref) implements StoreOp {}
+
+  /** Record how a message produced by a schedule's tick ended. */
+  record PutRunState(ScheduleRef ref, String messageId, RunState state) implements StoreOp {}
+
+  /** Forget the recorded state of a produced message. */
+  record DeleteRunState(ScheduleRef ref, String messageId) implements StoreOp {}
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.example.broker.core.keys.KeyService;
 import com.example.broker.core.message.CallbackSpec;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.Ids;
@@ -19,11 +18,9 @@ import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.Positioned;
 import com.example.broker.core.store.StorageQuota;
 import com.example.broker.core.store.StoreBatch;
-import com.example.broker.core.tenant.SigningKeys;
-import com.example.broker.core.tenant.Tenant;
-import com.example.broker.core.tenant.Tenants;
 import com.example.broker.core.testing.InMemoryMessageStore;
 import com.example.broker.core.testing.SettableClock;
+import com.example.broker.core.testing.TestDispatchers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,26 +46,7 @@ class DispatcherTest {
   }
 
   private Dispatcher dispatcher(Dispatcher.Options options) {
-    Tenants tenants =
-        new Tenants(
-            List.of(
-                new Tenant(
-                    "t1",
-                    "token",
-                    new SigningKeys("sig_current_key_0123456789abcdef01", "sig_next"),
-                    false)));
-    OutgoingRequests requests =
-        new OutgoingRequests(
-            (key, url, body, now) -> "signed:" + key + ":" + url + ":" + now,
-            new KeyService(store, tenants),
-            60_000);
-    return new Dispatcher(
-        store,
-        deliverer,
-        requests,
-        new RecordOutcome(new RetryPolicy(), new Ids()),
-        clock,
-        options);
+    return TestDispatchers.create(store, deliverer, clock, options);
   }
 
   private Message.Builder message() {

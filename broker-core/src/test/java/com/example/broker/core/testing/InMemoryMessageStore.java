@@ -4,6 +4,9 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.schedule.RunState;
+import com.example.broker.core.schedule.Schedule;
+import com.example.broker.core.schedule.ScheduleRef;
 import com.example.broker.core.store.DueRef;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
@@ -40,6 +43,9 @@ public final class InMemoryMessageStore implements MessageStore {
   private final Map<String, TreeMap<Pos, LogEntry>> logs = new HashMap<>();
   private final Map<String, TreeMap<Pos, DlqEntry>> dlq = new HashMap<>();
   private final Map<String, SigningKeys> keys = new HashMap<>();
+  private final TreeMap<ScheduleRef, Schedule> schedules =
+      new TreeMap<>(Comparator.comparing(ScheduleRef::tenant).thenComparing(ScheduleRef::id));
+  private final Map<ScheduleRef, Map<String, RunState>> runStates = new HashMap<>();
   private long seq;
 
   /** A position {@code time-seq}, ordered numerically. */
@@ -116,7 +122,45 @@ public final class InMemoryMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.PutSigningKeys) {
       StoreOp.PutSigningKeys k = (StoreOp.PutSigningKeys) op;
       keys.put(k.tenant(), k.keys());
+    } else if (op instanceof StoreOp.PutSchedule) {
+      Schedule sc = ((StoreOp.PutSchedule) op).schedule();
+      schedules.put(sc.ref(), sc);
+    } else if (op instanceof StoreOp.DeleteSchedule) {
+      schedules.remove(((StoreOp.DeleteSchedule) op).ref());
+    } else if (op instanceof StoreOp.PutRunState) {
+      StoreOp.PutRunState r = (StoreOp.PutRunState) op;
+      runStates.computeIfAbsent(r.ref(), x -> new HashMap<>()).put(r.messageId(), r.state());
+    } else if (op instanceof StoreOp.DeleteRunState) {
+      StoreOp.DeleteRunState r = (StoreOp.DeleteRunState) op;
+      Map<String, RunState> m = runStates.get(r.ref());
+      if (m != null) {
+        m.remove(r.messageId());
+      }
     }
+  }
+
+  @Override
+  public synchronized Optional<Schedule> findSchedule(ScheduleRef ref) {
+    return Optional.ofNullable(schedules.get(ref));
+  }
+
+  @Override
+  public synchronized List<Schedule> scanSchedules(String tenant, ScheduleRef after, int limit) {
+    List<Schedule> out = new ArrayList<>();
+    for (Schedule sc : (after == null ? schedules : schedules.tailMap(after, false)).values()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      if (tenant == null || tenant.equals(sc.tenant())) {
+        out.add(sc);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized Map<String, RunState> runStates(ScheduleRef ref) {
+    return Map.copyOf(runStates.getOrDefault(ref, Map.of()));
   }
 
   @Override

@@ -14,6 +14,9 @@ import com.example.broker.core.message.MessageKind;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.message.Redaction;
+import com.example.broker.core.schedule.RunState;
+import com.example.broker.core.schedule.Schedule;
+import com.example.broker.core.schedule.ScheduleRef;
 import com.example.broker.core.store.DueRef;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
@@ -305,5 +308,78 @@ public abstract class MessageStoreContract {
     List<Long> out = new ArrayList<>();
     p.items().forEach(x -> out.add(x.item().time()));
     return out;
+  }
+
+  @Test
+  void schedulesAreStoredPerTenantWithTheirRunStates() {
+    Schedule a =
+        new Schedule(
+            "t1", "a", "*/5 * * * *", aFullMessage(), 2_000, 10, false, 0, 300_000, List.of());
+    Schedule b =
+        new Schedule(
+            "t1",
+            "b",
+            "0 0 * * 1",
+            aMessage("t1", "b").build(),
+            0,
+            20,
+            true,
+            120_000,
+            180_000,
+            List.of("msg_1", "msg_2"));
+    Schedule other =
+        new Schedule(
+            "t2",
+            "a",
+            "* * * * *",
+            aMessage("t2", "a").build(),
+            0,
+            30,
+            false,
+            0,
+            60_000,
+            List.of());
+    ScheduleRef ra = new ScheduleRef("t1", "a");
+    store
+        .commit(new StoreBatch().putSchedule(a).putSchedule(b).putSchedule(other), Durability.SYNC)
+        .join();
+
+    Schedule read = store.findSchedule(ra).orElseThrow();
+    assertEquals(a.cron(), read.cron());
+    assertEquals(a.delayMillis(), read.delayMillis());
+    assertEquals(a.nextScheduleTime(), read.nextScheduleTime());
+    assertEquals(a.template().url(), read.template().url());
+    assertArrayEquals(a.template().body(), read.template().body());
+    assertEquals(a.template().callback(), read.template().callback());
+    Schedule readB = store.findSchedule(new ScheduleRef("t1", "b")).orElseThrow();
+    assertTrue(readB.paused());
+    assertEquals(List.of("msg_1", "msg_2"), readB.lastMessageIds());
+    assertEquals(120_000, readB.lastScheduleTime());
+    assertTrue(store.findSchedule(new ScheduleRef("t3", "a")).isEmpty());
+
+    assertEquals(
+        List.of("a", "b"), store.scanSchedules("t1", null, 10).stream().map(Schedule::id).toList());
+    assertEquals(
+        List.of("b"), store.scanSchedules("t1", ra, 10).stream().map(Schedule::id).toList());
+    assertEquals(
+        List.of("t2"), store.scanSchedules("t2", null, 10).stream().map(Schedule::tenant).toList());
+    assertEquals(3, store.scanSchedules(null, null, 10).size());
+    assertEquals(1, store.scanSchedules(null, null, 1).size());
+
+    store
+        .commit(
+            new StoreBatch()
+                .putRunState(ra, "msg_1", RunState.SUCCESS)
+                .putRunState(ra, "msg_2", RunState.FAIL),
+            Durability.SYNC)
+        .join();
+    assertEquals(Map.of("msg_1", RunState.SUCCESS, "msg_2", RunState.FAIL), store.runStates(ra));
+    assertTrue(store.runStates(new ScheduleRef("t1", "b")).isEmpty());
+    store
+        .commit(new StoreBatch().deleteRunState(ra, "msg_1").deleteSchedule(ra), Durability.SYNC)
+        .join();
+    assertEquals(Map.of("msg_2", RunState.FAIL), store.runStates(ra));
+    assertTrue(store.findSchedule(ra).isEmpty());
+    assertEquals(2, store.scanSchedules(null, null, 10).size());
   }
 }

@@ -10,6 +10,7 @@ import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageKind;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.message.Redaction;
+import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.tenant.SigningKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -106,6 +107,45 @@ final class Codec {
     In in = new In(b);
     in.version();
     return new SigningKeys(in.str(), in.str());
+  }
+
+  static byte[] schedule(Schedule s) {
+    Out o = new Out(256 + s.template().body().length);
+    o.byte_(V1);
+    o.str(s.tenant());
+    o.str(s.id());
+    o.str(s.cron());
+    o.long_(s.delayMillis());
+    o.long_(s.createdAt());
+    o.bool(s.paused());
+    o.long_(s.lastScheduleTime());
+    o.long_(s.nextScheduleTime());
+    o.int_(s.lastMessageIds().size());
+    for (String id : s.lastMessageIds()) {
+      o.str(id);
+    }
+    writeMessage(o, s.template(), true);
+    return o.bytes();
+  }
+
+  static Schedule schedule(byte[] b) {
+    In in = new In(b);
+    in.version();
+    String tenant = in.str();
+    String id = in.str();
+    String cron = in.str();
+    long delay = in.long_();
+    long createdAt = in.long_();
+    boolean paused = in.bool();
+    long last = in.long_();
+    long next = in.long_();
+    int n = in.int_();
+    List<String> ids = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ids.add(in.str());
+    }
+    Message t = readMessage(in);
+    return new Schedule(tenant, id, cron, t, delay, createdAt, paused, last, next, ids);
   }
 
   private static void writeMessage(Out o, Message m, boolean withBody) {

@@ -91,6 +91,22 @@ final class Keys {
     }
   }
 
+  /** {@code tenant\0 scheduleId}: a schedule record. */
+  static byte[] schedule(String tenant, String id) {
+    return message(tenant, id);
+  }
+
+  /** {@code tenant\0 scheduleId\0}: the prefix of a schedule's run states. */
+  static byte[] runPrefix(String tenant, String scheduleId) {
+    byte[] k = schedule(tenant, scheduleId);
+    return Arrays.copyOf(k, k.length + 1);
+  }
+
+  /** {@code tenant\0 scheduleId\0 messageId}: the end state of a message the schedule produced. */
+  static byte[] run(String tenant, String scheduleId, String messageId) {
+    return concat(runPrefix(tenant, scheduleId), messageId.getBytes(StandardCharsets.UTF_8));
+  }
+
   static byte[] signingKeys(String tenant) {
     return ("keys/" + tenant).getBytes(StandardCharsets.UTF_8);
   }

@@ -5,6 +5,9 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.schedule.RunState;
+import com.example.broker.core.schedule.Schedule;
+import com.example.broker.core.schedule.ScheduleRef;
 import com.example.broker.core.store.DueRef;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
@@ -14,9 +17,12 @@ import com.example.broker.core.store.StoreBatch;
 import com.example.broker.core.store.StoreOp;
 import com.example.broker.core.tenant.SigningKeys;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +39,7 @@ import org.rocksdb.Slice;
  */
 public final class RocksDbMessageStore implements MessageStore {
   private static final byte[] EMPTY = new byte[0];
+  private static final RunState[] RUN_STATES = RunState.values();
 
   private final RocksDbStorage storage;
   private final GroupCommitter committer;
@@ -111,6 +118,19 @@ public final class RocksDbMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.PutSigningKeys) {
       StoreOp.PutSigningKeys k = (StoreOp.PutSigningKeys) op;
       out.add(put(s.meta, Keys.signingKeys(k.tenant()), Codec.keys(k.keys())));
+    } else if (op instanceof StoreOp.PutSchedule) {
+      Schedule sc = ((StoreOp.PutSchedule) op).schedule();
+      out.add(put(s.schedules, Keys.schedule(sc.tenant(), sc.id()), Codec.schedule(sc)));
+    } else if (op instanceof StoreOp.DeleteSchedule) {
+      ScheduleRef r = ((StoreOp.DeleteSchedule) op).ref();
+      out.add(delete(s.schedules, Keys.schedule(r.tenant(), r.id())));
+    } else if (op instanceof StoreOp.PutRunState) {
+      StoreOp.PutRunState r = (StoreOp.PutRunState) op;
+      byte[] key = Keys.run(r.ref().tenant(), r.ref().id(), r.messageId());
+      out.add(put(s.scheduleRuns, key, new byte[] {(byte) r.state().ordinal()}));
+    } else if (op instanceof StoreOp.DeleteRunState) {
+      StoreOp.DeleteRunState r = (StoreOp.DeleteRunState) op;
+      out.add(delete(s.scheduleRuns, Keys.run(r.ref().tenant(), r.ref().id(), r.messageId())));
     } else {
       throw new IllegalArgumentException("unknown store operation " + op);
     }
@@ -273,6 +293,58 @@ public final class RocksDbMessageStore implements MessageStore {
   public Optional<SigningKeys> findSigningKeys(String tenant) {
     byte[] v = get(storage.meta, Keys.signingKeys(tenant));
     return v == null ? Optional.empty() : Optional.of(Codec.keys(v));
+  }
+
+  @Override
+  public Optional<Schedule> findSchedule(ScheduleRef ref) {
+    byte[] v = get(storage.schedules, Keys.schedule(ref.tenant(), ref.id()));
+    return v == null ? Optional.empty() : Optional.of(Codec.schedule(v));
+  }
+
+  @Override
+  public List<Schedule> scanSchedules(String tenant, ScheduleRef after, int limit) {
+    List<Schedule> out = new ArrayList<>();
+    byte[] upperKey = tenant == null ? null : Keys.upperBound(Keys.tenantPrefix(tenant));
+    try (Slice upper = upperKey == null ? null : new Slice(upperKey);
+        ReadOptions ro = new ReadOptions();
+        RocksIterator it =
+            storage.db.newIterator(
+                storage.schedules, upper == null ? ro : ro.setIterateUpperBound(upper))) {
+      if (after != null) {
+        byte[] key = Keys.schedule(after.tenant(), after.id());
+        it.seek(key);
+        if (it.isValid() && java.util.Arrays.equals(it.key(), key)) {
+          it.next();
+        }
+      } else if (tenant != null) {
+        it.seek(Keys.tenantPrefix(tenant));
+      } else {
+        it.seekToFirst();
+      }
+      for (; it.isValid() && out.size() < limit; it.next()) {
+        out.add(Codec.schedule(it.value()));
+      }
+      check(it);
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, RunState> runStates(ScheduleRef ref) {
+    byte[] prefix = Keys.runPrefix(ref.tenant(), ref.id());
+    Map<String, RunState> out = new HashMap<>();
+    try (Slice upper = new Slice(Keys.upperBound(prefix));
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        RocksIterator it = storage.db.newIterator(storage.scheduleRuns, ro)) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        out.put(
+            new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8),
+            RUN_STATES[it.value()[0]]);
+      }
+      check(it);
+    }
+    return out;
   }
 
   @Override

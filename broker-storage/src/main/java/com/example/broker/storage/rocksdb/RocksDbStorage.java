@@ -29,7 +29,10 @@ final class RocksDbStorage implements AutoCloseable {
   static final String LOGS = "logs";
   static final String DLQ = "dlq";
   static final String META = "meta";
-  private static final List<String> FAMILIES = List.of(MESSAGES, DUE, INFLIGHT, LOGS, DLQ, META);
+  static final String SCHEDULES = "schedules";
+  static final String SCHEDULE_RUNS = "schedule_runs";
+  private static final List<String> FAMILIES =
+      List.of(MESSAGES, DUE, INFLIGHT, LOGS, DLQ, META, SCHEDULES, SCHEDULE_RUNS);
 
   static {
     RocksDB.loadLibrary();
@@ -47,6 +50,8 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle logs;
   final ColumnFamilyHandle dlq;
   final ColumnFamilyHandle meta;
+  final ColumnFamilyHandle schedules;
+  final ColumnFamilyHandle scheduleRuns;
 
   RocksDbStorage(Path dir) {
     try {
@@ -82,6 +87,8 @@ final class RocksDbStorage implements AutoCloseable {
     logs = handles.get(4);
     dlq = handles.get(5);
     meta = handles.get(6);
+    schedules = handles.get(7);
+    scheduleRuns = handles.get(8);
   }
 
   /** The broker's column families (not the unused default one). */

@@ -1,0 +1,4 @@
+package com.example.broker.core.schedule;
+
+/** Identifies a schedule: its tenant and id. */
+public record ScheduleRef(String tenant, String id) {}

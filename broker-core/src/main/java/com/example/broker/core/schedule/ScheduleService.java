@@ -1,0 +1,281 @@
+package com.example.broker.core.schedule;
+
+import com.example.broker.core.error.InvalidRequestException;
+import com.example.broker.core.error.NotFoundException;
+import com.example.broker.core.message.Ids;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.publish.PublishService;
+import com.example.broker.core.store.Durability;
+import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.StoreBatch;
+import com.example.broker.core.time.Clock;
+import com.example.broker.core.util.KeyedSequencer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schedules (§10): create or replace, read, pause, resume, delete, and the ticks.
+ *
+ * <p>A tick stores the messages it produces and the schedule's advanced next fire time in one
+ * synced write, so a crash can neither lose a tick nor produce it twice: a tick is produced only
+ * when the stored next fire time equals the tick's time, and the same write moves it on. Every
+ * change to one schedule (API calls and ticks) runs in order through a {@link KeyedSequencer}, so
+ * each reads the previous one's write; different schedules proceed concurrently and their ticks
+ * share group commits.
+ *
+ * <p>Missed ticks (the server was down, or a tick ran late): one tick is produced for the most
+ * recent missed time, stamped with the time it actually ran, and the schedule continues from the
+ * first fire time after now. Paused schedules keep advancing their next fire time without producing
+ * messages. When the storage quota is reached, ticks are skipped the same way.
+ */
+public final class ScheduleService {
+  private static final Logger LOG = LoggerFactory.getLogger(ScheduleService.class);
+  private static final int RECOVERY_PAGE = 1000;
+
+  private final MessageStore store;
+  private final PublishService publish;
+  private final CronCompiler compiler;
+  private final TickTimer timer;
+  private final Clock clock;
+  private final boolean allowSeconds;
+  private final KeyedSequencer<ScheduleRef> sequencer;
+
+  /**
+   * @param allowSeconds accept a leading seconds field (test-only server option)
+   * @param executor runs schedule operations; they do bounded store reads and never wait
+   */
+  public ScheduleService(
+      MessageStore store,
+      PublishService publish,
+      CronCompiler compiler,
+      TickTimer timer,
+      Clock clock,
+      boolean allowSeconds,
+      Executor executor) {
+    this.store = store;
+    this.publish = publish;
+    this.compiler = compiler;
+    this.timer = timer;
+    this.clock = clock;
+    this.allowSeconds = allowSeconds;
+    this.sequencer = new KeyedSequencer<>(executor);
+  }
+
+  /** A schedule with the states of the messages its last tick produced. */
+  public record View(Schedule schedule, Map<String, RunState> lastStates) {}
+
+  /** Parses and compiles a cron expression; a 400 when it is invalid or never fires. */
+  public CronSpec validate(String cron) {
+    CronSpec spec = CronSpec.parse(cron, allowSeconds);
+    if (compiler.compile(spec).nextAfter(clock.millis()) == Cron.NEVER) {
+      throw new InvalidRequestException(
+          "invalid Upstash-Cron \"" + spec.text() + "\": it never fires (no such date)");
+    }
+    return spec;
+  }
+
+  /**
+   * Creates a schedule, or replaces the one with {@code id} entirely (§10.1). The template's
+   * tenant, destination and settings become those of every produced message.
+   *
+   * @param id the caller's schedule id, or null for a new {@code scd_} id
+   * @return the schedule id, once the schedule is on disk
+   */
+  public CompletableFuture<String> put(String id, String cron, Message template, long delayMs) {
+    CronSpec spec = validate(cron);
+    String scheduleId = id != null ? id : Ids.scheduleId();
+    ScheduleRef ref = new ScheduleRef(template.tenant(), scheduleId);
+    return sequencer.run(
+        ref,
+        () -> {
+          long now = clock.millis();
+          long next = compiler.compile(spec).nextAfter(now);
+          Schedule s =
+              new Schedule(
+                  ref.tenant(),
+                  scheduleId,
+                  spec.text(),
+                  template.toBuilder().withId(scheduleId).withScheduleId(scheduleId).build(),
+                  delayMs,
+                  now,
+                  false,
+                  0,
+                  next,
+                  List.of());
+          StoreBatch b = forgetRuns(new StoreBatch(), ref).putSchedule(s);
+          return store
+              .commit(b, Durability.SYNC)
+              .thenApply(
+                  v -> {
+                    timer.arm(ref, next);
+                    return scheduleId;
+                  });
+        });
+  }
+
+  public View get(String tenant, String id) {
+    ScheduleRef ref = new ScheduleRef(tenant, id);
+    return view(store.findSchedule(ref).orElseThrow(() -> notFound(id)));
+  }
+
+  /** A tenant's schedules, in id order. */
+  public List<View> list(String tenant) {
+    List<View> out = new ArrayList<>();
+    ScheduleRef after = null;
+    while (true) {
+      List<Schedule> page = store.scanSchedules(tenant, after, RECOVERY_PAGE);
+      page.forEach(s -> out.add(view(s)));
+      if (page.size() < RECOVERY_PAGE) {
+        return out;
+      }
+      after = page.get(page.size() - 1).ref();
+    }
+  }
+
+  public CompletableFuture<Void> delete(String tenant, String id) {
+    ScheduleRef ref = new ScheduleRef(tenant, id);
+    return sequencer.run(
+        ref,
+        () -> {
+          if (store.findSchedule(ref).isEmpty()) {
+            throw notFound(id);
+          }
+          timer.disarm(ref);
+          return store.commit(
+              forgetRuns(new StoreBatch(), ref).deleteSchedule(ref), Durability.SYNC);
+        });
+  }
+
+  /** Pauses or resumes; idempotent. */
+  public CompletableFuture<Void> setPaused(String tenant, String id, boolean paused) {
+    ScheduleRef ref = new ScheduleRef(tenant, id);
+    return sequencer.run(
+        ref,
+        () -> {
+          Schedule s = store.findSchedule(ref).orElseThrow(() -> notFound(id));
+          if (s.paused() == paused) {
+            return CompletableFuture.completedFuture(null);
+          }
+          return store.commit(new StoreBatch().putSchedule(s.withPaused(paused)), Durability.SYNC);
+        });
+  }
+
+  /** Arms the timer for every stored schedule; ticks missed while down fire at once (once). */
+  public void recover() {
+    ScheduleRef after = null;
+    int n = 0;
+    while (true) {
+      List<Schedule> page = store.scanSchedules(null, after, RECOVERY_PAGE);
+      for (Schedule s : page) {
+        if (s.nextScheduleTime() != Cron.NEVER) {
+          timer.arm(s.ref(), s.nextScheduleTime());
+        }
+      }
+      n += page.size();
+      if (page.size() < RECOVERY_PAGE) {
+        break;
+      }
+      after = page.get(page.size() - 1).ref();
+    }
+    if (n > 0) {
+      LOG.info("{} schedule(s) restored", n);
+    }
+  }
+
+  /** Starts receiving ticks from the timer. */
+  public void start() {
+    timer.start(this::onTick);
+  }
+
+  /** A tick is due: produce it unless the schedule changed since the timer was armed. */
+  public CompletableFuture<Void> onTick(ScheduleRef ref, long scheduledAt) {
+    CompletableFuture<Void> f = sequencer.run(ref, () -> tick(ref, scheduledAt));
+    f.exceptionally(
+        e -> {
+          LOG.warn("schedule {} tick at {} failed; retrying in 1 s", ref.id(), scheduledAt, e);
+          timer.arm(ref, clock.millis() + 1000);
+          return null;
+        });
+    return f;
+  }
+
+  private CompletableFuture<Void> tick(ScheduleRef ref, long scheduledAt) {
+    Optional<Schedule> found = store.findSchedule(ref);
+    if (found.isEmpty()) {
+      return CompletableFuture.completedFuture(null); // deleted since armed
+    }
+    Schedule s = found.get();
+    if (s.nextScheduleTime() > scheduledAt) {
+      // Replaced since armed, or a duplicate trigger: the stored tick is the one that counts.
+      if (s.nextScheduleTime() != Cron.NEVER) {
+        timer.arm(ref, s.nextScheduleTime());
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+    long now = clock.millis();
+    long next =
+        compiler
+            .compile(CronSpec.parse(s.cron(), true))
+            .nextAfter(Math.max(now, s.nextScheduleTime()));
+    CompletableFuture<Void> written;
+    if (s.paused() || publish.storageFull()) {
+      if (!s.paused()) {
+        LOG.warn("schedule {}: storage quota reached, tick skipped", s.id());
+      }
+      written = store.commit(new StoreBatch().putSchedule(s.withNext(next)), Durability.SYNC);
+    } else {
+      Message m = produce(s, now);
+      StoreBatch b =
+          forgetRuns(new StoreBatch(), ref).putSchedule(s.fired(now, next, List.of(m.id())));
+      written = publish.acceptWith(List.of(m), b);
+    }
+    return written.thenRun(
+        () -> {
+          if (next != Cron.NEVER) {
+            timer.arm(ref, next);
+          }
+        });
+  }
+
+  /** The message a tick at {@code now} produces: the template as if published at that instant. */
+  static Message produce(Schedule s, long now) {
+    long due = now + s.delayMillis();
+    return s.template().toBuilder()
+        .withId(Ids.messageId())
+        .withScheduleId(s.id())
+        .withCreatedAt(now)
+        .withNotBefore(due)
+        .withDueAt(due)
+        .withRetried(0)
+        .build();
+  }
+
+  private View view(Schedule s) {
+    Map<String, RunState> recorded =
+        s.lastMessageIds().isEmpty() ? Map.of() : store.runStates(s.ref());
+    Map<String, RunState> states = new LinkedHashMap<>();
+    for (String id : s.lastMessageIds()) {
+      states.put(id, recorded.getOrDefault(id, RunState.IN_PROGRESS));
+    }
+    return new View(s, states);
+  }
+
+  /** Deletes the recorded run states of a schedule (a new tick replaces them). */
+  private StoreBatch forgetRuns(StoreBatch b, ScheduleRef ref) {
+    for (String messageId : store.runStates(ref).keySet()) {
+      b.deleteRunState(ref, messageId);
+    }
+    return b;
+  }
+
+  private static NotFoundException notFound(String id) {
+    return new NotFoundException("schedule " + id + " not found");
+  }
+}

@@ -1,0 +1,214 @@
+package com.example.broker.core.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.example.broker.core.delivery.DeliveryResponse;
+import com.example.broker.core.delivery.Dispatcher;
+import com.example.broker.core.error.NotFoundException;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.publish.PublishService;
+import com.example.broker.core.store.StorageQuota;
+import com.example.broker.core.testing.InMemoryMessageStore;
+import com.example.broker.core.testing.SettableClock;
+import com.example.broker.core.testing.TestDispatchers;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Schedule lifecycle and ticks, with a settable clock and a timer the test fires by hand. */
+class ScheduleServiceTest {
+  private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z, a minute boundary
+  private static final long MINUTE = 60_000;
+
+  /** Remembers the pending tick of each schedule; the test fires them. */
+  private static final class ManualTimer implements TickTimer {
+    final Map<ScheduleRef, Long> armed = new HashMap<>();
+
+    @Override
+    public void start(Listener listener) {}
+
+    @Override
+    public synchronized void arm(ScheduleRef ref, long at) {
+      armed.put(ref, at);
+    }
+
+    @Override
+    public synchronized void disarm(ScheduleRef ref) {
+      armed.remove(ref);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Every minute on the minute, whatever the expression says (cron maths is tested elsewhere). */
+  private static final CronCompiler EVERY_MINUTE = spec -> after -> (after / MINUTE + 1) * MINUTE;
+
+  private final SettableClock clock = new SettableClock();
+  private final InMemoryMessageStore store = new InMemoryMessageStore();
+  private final ManualTimer timer = new ManualTimer();
+  private ScheduleService schedules;
+
+  @BeforeEach
+  void setUp() {
+    clock.set(T0 + 10_000);
+    Dispatcher dispatcher =
+        TestDispatchers.create(
+            store,
+            r -> CompletableFuture.completedFuture(DeliveryResponse.transportFailure("unused")),
+            clock,
+            new Dispatcher.Options(10, 10, 10, 100));
+    PublishService publish =
+        new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
+    schedules =
+        new ScheduleService(store, publish, EVERY_MINUTE, timer, clock, false, Runnable::run);
+  }
+
+  private static Message template() {
+    return Message.builder()
+        .withTenant("t1")
+        .withId("template")
+        .withUrl("http://dest.example/cron")
+        .withBody("{\"hello\":\"world\"}".getBytes())
+        .withCallerIp("127.0.0.1")
+        .withMaxRetries(2)
+        .build();
+  }
+
+  private String create(String id, long delay) {
+    return schedules.put(id, "* * * * *", template(), delay).join();
+  }
+
+  private List<Message> pending() {
+    return store.scanMessages("t1", null, 100, m -> true);
+  }
+
+  @Test
+  void createArmsTheNextTickAndStoresTheSchedule() {
+    String id = create(null, 0);
+    assertTrue(id.startsWith("scd_"), id);
+    ScheduleService.View v = schedules.get("t1", id);
+    assertEquals("* * * * *", v.schedule().cron());
+    assertEquals(T0 + MINUTE, v.schedule().nextScheduleTime());
+    assertEquals(0, v.schedule().lastScheduleTime());
+    assertEquals(T0 + 10_000, v.schedule().createdAt());
+    assertFalse(v.schedule().paused());
+    assertEquals(T0 + MINUTE, timer.armed.get(new ScheduleRef("t1", id)));
+    assertEquals(List.of(id), schedules.list("t1").stream().map(x -> x.schedule().id()).toList());
+    assertTrue(schedules.list("t2").isEmpty());
+    assertThrows(NotFoundException.class, () -> schedules.get("t2", id));
+  }
+
+  @Test
+  void aTickProducesOneMessageAndAdvancesInTheSameWrite() {
+    String id = create("nightly", 5_000);
+    clock.set(T0 + MINUTE + 3);
+    schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
+    List<Message> produced = pending();
+    assertEquals(1, produced.size());
+    Message m = produced.get(0);
+    assertEquals("nightly", m.scheduleId());
+    assertEquals("http://dest.example/cron", m.url());
+    assertEquals(2, m.maxRetries());
+    assertEquals(T0 + MINUTE + 3, m.createdAt());
+    assertEquals(T0 + MINUTE + 3 + 5_000, m.dueAt());
+    ScheduleService.View v = schedules.get("t1", id);
+    assertEquals(T0 + MINUTE + 3, v.schedule().lastScheduleTime());
+    assertEquals(T0 + 2 * MINUTE, v.schedule().nextScheduleTime());
+    assertEquals(Map.of(m.id(), RunState.IN_PROGRESS), v.lastStates());
+    assertEquals(T0 + 2 * MINUTE, timer.armed.get(new ScheduleRef("t1", id)));
+
+    // The same tick delivered again (a duplicate trigger) produces nothing.
+    schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
+    assertEquals(1, pending().size());
+  }
+
+  @Test
+  void missedTicksFireOnceThenContinueFromNow() {
+    String id = create("s", 0);
+    clock.set(T0 + 10 * MINUTE + 30_000); // down for nine ticks
+    schedules.recover();
+    assertEquals(T0 + MINUTE, timer.armed.get(new ScheduleRef("t1", id)));
+    schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
+    assertEquals(1, pending().size());
+    assertEquals(T0 + 11 * MINUTE, schedules.get("t1", id).schedule().nextScheduleTime());
+  }
+
+  @Test
+  void pausedSchedulesAdvanceWithoutProducing() {
+    String id = create("s", 0);
+    schedules.setPaused("t1", id, true).join();
+    schedules.setPaused("t1", id, true).join(); // idempotent
+    assertTrue(schedules.get("t1", id).schedule().paused());
+    clock.set(T0 + MINUTE);
+    schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
+    assertTrue(pending().isEmpty());
+    assertEquals(T0 + 2 * MINUTE, schedules.get("t1", id).schedule().nextScheduleTime());
+    schedules.setPaused("t1", id, false).join();
+    clock.set(T0 + 2 * MINUTE);
+    schedules.onTick(new ScheduleRef("t1", id), T0 + 2 * MINUTE).join();
+    assertEquals(1, pending().size());
+  }
+
+  @Test
+  void replacingByIdResetsEverythingAndStaleTicksAreIgnored() {
+    String id = create("s", 0);
+    clock.set(T0 + MINUTE);
+    schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
+    Message other =
+        template().toBuilder().withUrl("http://dest.example/other").withBody(null).build();
+    clock.set(T0 + MINUTE + 30_000);
+    schedules.put("s", "*/5 * * * *", other, 0).join();
+    ScheduleService.View v = schedules.get("t1", "s");
+    assertEquals("*/5 * * * *", v.schedule().cron());
+    assertEquals("http://dest.example/other", v.schedule().template().url());
+    assertEquals(0, v.schedule().template().body().length);
+    assertEquals(0, v.schedule().lastScheduleTime());
+    assertTrue(v.lastStates().isEmpty());
+    assertEquals(1, schedules.list("t1").size());
+    // A trigger armed for the old schedule finds a later next time and only re-arms it.
+    schedules.onTick(new ScheduleRef("t1", "s"), T0 + MINUTE).join();
+    assertEquals(1, pending().size());
+    assertEquals(T0 + 2 * MINUTE, timer.armed.get(new ScheduleRef("t1", "s")));
+  }
+
+  @Test
+  void deleteRemovesTheScheduleAndItsTimer() {
+    String id = create("s", 0);
+    schedules.delete("t1", id).join();
+    assertThrows(NotFoundException.class, () -> schedules.get("t1", id));
+    assertNull(timer.armed.get(new ScheduleRef("t1", id)));
+    CompletionException e =
+        assertThrows(CompletionException.class, () -> schedules.delete("t1", id).join());
+    assertTrue(e.getCause() instanceof NotFoundException);
+    schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
+    assertTrue(pending().isEmpty());
+  }
+
+  @Test
+  void runStatesReportTheLastTicksMessages() {
+    String id = create("s", 0);
+    clock.set(T0 + MINUTE);
+    schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
+    String msg = pending().get(0).id();
+    store
+        .commit(
+            new com.example.broker.core.store.StoreBatch()
+                .putRunState(new ScheduleRef("t1", id), msg, RunState.SUCCESS),
+            com.example.broker.core.store.Durability.SYNC)
+        .join();
+    assertEquals(Map.of(msg, RunState.SUCCESS), schedules.get("t1", id).lastStates());
+    clock.set(T0 + 2 * MINUTE);
+    schedules.onTick(new ScheduleRef("t1", id), T0 + 2 * MINUTE).join();
+    assertEquals(1, schedules.get("t1", id).lastStates().size());
+    assertTrue(store.runStates(new ScheduleRef("t1", id)).isEmpty()); // the old state is gone
+  }
+}

@@ -1,0 +1,44 @@
+package com.example.broker.core.testing;
+
+import com.example.broker.core.delivery.Deliverer;
+import com.example.broker.core.delivery.Dispatcher;
+import com.example.broker.core.delivery.OutgoingRequests;
+import com.example.broker.core.delivery.RecordOutcome;
+import com.example.broker.core.delivery.RetryPolicy;
+import com.example.broker.core.keys.KeyService;
+import com.example.broker.core.message.Ids;
+import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.tenant.SigningKeys;
+import com.example.broker.core.tenant.Tenant;
+import com.example.broker.core.tenant.Tenants;
+import com.example.broker.core.time.Clock;
+import java.util.List;
+
+/** A dispatcher for unit tests: tenant {@code t1}, a fake signer, not started. */
+public final class TestDispatchers {
+  private TestDispatchers() {}
+
+  public static Dispatcher create(
+      MessageStore store, Deliverer deliverer, Clock clock, Dispatcher.Options options) {
+    Tenants tenants =
+        new Tenants(
+            List.of(
+                new Tenant(
+                    "t1",
+                    "token",
+                    new SigningKeys("sig_current_key_0123456789abcdef01", "sig_next"),
+                    false)));
+    OutgoingRequests requests =
+        new OutgoingRequests(
+            (key, url, body, now) -> "signed:" + key + ":" + url + ":" + now,
+            new KeyService(store, tenants),
+            60_000);
+    return new Dispatcher(
+        store,
+        deliverer,
+        requests,
+        new RecordOutcome(new RetryPolicy(), new Ids()),
+        clock,
+        options);
+  }
+}
