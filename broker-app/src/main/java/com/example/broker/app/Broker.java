@@ -11,6 +11,7 @@ import com.example.broker.core.message.Ids;
 import com.example.broker.core.message.MessageService;
 import com.example.broker.core.publish.PublishLimits;
 import com.example.broker.core.publish.PublishService;
+import com.example.broker.core.schedule.ScheduleService;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.ExpireRetention;
 import com.example.broker.core.store.MessageStore;
@@ -29,11 +30,14 @@ import com.example.broker.http.api.LogEndpoints;
 import com.example.broker.http.api.MessageEndpoints;
 import com.example.broker.http.api.PublishEndpoint;
 import com.example.broker.http.api.Routes;
+import com.example.broker.http.api.ScheduleEndpoints;
 import com.example.broker.http.api.json.JsonViews;
 import com.example.broker.http.client.JdkHttpDeliverer;
 import com.example.broker.http.client.NettyHttpDeliverer;
 import com.example.broker.http.client.NimbusRequestSigner;
 import com.example.broker.http.server.NettyHttpServer;
+import com.example.broker.scheduler.quartz.QuartzCronCompiler;
+import com.example.broker.scheduler.quartz.QuartzTickTimer;
 import com.example.broker.storage.rocksdb.RocksDbMessageStore;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -64,6 +68,9 @@ public final class Broker implements AutoCloseable {
   private final NettyHttpServer server;
   private final Tenants tenants;
   private final KeyService keys;
+  private final QuartzTickTimer tickTimer;
+  private final ExecutorService scheduleExecutor;
+  private final ScheduleService schedules;
 
   private Broker(BrokerConfig config) throws InterruptedException {
     this.config = config;
@@ -94,20 +101,35 @@ public final class Broker implements AutoCloseable {
       PublishService publish = new PublishService(store, dispatcher, quota);
       PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
       JsonViews views = new JsonViews();
+      this.tickTimer = new QuartzTickTimer(2);
+      this.scheduleExecutor = Executors.newFixedThreadPool(2, named("postbox-schedules"));
+      this.schedules =
+          new ScheduleService(
+              store,
+              publish,
+              new QuartzCronCompiler(),
+              tickTimer,
+              clock,
+              config.cronSeconds(),
+              scheduleExecutor);
+      ScheduleEndpoints scheduleEndpoints = new ScheduleEndpoints(schedules, views, limits, clock);
       Routes routes =
           BrokerApi.routes(
               tenants,
-              new PublishEndpoint(publish, limits, clock),
+              new PublishEndpoint(publish, limits, clock, scheduleEndpoints),
               new MessageEndpoints(new MessageService(store, dispatcher), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(
                   new DlqService(store, dispatcher, clock, quota), views, limits, clock),
-              new KeyEndpoints(keys));
+              new KeyEndpoints(keys),
+              scheduleEndpoints);
       this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
       this.server =
           new NettyHttpServer(
               config.host(), config.port(), routes, blockingPool, config.maxBodyBytes());
       dispatcher.start();
+      schedules.recover();
+      schedules.start();
       this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("postbox-housekeeping"));
       ExpireRetention retention =
           new ExpireRetention(
@@ -196,6 +218,13 @@ public final class Broker implements AutoCloseable {
   public void close() {
     LOG.info("shutting down");
     server.close();
+    tickTimer.close();
+    scheduleExecutor.shutdown();
+    try {
+      scheduleExecutor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     dispatcher.stop(config.shutdownGrace().toMillis());
     housekeeping.shutdownNow();
     blockingPool.shutdown();

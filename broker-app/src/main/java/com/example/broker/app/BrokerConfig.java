@@ -27,7 +27,8 @@ public record BrokerConfig(
     int maxRetries,
     Duration shutdownGrace,
     String deliverer,
-    long maxStorageBytes) {
+    long maxStorageBytes,
+    boolean cronSeconds) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -104,7 +105,13 @@ public record BrokerConfig(
               "--max-storage",
               "POSTBOX_MAX_STORAGE",
               "0 (no limit)",
-              "storage quota, bytes or with k/m/g; beyond it publishes get 507 until space frees"));
+              "storage quota, bytes or with k/m/g; beyond it publishes get 507 until space frees"),
+          new Setting(
+              "--cron-seconds",
+              "POSTBOX_CRON_SECONDS",
+              "false",
+              "TEST ONLY: also accept 6-field cron with a leading seconds field (fast schedule"
+                  + " tests); QStash has no such thing"));
 
   public static BrokerConfig defaults() {
     return new BrokerConfig(
@@ -123,7 +130,8 @@ public record BrokerConfig(
         DEFAULT_MAX_RETRIES,
         DEFAULT_SHUTDOWN_GRACE,
         DEFAULT_DELIVERER,
-        0);
+        0,
+        false);
   }
 
   public boolean devMode() {
@@ -183,7 +191,8 @@ public record BrokerConfig(
             get(values, "--max-retries", Integer::parseInt, d.maxRetries()),
             get(values, "--shutdown-grace", BrokerConfig::duration, d.shutdownGrace()),
             values.getOrDefault("--deliverer", DEFAULT_DELIVERER),
-            get(values, "--max-storage", BrokerConfig::bytes, 0L));
+            get(values, "--max-storage", BrokerConfig::bytes, 0L),
+            get(values, "--cron-seconds", BrokerConfig::bool, false));
     c.validate();
     return c;
   }
@@ -193,6 +202,16 @@ public record BrokerConfig(
     HelpRequested() {
       super("help", null, false, false);
     }
+  }
+
+  private static boolean bool(String v) {
+    if (v.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (v.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException("expected true or false, got \"" + v + "\"");
   }
 
   private static <T> T get(
@@ -294,14 +313,18 @@ public record BrokerConfig(
   }
 
   public BrokerConfig withPort(int p) {
-    return copy(p, dataDir);
+    return copy(p, dataDir, cronSeconds);
   }
 
   public BrokerConfig withDataDir(Path p) {
-    return copy(port, p);
+    return copy(port, p, cronSeconds);
   }
 
-  private BrokerConfig copy(int newPort, Path newDataDir) {
+  public BrokerConfig withCronSeconds(boolean on) {
+    return copy(port, dataDir, on);
+  }
+
+  private BrokerConfig copy(int newPort, Path newDataDir, boolean newCronSeconds) {
     return new BrokerConfig(
         host,
         newPort,
@@ -318,6 +341,7 @@ public record BrokerConfig(
         maxRetries,
         shutdownGrace,
         deliverer,
-        maxStorageBytes);
+        maxStorageBytes,
+        newCronSeconds);
   }
 }

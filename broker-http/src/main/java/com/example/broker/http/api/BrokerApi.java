@@ -12,7 +12,8 @@ public final class BrokerApi {
       MessageEndpoints messages,
       LogEndpoints logs,
       DlqEndpoints dlq,
-      KeyEndpoints keys) {
+      KeyEndpoints keys,
+      ScheduleEndpoints schedules) {
     return new Routes(tenants)
         .add("POST", "publish/**", false, publish::publish)
         .add("GET", "messages/{id}", true, messages::get)
@@ -26,6 +27,14 @@ public final class BrokerApi {
         .add("POST", "dlq/retry/{id}", true, dlq::retry)
         .add("GET", "dlq/{id}", true, dlq::get)
         .add("DELETE", "dlq/{id}", true, dlq::delete)
+        .add("POST", "schedules/{id}/pause", true, schedules::pause)
+        .add("PATCH", "schedules/{id}/pause", true, schedules::pause)
+        .add("POST", "schedules/{id}/resume", true, schedules::resume)
+        .add("PATCH", "schedules/{id}/resume", true, schedules::resume)
+        .add("GET", "schedules", true, schedules::list)
+        .add("GET", "schedules/{id}", true, schedules::get)
+        .add("DELETE", "schedules/{id}", true, schedules::delete)
+        .add("POST", "schedules/**", false, schedules::create)
         .add("GET", "keys", false, keys::get)
         .add("POST", "keys/rotate", true, keys::rotate);
   }

@@ -1,6 +1,5 @@
 package com.example.broker.http.api;
 
-import com.example.broker.core.error.InvalidRequestException;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.publish.MessageFactory;
 import com.example.broker.core.publish.PublishHeaders;
@@ -23,11 +22,14 @@ public final class PublishEndpoint {
   private final PublishService publish;
   private final PublishLimits limits;
   private final Clock clock;
+  private final ScheduleEndpoints schedules;
 
-  public PublishEndpoint(PublishService publish, PublishLimits limits, Clock clock) {
+  public PublishEndpoint(
+      PublishService publish, PublishLimits limits, Clock clock, ScheduleEndpoints schedules) {
     this.publish = publish;
     this.limits = limits;
     this.clock = clock;
+    this.schedules = schedules;
   }
 
   public CompletableFuture<ApiResponse> publish(Call call) {
@@ -36,10 +38,10 @@ public final class PublishEndpoint {
       throw d.unknownGroup();
     }
     long now = clock.millis();
-    PublishOptions o = PublishHeaders.parse(headersWithQueryConfig(call, d), now, limits);
+    Map<String, List<String>> headers = headersWithQueryConfig(call, d);
+    PublishOptions o = PublishHeaders.parse(headers, now, limits);
     if (o.cron() != null) {
-      throw new InvalidRequestException(
-          "Upstash-Cron on /v2/publish creates a schedule; schedules are not available yet");
+      return schedules.create(call, d.url(), headers, o, now); // §16.2
     }
     Message m =
         MessageFactory.create(

@@ -7,6 +7,9 @@ import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.message.Redaction;
+import com.example.broker.core.schedule.Cron;
+import com.example.broker.core.schedule.Schedule;
+import com.example.broker.core.schedule.ScheduleService;
 import com.example.broker.core.store.Positioned;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,9 +26,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON shapes of messages (§8.1), DLQ entries (§14.1) and log entries (§9.4). Keys that do not
- * apply are omitted, never null. Redacted fields (§16.4) show {@code REDACTED:<sha256 hex>}.
- * Thread-safe.
+ * The JSON shapes of messages (§8.1), DLQ entries (§14.1), log entries (§9.4) and schedules
+ * (§10.4). Keys that do not apply are omitted, never null. Redacted fields (§16.4) show {@code
+ * REDACTED:<sha256 hex>}. Thread-safe.
  */
 public final class JsonViews {
   private final ObjectMapper mapper = new ObjectMapper();
@@ -113,6 +116,49 @@ public final class JsonViews {
     if (m.callerIp() != null) {
       o.put("callerIp", m.callerIp());
       o.put("callerIP", m.callerIp());
+    }
+    return o;
+  }
+
+  /** A schedule object (§10.4). */
+  public ObjectNode schedule(ScheduleService.View v) {
+    Schedule s = v.schedule();
+    Message t = s.template();
+    ObjectNode o = mapper.createObjectNode();
+    o.put("scheduleId", s.id());
+    o.put("cron", s.cron());
+    o.put("createdAt", s.createdAt());
+    o.put("destination", t.url());
+    o.put("method", t.method());
+    o.set("header", headers(t.headers(), t.redaction()));
+    bodyAsText(o, "body", "bodyBase64", t.body(), t.redaction().body());
+    o.put("retries", t.maxRetries());
+    if (s.delayMillis() > 0) {
+      o.put("delay", s.delayMillis() / 1000);
+    }
+    if (t.timeoutMillis() > 0) {
+      o.put("timeout", t.timeoutMillis() / 1000);
+    }
+    callback(o, "callback", "callbackHeader", t.callback());
+    callback(o, "failureCallback", "failureCallbackHeader", t.failureCallback());
+    if (t.callerIp() != null) {
+      o.put("callerIP", t.callerIp());
+      o.put("callerIp", t.callerIp());
+    }
+    o.put("isPaused", s.paused());
+    putOptional(o, "queueName", t.queueName());
+    flowControl(o, t.flowControl());
+    putOptional(o, "retryDelayExpression", t.retryDelayExpression());
+    labels(o, t.labels());
+    if (s.lastScheduleTime() > 0) {
+      o.put("lastScheduleTime", s.lastScheduleTime());
+    }
+    if (s.nextScheduleTime() != Cron.NEVER) {
+      o.put("nextScheduleTime", s.nextScheduleTime());
+    }
+    if (!v.lastStates().isEmpty()) {
+      ObjectNode states = o.putObject("lastScheduleStates");
+      v.lastStates().forEach((id, state) -> states.put(id, state.name()));
     }
     return o;
   }

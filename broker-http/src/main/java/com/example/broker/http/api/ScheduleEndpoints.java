@@ -1,0 +1,105 @@
+package com.example.broker.http.api;
+
+import com.example.broker.core.error.InvalidRequestException;
+import com.example.broker.core.message.Message;
+import com.example.broker.core.publish.MessageFactory;
+import com.example.broker.core.publish.PublishHeaders;
+import com.example.broker.core.publish.PublishLimits;
+import com.example.broker.core.publish.PublishOptions;
+import com.example.broker.core.schedule.ScheduleService;
+import com.example.broker.core.time.Clock;
+import com.example.broker.http.api.json.JsonViews;
+import com.example.broker.http.server.ApiResponse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code /v2/schedules} (§10): create or replace, get, list, delete, pause and resume (with PATCH,
+ * as the SDKs send, or POST, as the docs say). Publishing with {@code Upstash-Cron} (§16.2) comes
+ * here too.
+ */
+public final class ScheduleEndpoints {
+  private final ScheduleService schedules;
+  private final JsonViews views;
+  private final PublishLimits limits;
+  private final Clock clock;
+
+  public ScheduleEndpoints(
+      ScheduleService schedules, JsonViews views, PublishLimits limits, Clock clock) {
+    this.schedules = schedules;
+    this.views = views;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  /** {@code POST /v2/schedules/{destination}}. */
+  public CompletableFuture<ApiResponse> create(Call call) {
+    Destination d = Destination.parse(call.rest(), call.request().rawQuery());
+    if (d.url() == null) {
+      throw d.unknownGroup();
+    }
+    Map<String, List<String>> headers = PublishEndpoint.headersWithQueryConfig(call, d);
+    long now = clock.millis();
+    PublishOptions o = PublishHeaders.parse(headers, now, limits);
+    if (o.cron() == null) {
+      throw new InvalidRequestException("Upstash-Cron is required to create a schedule");
+    }
+    return create(call, d.url(), headers, o, now);
+  }
+
+  /** Creates the schedule that {@code o} (with its cron) describes; answers its id. */
+  CompletableFuture<ApiResponse> create(
+      Call call, String url, Map<String, List<String>> headers, PublishOptions o, long now) {
+    for (String name : headers.keySet()) {
+      if (name.equalsIgnoreCase("upstash-not-before")) {
+        throw new InvalidRequestException(
+            "Upstash-Not-Before does not apply to schedules; use Upstash-Delay to delay each"
+                + " produced message after its tick");
+      }
+    }
+    Message template =
+        MessageFactory.create(
+                call.tenant().id(), url, call.request().body(), o, call.request().remoteIp(), now)
+            .toBuilder()
+            .withQueueName(o.queueName()) // produced messages are enqueued there (§10.1)
+            .build();
+    return schedules
+        .put(o.scheduleId(), o.cron(), template, o.delayMillis())
+        .thenApply(
+            id -> {
+              ObjectNode n = Json.object();
+              n.put("scheduleId", id);
+              return Json.ok(n);
+            });
+  }
+
+  public CompletableFuture<ApiResponse> get(Call call) {
+    return CompletableFuture.completedFuture(
+        Json.ok(views.schedule(schedules.get(call.tenant().id(), call.param(0)))));
+  }
+
+  public CompletableFuture<ApiResponse> list(Call call) {
+    ArrayNode a = Json.MAPPER.createArrayNode();
+    schedules.list(call.tenant().id()).forEach(v -> a.add(views.schedule(v)));
+    return CompletableFuture.completedFuture(Json.ok(a));
+  }
+
+  public CompletableFuture<ApiResponse> delete(Call call) {
+    return schedules.delete(call.tenant().id(), call.param(0)).thenApply(v -> empty());
+  }
+
+  public CompletableFuture<ApiResponse> pause(Call call) {
+    return schedules.setPaused(call.tenant().id(), call.param(0), true).thenApply(v -> empty());
+  }
+
+  public CompletableFuture<ApiResponse> resume(Call call) {
+    return schedules.setPaused(call.tenant().id(), call.param(0), false).thenApply(v -> empty());
+  }
+
+  private static ApiResponse empty() {
+    return Json.ok(Json.object());
+  }
+}
