@@ -3,11 +3,6 @@ package com.example.broker.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.example.broker.core.tenant.DevTenants;
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,10 +35,9 @@ class CrashRecoveryIT {
             deliveredIds.add(r.header("Upstash-Message-Id"));
             return TestReceiver.Reply.ok();
           });
-      int port = freePort();
-      Process server = startServer(port, dataDir, "first");
+      JarServer server = JarServer.start(dataDir, work.resolve("first.log"));
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-      Api api = new Api("http://127.0.0.1:" + port, DevTenants.DEFAULT_USER.token());
+      Api api = server.api();
       ExecutorService pool = Executors.newFixedThreadPool(16);
       try {
         List<Future<?>> futures = new ArrayList<>();
@@ -73,11 +67,9 @@ class CrashRecoveryIT {
         pool.shutdownNow();
       }
       assertEquals(640, acknowledged.size());
-      server.destroyForcibly(); // SIGKILL: no shutdown hook, no RocksDB close
-      assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+      server.kill();
 
-      int port2 = freePort();
-      Process restarted = startServer(port2, dataDir, "second");
+      JarServer restarted = JarServer.start(dataDir, work.resolve("second.log"));
       try {
         Poll.until(
             Duration.ofSeconds(60),
@@ -87,60 +79,8 @@ class CrashRecoveryIT {
         missing.removeAll(deliveredIds);
         assertTrue(missing.isEmpty(), "lost: " + missing);
       } finally {
-        restarted.destroy(); // SIGTERM: graceful
-        assertTrue(restarted.waitFor(30, TimeUnit.SECONDS), "graceful shutdown took too long");
+        restarted.stop();
       }
-    }
-  }
-
-  private Process startServer(int port, Path dataDir, String name) throws Exception {
-    Path jar = Path.of(System.getProperty("postbox.jar", "../broker-app/target/postbox.jar"));
-    assertTrue(Files.exists(jar), "build the server first: missing " + jar);
-    File log = work.resolve(name + ".log").toFile();
-    Process p =
-        new ProcessBuilder(
-                javaBinary(),
-                "-jar",
-                jar.toString(),
-                "--port",
-                Integer.toString(port),
-                "--data-dir",
-                dataDir.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log)
-            .start();
-    Api probe = new Api("http://127.0.0.1:" + port, DevTenants.DEFAULT_USER.token());
-    Poll.until(
-        Duration.ofSeconds(30),
-        "server " + name + " to start (log: " + log + ")",
-        () -> {
-          if (!p.isAlive()) {
-            throw new AssertionError("server exited: " + read(log));
-          }
-          try {
-            return probe.send("GET", "/v2/keys", null).status() == 200;
-          } catch (AssertionError notYet) {
-            return false;
-          }
-        });
-    return p;
-  }
-
-  private static String read(File f) {
-    try {
-      return Files.readString(f.toPath());
-    } catch (IOException e) {
-      return e.toString();
-    }
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
