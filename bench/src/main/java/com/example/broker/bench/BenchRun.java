@@ -25,13 +25,15 @@ public final class BenchRun {
   private static final int CONNECTIONS = 64;
 
   private final boolean quick;
+  private final boolean schedulesOnly;
   private final Path root;
   private final Path work;
   private final Wrk wrk;
   private final Map<String, Object> r = new LinkedHashMap<>();
 
-  private BenchRun(boolean quick, Path root) throws IOException {
+  private BenchRun(boolean quick, boolean schedulesOnly, Path root) throws IOException {
     this.quick = quick;
+    this.schedulesOnly = schedulesOnly;
     this.root = root;
     this.work = Files.createTempDirectory("postbox-bench");
     this.wrk = new Wrk(work);
@@ -40,7 +42,7 @@ public final class BenchRun {
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
     Path root = Path.of(System.getProperty("postbox.root", ".")).toAbsolutePath().normalize();
-    new BenchRun(quick, root).run();
+    new BenchRun(quick, List.of(args).contains("--schedules-only"), root).run();
   }
 
   private void log(String s) {
@@ -60,6 +62,13 @@ public final class BenchRun {
     delayed.put("Upstash-Delay", "1h");
     r.put("mode", quick ? "quick" : "full");
     r.put("machine", machine());
+    if (schedulesOnly) {
+      try (HttpSink receiver = new HttpSink(true)) {
+        runSchedules(jar, receiver);
+      }
+      System.out.println(markdown());
+      return; // a partial run: latest.json keeps the last full figures
+    }
 
     log("baseline: minimal Netty server");
     try (HttpSink baseline = new HttpSink(false)) {
@@ -74,8 +83,18 @@ public final class BenchRun {
           Stats.round(wrk.post(receiver.url("/direct"), small, json, CONNECTIONS, seconds).rps()));
       serverA(jar, receiver, small, big, publish, delayed, seconds);
       serverB(jar, receiver, small, pending);
+      runSchedules(jar, receiver);
     }
     finish();
+  }
+
+  private void runSchedules(Path jar, HttpSink receiver) throws Exception {
+    int schedules = quick ? 2_000 : 10_000;
+    log(
+        "schedules: "
+            + schedules
+            + " firing every 10 s, spread over the seconds, then all at once");
+    ScheduleBench.run(jar, work, receiver, schedules, quick ? 2 : 3, r);
   }
 
   /** Publish, delivery and delay-accuracy figures. */
@@ -240,6 +259,15 @@ public final class BenchRun {
     g.put("delay_error_p99_ms <= 20", num("delay_error_p99_ms") <= 20);
     g.put("pending_heap_mb <= 256", num("pending_heap_mb") <= 256);
     g.put("startup_ms <= 2000", num("startup_ms") <= 2000);
+    g.put(
+        "schedule ticks: every one fired once and received",
+        num("schedule_ticks_fired") == num("schedule_ticks_expected")
+            && num("schedule_ticks_received") >= num("schedule_ticks_expected")
+            && num("schedule_burst_ticks_fired") == num("schedule_burst_ticks_expected"));
+    g.put("schedule_fire_error_p99_ms <= 1000", num("schedule_fire_error_p99_ms") <= 1000);
+    g.put(
+        "schedule_burst_fire_error_p99_ms <= 1000",
+        num("schedule_burst_fire_error_p99_ms") <= 1000);
     return g;
   }
 

@@ -49,6 +49,15 @@ final class HttpSink implements AutoCloseable {
 
   volatile boolean trackArrivals;
 
+  /**
+   * Schedule ticks as {offset second, arrival epoch ms}, for requests to {@code /sched/<second>},
+   * when {@link #trackTicks} is on.
+   */
+  final java.util.concurrent.ConcurrentLinkedQueue<long[]> ticks =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  volatile boolean trackTicks;
+
   HttpSink(boolean record) throws InterruptedException {
     this(record, 0, 0);
   }
@@ -96,6 +105,10 @@ final class HttpSink implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       if (record) {
         count.incrementAndGet();
+        if (trackTicks && req.uri().startsWith("/sched/")) {
+          ticks.add(
+              new long[] {Long.parseLong(req.uri().substring(7)), System.currentTimeMillis()});
+        }
         if (trackArrivals) {
           String id = req.headers().get("Upstash-Message-Id");
           if (id != null) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ScheduleService {
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleService.class);
   private static final int RECOVERY_PAGE = 1000;
+  private static final int MAX_CACHED_CRONS = 10_000;
 
   private final MessageStore store;
   private final PublishService publish;
@@ -46,6 +48,10 @@ public final class ScheduleService {
   private final Clock clock;
   private final boolean allowSeconds;
   private final KeyedSequencer<ScheduleRef> sequencer;
+  private final Executor executor;
+
+  /** Compiled expressions by text: ticks of schedules that share an expression share it. */
+  private final ConcurrentHashMap<String, Cron> compiled = new ConcurrentHashMap<>();
 
   /**
    * @param allowSeconds accept a leading seconds field (test-only server option)
@@ -66,6 +72,7 @@ public final class ScheduleService {
     this.clock = clock;
     this.allowSeconds = allowSeconds;
     this.sequencer = new KeyedSequencer<>(executor);
+    this.executor = executor;
   }
 
   /** A schedule with the states of the messages its last tick produced. */
@@ -74,7 +81,7 @@ public final class ScheduleService {
   /** Parses and compiles a cron expression; a 400 when it is invalid or never fires. */
   public CronSpec validate(String cron) {
     CronSpec spec = CronSpec.parse(cron, allowSeconds);
-    if (compiler.compile(spec).nextAfter(clock.millis()) == Cron.NEVER) {
+    if (cron(spec.text()).nextAfter(clock.millis()) == Cron.NEVER) {
       throw new InvalidRequestException(
           "invalid Upstash-Cron \"" + spec.text() + "\": it never fires (no such date)");
     }
@@ -96,7 +103,7 @@ public final class ScheduleService {
         ref,
         () -> {
           long now = clock.millis();
-          long next = compiler.compile(spec).nextAfter(now);
+          long next = cron(spec.text()).nextAfter(now);
           Schedule s =
               new Schedule(
                   ref.tenant(),
@@ -112,11 +119,12 @@ public final class ScheduleService {
           StoreBatch b = forgetRuns(new StoreBatch(), ref).putSchedule(s);
           return store
               .commit(b, Durability.SYNC)
-              .thenApply(
+              .thenApplyAsync( // off the store's commit thread
                   v -> {
                     timer.arm(ref, next);
                     return scheduleId;
-                  });
+                  },
+                  executor);
         });
   }
 
@@ -236,12 +244,26 @@ public final class ScheduleService {
           forgetRuns(new StoreBatch(), ref).putSchedule(s.fired(now, next, List.of(m.id())));
       written = publish.acceptWith(List.of(m), b);
     }
-    return written.thenRun(
+    return written.thenRunAsync( // off the store's commit thread
         () -> {
           if (next != Cron.NEVER) {
             timer.arm(ref, next);
           }
-        });
+        },
+        executor);
+  }
+
+  /** The compiled form of a stored (so already validated) expression, cached. */
+  private Cron cron(String text) {
+    Cron c = compiled.get(text);
+    if (c == null) {
+      if (compiled.size() >= MAX_CACHED_CRONS) {
+        compiled.clear(); // many distinct expressions: start over rather than grow
+      }
+      c = compiler.compile(CronSpec.parse(text, true));
+      compiled.put(text, c);
+    }
+    return c;
   }
 
   /** The message a tick at {@code now} produces: the template as if published at that instant. */

@@ -5,30 +5,53 @@ import com.example.broker.core.error.ErrorCode;
 import com.example.broker.core.schedule.ScheduleRef;
 import com.example.broker.core.schedule.TickTimer;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 
 /**
- * The tick timer on a Quartz scheduler with an in-memory job store: one durable job per schedule
- * (group = tenant, name = schedule id) and at most one one-shot trigger for its next tick. Nothing
- * here is durable; the broker re-arms every schedule from its store on start. Thread-safe.
+ * The tick timer on a Quartz scheduler with an in-memory job store. Cron schedules fire together
+ * (thousands at the top of a minute), and Quartz hands over a few thousand triggers a second at
+ * most, so pending ticks are grouped by their fire time: one one-shot Quartz trigger per distinct
+ * time, carrying every schedule due then. Nothing here is durable; the broker re-arms every
+ * schedule from its store on start. Thread-safe.
  */
 public final class QuartzTickTimer implements TickTimer {
   private static final AtomicLong INSTANCES = new AtomicLong();
+  private static final JobKey JOB = new JobKey("ticks", "postbox");
+
+  /** The schedules due at one time, and the Quartz trigger that fires them. */
+  private static final class Bucket {
+    final Set<ScheduleRef> refs = new LinkedHashSet<>();
+    final TriggerKey trigger;
+
+    Bucket(TriggerKey trigger) {
+      this.trigger = trigger;
+    }
+  }
 
   private final Scheduler scheduler;
   private final AtomicLong triggerSeq = new AtomicLong();
+  private final Object lock = new Object();
+  private final Map<Long, Bucket> buckets = new HashMap<>();
+  private final Map<ScheduleRef, Long> armedAt = new HashMap<>();
 
   /**
-   * @param threads Quartz worker threads (each tick only hands off, so few are needed)
+   * @param threads Quartz worker threads (each fire only hands off, so few are needed)
    */
   public QuartzTickTimer(int threads) {
     Properties p = new Properties();
@@ -36,13 +59,14 @@ public final class QuartzTickTimer implements TickTimer {
         "org.quartz.scheduler.instanceName", "postbox-ticks-" + INSTANCES.incrementAndGet());
     p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
     p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
-    p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", "100");
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
     p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(threads));
     p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     try {
       scheduler = new StdSchedulerFactory(p).getScheduler();
+      JobDetail job = JobBuilder.newJob(TickJob.class).withIdentity(JOB).storeDurably().build();
+      scheduler.addJob(job, true);
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot create the Quartz scheduler", e);
     }
@@ -51,6 +75,7 @@ public final class QuartzTickTimer implements TickTimer {
   @Override
   public void start(Listener listener) {
     try {
+      scheduler.getContext().put(TickJob.TIMER, this);
       scheduler.getContext().put(TickJob.LISTENER, listener);
       scheduler.start();
     } catch (SchedulerException e) {
@@ -60,58 +85,98 @@ public final class QuartzTickTimer implements TickTimer {
 
   @Override
   public void arm(ScheduleRef ref, long at) {
-    JobKey job = new JobKey(ref.id(), ref.tenant());
-    // A fresh trigger key each time: a trigger that just fired is deleted by its key when its
-    // execution completes, and must not take the next one with it.
-    Trigger trigger =
-        TriggerBuilder.newTrigger()
-            .withIdentity(ref.id() + "@" + triggerSeq.incrementAndGet(), ref.tenant())
-            .forJob(job)
-            .startAt(new Date(at))
-            .usingJobData(TickJob.AT, at)
-            .withSchedule(
-                SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
-            .build();
     try {
-      if (!scheduler.checkExists(job)) {
-        scheduler.addJob(
-            JobBuilder.newJob(TickJob.class).withIdentity(job).storeDurably().build(), true);
+      synchronized (lock) {
+        if (scheduler.isShutdown()) {
+          return; // closing: the store re-arms every schedule on the next start
+        }
+        removeLocked(ref);
+        Bucket b = buckets.get(at);
+        if (b == null) {
+          // A fresh key each time: a trigger that just fired is deleted by its key when its
+          // execution completes, and must not take a new one for the same time with it.
+          TriggerKey key = new TriggerKey("at-" + at + "-" + triggerSeq.incrementAndGet());
+          Trigger t =
+              TriggerBuilder.newTrigger()
+                  .withIdentity(key)
+                  .forJob(JOB)
+                  .startAt(new Date(at))
+                  .usingJobData(TickJob.AT, at)
+                  .withSchedule(
+                      SimpleScheduleBuilder.simpleSchedule()
+                          .withMisfireHandlingInstructionFireNow())
+                  .build();
+          scheduler.scheduleJob(t);
+          b = new Bucket(key);
+          buckets.put(at, b);
+        }
+        b.refs.add(ref);
+        armedAt.put(ref, at);
       }
-      for (Trigger old : scheduler.getTriggersOfJob(job)) {
-        scheduler.unscheduleJob(old.getKey());
-      }
-      scheduler.scheduleJob(trigger);
     } catch (SchedulerException e) {
       throw new BrokerException(
-          ErrorCode.INTERNAL, "cannot arm schedule " + ref.id() + ": " + e.getMessage());
+          ErrorCode.INTERNAL, "cannot arm schedule " + ref.id() + ": " + e.getMessage(), e);
     }
   }
 
   @Override
   public void disarm(ScheduleRef ref) {
     try {
-      scheduler.deleteJob(new JobKey(ref.id(), ref.tenant()));
+      synchronized (lock) {
+        removeLocked(ref);
+      }
     } catch (SchedulerException e) {
       throw new BrokerException(
-          ErrorCode.INTERNAL, "cannot disarm schedule " + ref.id() + ": " + e.getMessage());
+          ErrorCode.INTERNAL, "cannot disarm schedule " + ref.id() + ": " + e.getMessage(), e);
     }
   }
 
-  /** Pending triggers (for tests and diagnostics). */
+  private void removeLocked(ScheduleRef ref) throws SchedulerException {
+    Long at = armedAt.remove(ref);
+    if (at == null) {
+      return;
+    }
+    Bucket b = buckets.get(at);
+    if (b != null && b.refs.remove(ref) && b.refs.isEmpty()) {
+      buckets.remove(at);
+      scheduler.unscheduleJob(b.trigger);
+    }
+  }
+
+  /** Called by the job when the trigger for {@code at} fires: the schedules due then. */
+  List<ScheduleRef> takeDue(long at) {
+    synchronized (lock) {
+      Bucket b = buckets.remove(at);
+      if (b == null) {
+        return List.of();
+      }
+      for (ScheduleRef ref : b.refs) {
+        armedAt.remove(ref);
+      }
+      return List.copyOf(b.refs);
+    }
+  }
+
+  /** Schedules with a pending tick (for tests and diagnostics). */
   public int pending() {
-    try {
-      return scheduler
-          .getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.anyTriggerGroup())
-          .size();
-    } catch (SchedulerException e) {
-      throw new IllegalStateException(e);
+    synchronized (lock) {
+      return armedAt.size();
+    }
+  }
+
+  /** Quartz triggers pending: one per distinct fire time (for tests and diagnostics). */
+  public int pendingTriggers() {
+    synchronized (lock) {
+      return buckets.size();
     }
   }
 
   @Override
   public void close() {
     try {
-      scheduler.shutdown(false);
+      synchronized (lock) {
+        scheduler.shutdown(false);
+      }
     } catch (SchedulerException e) {
       // closing anyway
     }

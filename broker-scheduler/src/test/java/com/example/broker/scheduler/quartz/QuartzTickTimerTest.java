@@ -47,6 +47,25 @@ class QuartzTickTimerTest {
   }
 
   @Test
+  void schedulesDueAtTheSameTimeShareOneTrigger() throws Exception {
+    long at = System.currentTimeMillis() + 300;
+    for (int i = 0; i < 1000; i++) {
+      timer.arm(new ScheduleRef("t", "s" + i), at);
+    }
+    timer.arm(new ScheduleRef("t", "s0"), at + 60_000); // moved away
+    assertEquals(1000, timer.pending());
+    assertEquals(2, timer.pendingTriggers());
+    for (int i = 1; i < 1000; i++) {
+      Fired f = fired.poll(10, TimeUnit.SECONDS);
+      assertEquals(at, f.at());
+    }
+    assertNull(fired.poll(300, TimeUnit.MILLISECONDS));
+    assertEquals(1, timer.pending());
+    timer.disarm(new ScheduleRef("t", "s0"));
+    assertEquals(0, timer.pendingTriggers());
+  }
+
+  @Test
   void reArmingReplacesAndDisarmingDrops() throws Exception {
     ScheduleRef a = new ScheduleRef("t", "a");
     ScheduleRef b = new ScheduleRef("t", "b");
