@@ -178,17 +178,21 @@ public final class RocksDbMessageStore implements MessageStore {
     }
   }
 
+  /** Positions the iterator on the first key strictly after {@code key}. */
+  private static void seekPast(RocksIterator it, byte[] key) {
+    it.seek(key);
+    if (it.isValid() && java.util.Arrays.equals(it.key(), key)) {
+      it.next();
+    }
+  }
+
   /** Positions the iterator on the first due entry strictly after {@code after}. */
   private static void seekAfter(RocksIterator it, DueRef after) {
     if (after == null) {
       it.seekToFirst();
       return;
     }
-    byte[] key = Keys.due(after.dueAt(), after.ref());
-    it.seek(key);
-    if (it.isValid() && java.util.Arrays.equals(it.key(), key)) {
-      it.next();
-    }
+    seekPast(it, Keys.due(after.dueAt(), after.ref()));
   }
 
   @Override
@@ -214,11 +218,7 @@ public final class RocksDbMessageStore implements MessageStore {
       if (afterId == null) {
         it.seek(prefix);
       } else {
-        byte[] after = Keys.message(tenant, afterId);
-        it.seek(after);
-        if (it.isValid() && java.util.Arrays.equals(it.key(), after)) {
-          it.next();
-        }
+        seekPast(it, Keys.message(tenant, afterId));
       }
       for (; it.isValid() && out.size() < limit; it.next()) {
         Message m = Codec.message(it.value());
@@ -311,11 +311,7 @@ public final class RocksDbMessageStore implements MessageStore {
             storage.db.newIterator(
                 storage.schedules, upper == null ? ro : ro.setIterateUpperBound(upper))) {
       if (after != null) {
-        byte[] key = Keys.schedule(after.tenant(), after.id());
-        it.seek(key);
-        if (it.isValid() && java.util.Arrays.equals(it.key(), key)) {
-          it.next();
-        }
+        seekPast(it, Keys.schedule(after.tenant(), after.id()));
       } else if (tenant != null) {
         it.seek(Keys.tenantPrefix(tenant));
       } else {
@@ -416,10 +412,7 @@ public final class RocksDbMessageStore implements MessageStore {
         if (cursorKey == null) {
           it.seekToFirst();
         } else {
-          it.seek(cursorKey);
-          if (it.isValid() && java.util.Arrays.equals(it.key(), cursorKey)) {
-            it.next();
-          }
+          seekPast(it, cursorKey);
         }
       }
       while (it.isValid()) {
