@@ -228,10 +228,7 @@ public final class ScheduleService {
       return CompletableFuture.completedFuture(null);
     }
     long now = clock.millis();
-    long next =
-        compiler
-            .compile(CronSpec.parse(s.cron(), true))
-            .nextAfter(Math.max(now, s.nextScheduleTime()));
+    long next = cron(s.cron()).nextAfter(Math.max(now, s.nextScheduleTime()));
     CompletableFuture<Void> written;
     if (s.paused() || publish.storageFull()) {
       if (!s.paused()) {

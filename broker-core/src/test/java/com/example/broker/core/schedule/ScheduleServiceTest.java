@@ -49,8 +49,16 @@ class ScheduleServiceTest {
     public void close() {}
   }
 
+  /** Compilations so far: compiled expressions are cached, ticks do not compile again. */
+  private final java.util.concurrent.atomic.AtomicInteger compilations =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** Every minute on the minute, whatever the expression says (cron maths is tested elsewhere). */
-  private static final CronCompiler EVERY_MINUTE = spec -> after -> (after / MINUTE + 1) * MINUTE;
+  private final CronCompiler everyMinute =
+      spec -> {
+        compilations.incrementAndGet();
+        return after -> (after / MINUTE + 1) * MINUTE;
+      };
 
   private final SettableClock clock = new SettableClock();
   private final InMemoryMessageStore store = new InMemoryMessageStore();
@@ -69,7 +77,7 @@ class ScheduleServiceTest {
     PublishService publish =
         new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
     schedules =
-        new ScheduleService(store, publish, EVERY_MINUTE, timer, clock, false, Runnable::run);
+        new ScheduleService(store, publish, everyMinute, timer, clock, false, Runnable::run);
   }
 
   private static Message template() {
@@ -129,6 +137,7 @@ class ScheduleServiceTest {
     // The same tick delivered again (a duplicate trigger) produces nothing.
     schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
     assertEquals(1, pending().size());
+    assertEquals(1, compilations.get(), "the expression is compiled once, then cached");
   }
 
   @Test
