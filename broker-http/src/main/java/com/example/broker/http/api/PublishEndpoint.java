@@ -2,16 +2,12 @@ package com.example.broker.http.api;
 
 import com.example.broker.core.message.Message;
 import com.example.broker.core.publish.MessageFactory;
-import com.example.broker.core.publish.PublishHeaders;
 import com.example.broker.core.publish.PublishLimits;
-import com.example.broker.core.publish.PublishOptions;
 import com.example.broker.core.publish.PublishService;
 import com.example.broker.core.time.Clock;
 import com.example.broker.http.server.ApiResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,19 +29,18 @@ public final class PublishEndpoint {
   }
 
   public CompletableFuture<ApiResponse> publish(Call call) {
-    Destination d = Destination.parse(call.rest(), call.request().rawQuery());
-    if (d.url() == null) {
-      throw d.unknownGroup();
-    }
-    long now = clock.millis();
-    Map<String, List<String>> headers = headersWithQueryConfig(call, d);
-    PublishOptions o = PublishHeaders.parse(headers, now, limits);
-    if (o.cron() != null) {
-      return schedules.create(call, d.url(), headers, o, now); // §16.2
+    PublishRequest p = PublishRequest.parse(call, limits, clock);
+    if (p.options().cron() != null) {
+      return schedules.create(call, p); // §16.2
     }
     Message m =
         MessageFactory.create(
-            call.tenant().id(), d.url(), call.request().body(), o, call.request().remoteIp(), now);
+            call.tenant().id(),
+            p.url(),
+            call.request().body(),
+            p.options(),
+            call.request().remoteIp(),
+            p.now());
     return publish.accept(List.of(m)).thenApply(ms -> Json.ok(result(ms.get(0))));
   }
 
@@ -54,15 +49,5 @@ public final class PublishEndpoint {
     n.put("messageId", m.id());
     n.put("url", m.url());
     return n;
-  }
-
-  /** Request headers plus {@code upstash-*} query parameters (webhook-style config, §16.3). */
-  static Map<String, List<String>> headersWithQueryConfig(Call call, Destination d) {
-    if (d.queryConfig().isEmpty()) {
-      return call.request().headers();
-    }
-    Map<String, List<String>> h = new LinkedHashMap<>(call.request().headers());
-    d.queryConfig().forEach(h::putIfAbsent);
-    return h;
   }
 }

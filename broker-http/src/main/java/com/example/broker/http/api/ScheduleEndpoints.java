@@ -3,7 +3,6 @@ package com.example.broker.http.api;
 import com.example.broker.core.error.InvalidRequestException;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.publish.MessageFactory;
-import com.example.broker.core.publish.PublishHeaders;
 import com.example.broker.core.publish.PublishLimits;
 import com.example.broker.core.publish.PublishOptions;
 import com.example.broker.core.schedule.ScheduleService;
@@ -12,8 +11,6 @@ import com.example.broker.http.api.json.JsonViews;
 import com.example.broker.http.server.ApiResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,32 +34,31 @@ public final class ScheduleEndpoints {
 
   /** {@code POST /v2/schedules/{destination}}. */
   public CompletableFuture<ApiResponse> create(Call call) {
-    Destination d = Destination.parse(call.rest(), call.request().rawQuery());
-    if (d.url() == null) {
-      throw d.unknownGroup();
-    }
-    Map<String, List<String>> headers = PublishEndpoint.headersWithQueryConfig(call, d);
-    long now = clock.millis();
-    PublishOptions o = PublishHeaders.parse(headers, now, limits);
-    if (o.cron() == null) {
+    PublishRequest p = PublishRequest.parse(call, limits, clock);
+    if (p.options().cron() == null) {
       throw new InvalidRequestException("Upstash-Cron is required to create a schedule");
     }
-    return create(call, d.url(), headers, o, now);
+    return create(call, p);
   }
 
-  /** Creates the schedule that {@code o} (with its cron) describes; answers its id. */
-  CompletableFuture<ApiResponse> create(
-      Call call, String url, Map<String, List<String>> headers, PublishOptions o, long now) {
-    for (String name : headers.keySet()) {
+  /** Creates the schedule a publish-like request with {@code Upstash-Cron} describes. */
+  CompletableFuture<ApiResponse> create(Call call, PublishRequest p) {
+    for (String name : p.headers().keySet()) {
       if (name.equalsIgnoreCase("upstash-not-before")) {
         throw new InvalidRequestException(
             "Upstash-Not-Before does not apply to schedules; use Upstash-Delay to delay each"
                 + " produced message after its tick");
       }
     }
+    PublishOptions o = p.options();
     Message template =
         MessageFactory.create(
-                call.tenant().id(), url, call.request().body(), o, call.request().remoteIp(), now)
+                call.tenant().id(),
+                p.url(),
+                call.request().body(),
+                o,
+                call.request().remoteIp(),
+                p.now())
             .toBuilder()
             .withQueueName(o.queueName()) // produced messages are enqueued there (§10.1)
             .build();
