@@ -6,6 +6,7 @@ import com.example.broker.core.delivery.OutgoingRequests;
 import com.example.broker.core.delivery.RecordOutcome;
 import com.example.broker.core.delivery.RetryPolicy;
 import com.example.broker.core.dlq.DlqService;
+import com.example.broker.core.group.UrlGroupService;
 import com.example.broker.core.keys.KeyService;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.message.MessageService;
@@ -31,6 +32,7 @@ import com.example.broker.http.api.MessageEndpoints;
 import com.example.broker.http.api.PublishEndpoint;
 import com.example.broker.http.api.Routes;
 import com.example.broker.http.api.ScheduleEndpoints;
+import com.example.broker.http.api.UrlGroupEndpoints;
 import com.example.broker.http.api.json.JsonViews;
 import com.example.broker.http.client.JdkHttpDeliverer;
 import com.example.broker.http.client.NettyHttpDeliverer;
@@ -113,16 +115,18 @@ public final class Broker implements AutoCloseable {
               config.cronSeconds(),
               scheduleExecutor);
       ScheduleEndpoints scheduleEndpoints = new ScheduleEndpoints(schedules, views, limits, clock);
+      UrlGroupService groups = new UrlGroupService(store, clock);
       Routes routes =
           BrokerApi.routes(
               tenants,
-              new PublishEndpoint(publish, limits, clock, scheduleEndpoints),
+              new PublishEndpoint(publish, limits, clock, scheduleEndpoints, groups),
               new MessageEndpoints(new MessageService(store, dispatcher), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(
                   new DlqService(store, dispatcher, clock, quota), views, limits, clock),
               new KeyEndpoints(keys),
-              scheduleEndpoints);
+              scheduleEndpoints,
+              new UrlGroupEndpoints(groups));
       this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
       this.server =
           new NettyHttpServer(

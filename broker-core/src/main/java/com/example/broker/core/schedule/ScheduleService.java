@@ -2,6 +2,7 @@ package com.example.broker.core.schedule;
 
 import com.example.broker.core.error.InvalidRequestException;
 import com.example.broker.core.error.NotFoundException;
+import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.publish.PublishService;
@@ -229,17 +230,17 @@ public final class ScheduleService {
     }
     long now = clock.millis();
     long next = cron(s.cron()).nextAfter(Math.max(now, s.nextScheduleTime()));
+    List<Message> produced = s.paused() ? List.of() : produce(s, now);
     CompletableFuture<Void> written;
-    if (s.paused() || publish.storageFull()) {
-      if (!s.paused()) {
+    if (produced.isEmpty() || publish.storageFull()) {
+      if (!produced.isEmpty()) {
         LOG.warn("schedule {}: storage quota reached, tick skipped", s.id());
       }
       written = store.commit(new StoreBatch().putSchedule(s.withNext(next)), Durability.SYNC);
     } else {
-      Message m = produce(s, now);
-      StoreBatch b =
-          forgetRuns(new StoreBatch(), ref).putSchedule(s.fired(now, next, List.of(m.id())));
-      written = publish.acceptWith(List.of(m), b);
+      List<String> ids = produced.stream().map(Message::id).toList();
+      StoreBatch b = forgetRuns(new StoreBatch(), ref).putSchedule(s.fired(now, next, ids));
+      written = publish.acceptWith(produced, b);
     }
     return written.thenRunAsync( // off the store's commit thread
         () -> {
@@ -263,17 +264,31 @@ public final class ScheduleService {
     return c;
   }
 
-  /** The message a tick at {@code now} produces: the template as if published at that instant. */
-  static Message produce(Schedule s, long now) {
+  /**
+   * The messages a tick at {@code now} produces: the template as if published at that instant,
+   * fanned out when the destination is a URL group (none, with a warning, when the group is gone).
+   */
+  private List<Message> produce(Schedule s, long now) {
     long due = now + s.delayMillis();
-    return s.template().toBuilder()
-        .withId(Ids.messageId())
-        .withScheduleId(s.id())
-        .withCreatedAt(now)
-        .withNotBefore(due)
-        .withDueAt(due)
-        .withRetried(0)
-        .build();
+    Message m =
+        s.template().toBuilder()
+            .withId(Ids.messageId())
+            .withScheduleId(s.id())
+            .withCreatedAt(now)
+            .withNotBefore(due)
+            .withDueAt(due)
+            .withRetried(0)
+            .build();
+    String group = m.topicName();
+    if (group == null) {
+      return List.of(m);
+    }
+    Optional<UrlGroup> g = store.findGroup(s.tenant(), group);
+    if (g.isEmpty() || g.get().endpoints().isEmpty()) {
+      LOG.warn("schedule {}: URL group {} does not exist, tick skipped", s.id(), group);
+      return List.of();
+    }
+    return g.get().fanOut(m);
   }
 
   private View view(Schedule s) {

@@ -1,5 +1,6 @@
 package com.example.broker.core.store;
 
+import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
@@ -16,8 +17,8 @@ import java.util.function.Predicate;
 
 /**
  * Everything the broker persists: messages, the due index, in-flight marks, logs, the DLQ,
- * schedules and signing keys. Every key is prefixed by the tenant id, so one tenant's reads never
- * see another's.
+ * schedules, URL groups and signing keys. Every key is prefixed by the tenant id, so one tenant's
+ * reads never see another's.
  *
  * <p>Thread-safety: all methods may be called from any thread. {@link #commit} never blocks the
  * caller: it queues the batch and returns a future; commits complete in the order they were
@@ -85,6 +86,11 @@ public interface MessageStore extends AutoCloseable {
 
   /** The recorded end states of messages a schedule produced, by message id. */
   Map<String, RunState> runStates(ScheduleRef ref);
+
+  Optional<UrlGroup> findGroup(String tenant, String name);
+
+  /** A tenant's URL groups in name order. */
+  List<UrlGroup> listGroups(String tenant);
 
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();

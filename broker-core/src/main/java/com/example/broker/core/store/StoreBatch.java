@@ -1,5 +1,6 @@
 package com.example.broker.core.store;
 
+import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
@@ -96,6 +97,16 @@ public final class StoreBatch {
 
   public StoreBatch deleteRunState(ScheduleRef ref, String messageId) {
     ops.add(new StoreOp.DeleteRunState(ref, messageId));
+    return this;
+  }
+
+  public StoreBatch putGroup(UrlGroup g) {
+    ops.add(new StoreOp.PutGroup(g));
+    return this;
+  }
+
+  public StoreBatch deleteGroup(String tenant, String name) {
+    ops.add(new StoreOp.DeleteGroup(tenant, name));
     return this;
   }
 

@@ -1,5 +1,6 @@
 package com.example.broker.core.store;
 
+import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
@@ -52,4 +53,10 @@ public sealed interface StoreOp {
 
   /** Forget the recorded state of a produced message. */
   record DeleteRunState(ScheduleRef ref, String messageId) implements StoreOp {}
+
+  /** Insert or replace a URL group. */
+  record PutGroup(UrlGroup group) implements StoreOp {}
+
+  /** Remove a URL group. */
+  record DeleteGroup(String tenant, String name) implements StoreOp {}
 }

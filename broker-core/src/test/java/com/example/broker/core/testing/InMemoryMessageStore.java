@@ -1,5 +1,6 @@
 package com.example.broker.core.testing;
 
+import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
@@ -46,6 +47,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private final TreeMap<ScheduleRef, Schedule> schedules =
       new TreeMap<>(Comparator.comparing(ScheduleRef::tenant).thenComparing(ScheduleRef::id));
   private final Map<ScheduleRef, Map<String, RunState>> runStates = new HashMap<>();
+  private final Map<String, TreeMap<String, UrlGroup>> groups = new HashMap<>();
   private long seq;
 
   /** A position {@code time-seq}, ordered numerically. */
@@ -122,6 +124,15 @@ public final class InMemoryMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.PutSigningKeys) {
       StoreOp.PutSigningKeys k = (StoreOp.PutSigningKeys) op;
       keys.put(k.tenant(), k.keys());
+    } else if (op instanceof StoreOp.PutGroup) {
+      UrlGroup g = ((StoreOp.PutGroup) op).group();
+      groups.computeIfAbsent(g.tenant(), t -> new TreeMap<>()).put(g.name(), g);
+    } else if (op instanceof StoreOp.DeleteGroup) {
+      StoreOp.DeleteGroup d = (StoreOp.DeleteGroup) op;
+      TreeMap<String, UrlGroup> t = groups.get(d.tenant());
+      if (t != null) {
+        t.remove(d.name());
+      }
     } else if (op instanceof StoreOp.PutSchedule) {
       Schedule sc = ((StoreOp.PutSchedule) op).schedule();
       schedules.put(sc.ref(), sc);
@@ -137,6 +148,17 @@ public final class InMemoryMessageStore implements MessageStore {
         m.remove(r.messageId());
       }
     }
+  }
+
+  @Override
+  public synchronized Optional<UrlGroup> findGroup(String tenant, String name) {
+    TreeMap<String, UrlGroup> t = groups.get(tenant);
+    return Optional.ofNullable(t == null ? null : t.get(name));
+  }
+
+  @Override
+  public synchronized List<UrlGroup> listGroups(String tenant) {
+    return new ArrayList<>(groups.getOrDefault(tenant, new TreeMap<>()).values());
   }
 
   @Override

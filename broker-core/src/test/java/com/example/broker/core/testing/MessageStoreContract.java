@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.broker.core.group.Endpoint;
+import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.CallbackSpec;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.FlowControl;
@@ -381,5 +383,31 @@ public abstract class MessageStoreContract {
     assertEquals(Map.of("msg_2", RunState.FAIL), store.runStates(ra));
     assertTrue(store.findSchedule(ra).isEmpty());
     assertEquals(2, store.scanSchedules(null, null, 10).size());
+  }
+
+  @Test
+  void urlGroupsArePerTenant() {
+    UrlGroup g =
+        new UrlGroup(
+            "t1",
+            "orders",
+            10,
+            20,
+            List.of(
+                new Endpoint("first", "https://a.example"), new Endpoint(null, "http://b/x?y=1")));
+    UrlGroup other = new UrlGroup("t2", "orders", 30, 30, List.of(new Endpoint(null, "http://c")));
+    UrlGroup second =
+        new UrlGroup("t1", "billing", 40, 40, List.of(new Endpoint(null, "http://d")));
+    store
+        .commit(new StoreBatch().putGroup(g).putGroup(other).putGroup(second), Durability.SYNC)
+        .join();
+    assertEquals(g, store.findGroup("t1", "orders").orElseThrow());
+    assertEquals(other, store.findGroup("t2", "orders").orElseThrow());
+    assertTrue(store.findGroup("t3", "orders").isEmpty());
+    assertEquals(
+        List.of("billing", "orders"), store.listGroups("t1").stream().map(UrlGroup::name).toList());
+    store.commit(new StoreBatch().deleteGroup("t1", "orders"), Durability.SYNC).join();
+    assertTrue(store.findGroup("t1", "orders").isEmpty());
+    assertEquals(1, store.listGroups("t2").size());
   }
 }

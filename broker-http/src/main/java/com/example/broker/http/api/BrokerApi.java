@@ -13,7 +13,8 @@ public final class BrokerApi {
       LogEndpoints logs,
       DlqEndpoints dlq,
       KeyEndpoints keys,
-      ScheduleEndpoints schedules) {
+      ScheduleEndpoints schedules,
+      UrlGroupEndpoints groups) {
     return new Routes(tenants)
         .add("POST", "publish/**", false, publish::publish)
         .add("GET", "messages/{id}", true, messages::get)
@@ -35,6 +36,11 @@ public final class BrokerApi {
         .add("GET", "schedules/{id}", true, schedules::get)
         .add("DELETE", "schedules/{id}", true, schedules::delete)
         .add("POST", "schedules/**", false, schedules::create)
+        .add("POST", "topics/{name}/endpoints", true, groups::addEndpoints)
+        .add("DELETE", "topics/{name}/endpoints", true, groups::removeEndpoints)
+        .add("GET", "topics", true, groups::list)
+        .add("GET", "topics/{name}", true, groups::get)
+        .add("DELETE", "topics/{name}", true, groups::delete)
         .add("GET", "keys", false, keys::get)
         .add("POST", "keys/rotate", true, keys::rotate);
   }

@@ -1,7 +1,6 @@
 package com.example.broker.http.api;
 
 import com.example.broker.core.error.InvalidRequestException;
-import com.example.broker.core.error.NotFoundException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -89,11 +88,6 @@ public record Destination(String url, String urlGroup, Map<String, List<String>>
       throw new InvalidRequestException(
           "invalid " + what + " URL \"" + truncate(url) + "\": " + e.getReason());
     }
-  }
-
-  /** Unknown URL group: URL groups arrive with the queues issue. */
-  public NotFoundException unknownGroup() {
-    return new NotFoundException("URL group " + urlGroup + " not found");
   }
 
   private static String percentDecode(String s) {

@@ -1,5 +1,7 @@
 package com.example.broker.http.api;
 
+import com.example.broker.core.message.Message;
+import com.example.broker.core.publish.MessageFactory;
 import com.example.broker.core.publish.PublishHeaders;
 import com.example.broker.core.publish.PublishLimits;
 import com.example.broker.core.publish.PublishOptions;
@@ -12,25 +14,50 @@ import java.util.Map;
  * A publish-like request (publish, schedule create) taken apart: the destination URL from the raw
  * path, the headers with any {@code upstash-*} query parameters (§16.3), and the validated options.
  *
- * @param url destination URL
+ * @param url destination URL, or null when the destination is a URL group
+ * @param urlGroup the URL-group name, or null
  * @param headers request headers plus query-string configuration
  * @param options the parsed publish headers
  * @param now when the request was taken, epoch ms
  */
 record PublishRequest(
-    String url, Map<String, List<String>> headers, PublishOptions options, long now) {
+    String url,
+    String urlGroup,
+    Map<String, List<String>> headers,
+    PublishOptions options,
+    long now) {
 
   static PublishRequest parse(Call call, PublishLimits limits, Clock clock) {
     Destination d = Destination.parse(call.rest(), call.request().rawQuery());
-    if (d.url() == null) {
-      throw d.unknownGroup();
-    }
     long now = clock.millis();
     Map<String, List<String>> headers = call.request().headers();
     if (!d.queryConfig().isEmpty()) {
       headers = new LinkedHashMap<>(headers);
       d.queryConfig().forEach(headers::putIfAbsent);
     }
-    return new PublishRequest(d.url(), headers, PublishHeaders.parse(headers, now, limits), now);
+    return new PublishRequest(
+        d.url(), d.urlGroup(), headers, PublishHeaders.parse(headers, now, limits), now);
+  }
+
+  /** The destination as given: the URL, or the URL-group name. */
+  String destination() {
+    return url != null ? url : urlGroup;
+  }
+
+  /**
+   * The message this request describes, before any fan-out. For a URL group its url is the group
+   * name and {@code topicName} is set; {@link com.example.broker.core.group.UrlGroup#fanOut} gives
+   * the per-endpoint messages.
+   */
+  Message template(Call call) {
+    Message m =
+        MessageFactory.create(
+            call.tenant().id(),
+            destination(),
+            call.request().body(),
+            options,
+            call.request().remoteIp(),
+            now);
+    return urlGroup == null ? m : m.toBuilder().withTopicName(urlGroup).build();
   }
 }

@@ -1,8 +1,8 @@
 package com.example.broker.http.api;
 
 import com.example.broker.core.error.InvalidRequestException;
+import com.example.broker.core.group.UrlGroupService;
 import com.example.broker.core.message.Message;
-import com.example.broker.core.publish.MessageFactory;
 import com.example.broker.core.publish.PublishLimits;
 import com.example.broker.core.publish.PublishOptions;
 import com.example.broker.core.schedule.ScheduleService;
@@ -51,15 +51,11 @@ public final class ScheduleEndpoints {
       }
     }
     PublishOptions o = p.options();
+    if (p.urlGroup() != null) {
+      UrlGroupService.checkName(p.urlGroup(), "URL group name"); // may be created later
+    }
     Message template =
-        MessageFactory.create(
-                call.tenant().id(),
-                p.url(),
-                call.request().body(),
-                o,
-                call.request().remoteIp(),
-                p.now())
-            .toBuilder()
+        p.template(call).toBuilder()
             .withQueueName(o.queueName()) // produced messages are enqueued there (§10.1)
             .build();
     return schedules

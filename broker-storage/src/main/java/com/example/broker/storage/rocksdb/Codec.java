@@ -2,6 +2,8 @@ package com.example.broker.storage.rocksdb;
 
 import com.example.broker.core.error.ErrorCode;
 import com.example.broker.core.error.StorageException;
+import com.example.broker.core.group.Endpoint;
+import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.CallbackSpec;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.FlowControl;
@@ -107,6 +109,36 @@ final class Codec {
     In in = new In(b);
     in.version();
     return new SigningKeys(in.str(), in.str());
+  }
+
+  static byte[] group(UrlGroup g) {
+    Out o = new Out(64 + 64 * g.endpoints().size());
+    o.byte_(V1);
+    o.str(g.tenant());
+    o.str(g.name());
+    o.long_(g.createdAt());
+    o.long_(g.updatedAt());
+    o.int_(g.endpoints().size());
+    for (Endpoint e : g.endpoints()) {
+      o.str(e.name());
+      o.str(e.url());
+    }
+    return o.bytes();
+  }
+
+  static UrlGroup group(byte[] b) {
+    In in = new In(b);
+    in.version();
+    String tenant = in.str();
+    String name = in.str();
+    long created = in.long_();
+    long updated = in.long_();
+    int n = in.int_();
+    List<Endpoint> endpoints = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      endpoints.add(new Endpoint(in.str(), in.str()));
+    }
+    return new UrlGroup(tenant, name, created, updated, endpoints);
   }
 
   static byte[] schedule(Schedule s) {

@@ -1,6 +1,7 @@
 package com.example.broker.storage.rocksdb;
 
 import com.example.broker.core.error.StorageException;
+import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
@@ -118,6 +119,12 @@ public final class RocksDbMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.PutSigningKeys) {
       StoreOp.PutSigningKeys k = (StoreOp.PutSigningKeys) op;
       out.add(put(s.meta, Keys.signingKeys(k.tenant()), Codec.keys(k.keys())));
+    } else if (op instanceof StoreOp.PutGroup) {
+      UrlGroup g = ((StoreOp.PutGroup) op).group();
+      out.add(put(s.groups, Keys.message(g.tenant(), g.name()), Codec.group(g)));
+    } else if (op instanceof StoreOp.DeleteGroup) {
+      StoreOp.DeleteGroup d = (StoreOp.DeleteGroup) op;
+      out.add(delete(s.groups, Keys.message(d.tenant(), d.name())));
     } else if (op instanceof StoreOp.PutSchedule) {
       Schedule sc = ((StoreOp.PutSchedule) op).schedule();
       out.add(put(s.schedules, Keys.schedule(sc.tenant(), sc.id()), Codec.schedule(sc)));
@@ -293,6 +300,27 @@ public final class RocksDbMessageStore implements MessageStore {
   public Optional<SigningKeys> findSigningKeys(String tenant) {
     byte[] v = get(storage.meta, Keys.signingKeys(tenant));
     return v == null ? Optional.empty() : Optional.of(Codec.keys(v));
+  }
+
+  @Override
+  public Optional<UrlGroup> findGroup(String tenant, String name) {
+    byte[] v = get(storage.groups, Keys.message(tenant, name));
+    return v == null ? Optional.empty() : Optional.of(Codec.group(v));
+  }
+
+  @Override
+  public List<UrlGroup> listGroups(String tenant) {
+    byte[] prefix = Keys.tenantPrefix(tenant);
+    List<UrlGroup> out = new ArrayList<>();
+    try (Slice upper = new Slice(Keys.upperBound(prefix));
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        RocksIterator it = storage.db.newIterator(storage.groups, ro)) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        out.add(Codec.group(it.value()));
+      }
+      check(it);
+    }
+    return out;
   }
 
   @Override

@@ -31,8 +31,9 @@ final class RocksDbStorage implements AutoCloseable {
   static final String META = "meta";
   static final String SCHEDULES = "schedules";
   static final String SCHEDULE_RUNS = "schedule_runs";
+  static final String GROUPS = "groups";
   private static final List<String> FAMILIES =
-      List.of(MESSAGES, DUE, INFLIGHT, LOGS, DLQ, META, SCHEDULES, SCHEDULE_RUNS);
+      List.of(MESSAGES, DUE, INFLIGHT, LOGS, DLQ, META, SCHEDULES, SCHEDULE_RUNS, GROUPS);
 
   static {
     RocksDB.loadLibrary();
@@ -52,6 +53,7 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle meta;
   final ColumnFamilyHandle schedules;
   final ColumnFamilyHandle scheduleRuns;
+  final ColumnFamilyHandle groups;
 
   RocksDbStorage(Path dir) {
     try {
@@ -89,6 +91,7 @@ final class RocksDbStorage implements AutoCloseable {
     meta = handles.get(6);
     schedules = handles.get(7);
     scheduleRuns = handles.get(8);
+    groups = handles.get(9);
   }
 
   /** The broker's column families (not the unused default one). */
