@@ -10,6 +10,7 @@ import com.example.broker.core.group.UrlGroupService;
 import com.example.broker.core.keys.KeyService;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.message.MessageService;
+import com.example.broker.core.publish.Deduplication;
 import com.example.broker.core.publish.PublishLimits;
 import com.example.broker.core.publish.PublishService;
 import com.example.broker.core.schedule.ScheduleService;
@@ -119,7 +120,12 @@ public final class Broker implements AutoCloseable {
       Routes routes =
           BrokerApi.routes(
               tenants,
-              new PublishEndpoint(publish, limits, clock, scheduleEndpoints, groups),
+              new PublishEndpoint(
+                  new Deduplication(store, publish, clock, config.dedupWindow().toMillis()),
+                  limits,
+                  clock,
+                  scheduleEndpoints,
+                  groups),
               new MessageEndpoints(new MessageService(store, dispatcher), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(

@@ -28,6 +28,7 @@ public record BrokerConfig(
     Duration shutdownGrace,
     String deliverer,
     long maxStorageBytes,
+    Duration dedupWindow,
     boolean cronSeconds) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -42,6 +43,7 @@ public record BrokerConfig(
   public static final int DEFAULT_MAX_RETRIES = 20;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
   public static final String DEFAULT_DELIVERER = "netty";
+  public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
 
   /** One setting: flag, environment variable, default and meaning. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
@@ -107,6 +109,11 @@ public record BrokerConfig(
               "0 (no limit)",
               "storage quota, bytes or with k/m/g; beyond it publishes get 507 until space frees"),
           new Setting(
+              "--dedup-window",
+              "POSTBOX_DEDUP_WINDOW",
+              "10m",
+              "how long a deduplication id (or content hash) suppresses repeats"),
+          new Setting(
               "--cron-seconds",
               "POSTBOX_CRON_SECONDS",
               "false",
@@ -131,6 +138,7 @@ public record BrokerConfig(
         DEFAULT_SHUTDOWN_GRACE,
         DEFAULT_DELIVERER,
         0,
+        DEFAULT_DEDUP_WINDOW,
         false);
   }
 
@@ -192,6 +200,7 @@ public record BrokerConfig(
             get(values, "--shutdown-grace", BrokerConfig::duration, d.shutdownGrace()),
             values.getOrDefault("--deliverer", DEFAULT_DELIVERER),
             get(values, "--max-storage", BrokerConfig::bytes, 0L),
+            get(values, "--dedup-window", BrokerConfig::duration, d.dedupWindow()),
             get(values, "--cron-seconds", BrokerConfig::bool, false));
     c.validate();
     return c;
@@ -342,6 +351,7 @@ public record BrokerConfig(
         shutdownGrace,
         deliverer,
         maxStorageBytes,
+        dedupWindow,
         newCronSeconds);
   }
 }

@@ -67,6 +67,11 @@ class CrashRecoveryIT {
         pool.shutdownNow();
       }
       assertEquals(640, acknowledged.size());
+      Api.Response deduped =
+          api.publish(
+              receiver.url("/dedup"), "once", "Upstash-Deduplication-Id", "before-the-crash");
+      assertEquals(200, deduped.status(), deduped.body());
+      acknowledged.add(deduped.json().get("messageId").asText());
       server.kill();
 
       JarServer restarted = JarServer.start(dataDir, work.resolve("second.log"));
@@ -78,6 +83,18 @@ class CrashRecoveryIT {
         Set<String> missing = new HashSet<>(acknowledged);
         missing.removeAll(deliveredIds);
         assertTrue(missing.isEmpty(), "lost: " + missing);
+        // The deduplication id survived the crash with its message.
+        Api.Response again =
+            restarted
+                .api()
+                .publish(
+                    receiver.url("/dedup"),
+                    "twice",
+                    "Upstash-Deduplication-Id",
+                    "before-the-crash");
+        assertEquals(202, again.status(), again.body());
+        assertEquals(
+            deduped.json().get("messageId").asText(), again.json().get("messageId").asText());
       } finally {
         restarted.stop();
       }

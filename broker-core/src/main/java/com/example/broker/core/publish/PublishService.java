@@ -27,7 +27,7 @@ public final class PublishService {
 
   /** Refuses with STORAGE_FULL (507) when the storage quota is reached. */
   public CompletableFuture<List<Message>> accept(List<Message> messages) {
-    quota.check();
+    checkQuota();
     return acceptWith(messages, new StoreBatch()).thenApply(v -> messages);
   }
 
@@ -50,6 +50,11 @@ public final class PublishService {
                 dispatcher.notifyDue(due);
               }
             });
+  }
+
+  /** Throws STORAGE_FULL (507) when the storage quota is reached. */
+  public void checkQuota() {
+    quota.check();
   }
 
   /** Whether the storage quota is reached (new messages would be refused). */

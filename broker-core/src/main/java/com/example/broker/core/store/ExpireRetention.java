@@ -5,7 +5,10 @@ import com.example.broker.core.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-/** One pass of retention: drops logs and DLQ entries older than their retention (range deletes). */
+/**
+ * One pass of retention: drops logs and DLQ entries older than their retention (range deletes) and
+ * deduplication ids whose window ended.
+ */
 public final class ExpireRetention implements Runnable {
   private final MessageStore store;
   private final List<Tenant> tenants;
@@ -32,6 +35,7 @@ public final class ExpireRetention implements Runnable {
     for (Tenant t : tenants) {
       store.expireLogs(t.id(), now - logRetention.toMillis());
       store.expireDlq(t.id(), now - dlqRetention.toMillis());
+      store.expireDedup(t.id(), now);
     }
   }
 }

@@ -5,6 +5,7 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.publish.DedupRecord;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -17,8 +18,8 @@ import java.util.function.Predicate;
 
 /**
  * Everything the broker persists: messages, the due index, in-flight marks, logs, the DLQ,
- * schedules, URL groups and signing keys. Every key is prefixed by the tenant id, so one tenant's
- * reads never see another's.
+ * schedules, URL groups, deduplication ids and signing keys. Every key is prefixed by the tenant
+ * id, so one tenant's reads never see another's.
  *
  * <p>Thread-safety: all methods may be called from any thread. {@link #commit} never blocks the
  * caller: it queues the batch and returns a future; commits complete in the order they were
@@ -91,6 +92,15 @@ public interface MessageStore extends AutoCloseable {
 
   /** A tenant's URL groups in name order. */
   List<UrlGroup> listGroups(String tenant);
+
+  /** A deduplication record, if one was stored and not yet expired by {@link #expireDedup}. */
+  Optional<DedupRecord> findDedup(String tenant, String id);
+
+  /**
+   * Deletes a tenant's deduplication records whose window ended before {@code now}, through a
+   * time-ordered index (no full scan). Returns how many were deleted.
+   */
+  int expireDedup(String tenant, long now);
 
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();

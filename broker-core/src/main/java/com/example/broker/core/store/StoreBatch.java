@@ -6,6 +6,7 @@ import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.message.MessageState;
+import com.example.broker.core.publish.DedupRecord;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -107,6 +108,11 @@ public final class StoreBatch {
 
   public StoreBatch deleteGroup(String tenant, String name) {
     ops.add(new StoreOp.DeleteGroup(tenant, name));
+    return this;
+  }
+
+  public StoreBatch putDedup(DedupRecord r) {
+    ops.add(new StoreOp.PutDedup(r));
     return this;
   }
 

@@ -5,6 +5,7 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.publish.DedupRecord;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -59,4 +60,7 @@ public sealed interface StoreOp {
 
   /** Remove a URL group. */
   record DeleteGroup(String tenant, String name) implements StoreOp {}
+
+  /** Remember a deduplication id until its window ends. */
+  record PutDedup(DedupRecord record) implements StoreOp {}
 }

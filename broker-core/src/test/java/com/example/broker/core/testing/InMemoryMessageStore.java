@@ -5,6 +5,7 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.publish.DedupRecord;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -48,6 +49,7 @@ public final class InMemoryMessageStore implements MessageStore {
       new TreeMap<>(Comparator.comparing(ScheduleRef::tenant).thenComparing(ScheduleRef::id));
   private final Map<ScheduleRef, Map<String, RunState>> runStates = new HashMap<>();
   private final Map<String, TreeMap<String, UrlGroup>> groups = new HashMap<>();
+  private final Map<String, Map<String, DedupRecord>> dedup = new HashMap<>();
   private long seq;
 
   /** A position {@code time-seq}, ordered numerically. */
@@ -124,6 +126,9 @@ public final class InMemoryMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.PutSigningKeys) {
       StoreOp.PutSigningKeys k = (StoreOp.PutSigningKeys) op;
       keys.put(k.tenant(), k.keys());
+    } else if (op instanceof StoreOp.PutDedup) {
+      DedupRecord r = ((StoreOp.PutDedup) op).record();
+      dedup.computeIfAbsent(r.tenant(), t -> new HashMap<>()).put(r.id(), r);
     } else if (op instanceof StoreOp.PutGroup) {
       UrlGroup g = ((StoreOp.PutGroup) op).group();
       groups.computeIfAbsent(g.tenant(), t -> new TreeMap<>()).put(g.name(), g);
@@ -148,6 +153,19 @@ public final class InMemoryMessageStore implements MessageStore {
         m.remove(r.messageId());
       }
     }
+  }
+
+  @Override
+  public synchronized Optional<DedupRecord> findDedup(String tenant, String id) {
+    return Optional.ofNullable(dedup.getOrDefault(tenant, Map.of()).get(id));
+  }
+
+  @Override
+  public synchronized int expireDedup(String tenant, long now) {
+    Map<String, DedupRecord> t = dedup.getOrDefault(tenant, new HashMap<>());
+    int before = t.size();
+    t.values().removeIf(r -> r.expiresAt() <= now);
+    return before - t.size();
   }
 
   @Override

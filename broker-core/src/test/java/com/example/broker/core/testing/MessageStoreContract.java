@@ -16,6 +16,7 @@ import com.example.broker.core.message.MessageKind;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.message.Redaction;
+import com.example.broker.core.publish.DedupRecord;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -409,5 +410,38 @@ public abstract class MessageStoreContract {
     store.commit(new StoreBatch().deleteGroup("t1", "orders"), Durability.SYNC).join();
     assertTrue(store.findGroup("t1", "orders").isEmpty());
     assertEquals(1, store.listGroups("t2").size());
+  }
+
+  @Test
+  void dedupRecordsLiveUntilTheirWindowEnds() {
+    DedupRecord a =
+        new DedupRecord(
+            "t1", "order-1", 1_000, List.of(new DedupRecord.Accepted("msg_a", "http://a")));
+    DedupRecord b =
+        new DedupRecord(
+            "t1",
+            "order-2",
+            5_000,
+            List.of(
+                new DedupRecord.Accepted("msg_b1", "http://b1"),
+                new DedupRecord.Accepted("msg_b2", "http://b2")));
+    DedupRecord other = new DedupRecord("t2", "order-1", 1_000, List.of());
+    store.commit(new StoreBatch().putDedup(a).putDedup(b).putDedup(other), Durability.SYNC).join();
+    assertEquals(a, store.findDedup("t1", "order-1").orElseThrow());
+    assertEquals(b, store.findDedup("t1", "order-2").orElseThrow());
+    assertTrue(store.findDedup("t3", "order-1").isEmpty());
+
+    assertEquals(1, store.expireDedup("t1", 2_000));
+    assertTrue(store.findDedup("t1", "order-1").isEmpty());
+    assertTrue(store.findDedup("t1", "order-2").isPresent());
+    assertTrue(store.findDedup("t2", "order-1").isPresent(), "other tenants are untouched");
+
+    // An id used again after its window: the new record outlives the old index entry.
+    DedupRecord again = new DedupRecord("t1", "order-2", 9_000, List.of());
+    store.commit(new StoreBatch().putDedup(again), Durability.SYNC).join();
+    assertEquals(0, store.expireDedup("t1", 6_000));
+    assertEquals(again, store.findDedup("t1", "order-2").orElseThrow());
+    assertEquals(1, store.expireDedup("t1", 10_000));
+    assertTrue(store.findDedup("t1", "order-2").isEmpty());
   }
 }

@@ -2,8 +2,9 @@ package com.example.broker.http.api;
 
 import com.example.broker.core.group.UrlGroupService;
 import com.example.broker.core.message.Message;
+import com.example.broker.core.publish.DedupRecord;
+import com.example.broker.core.publish.Deduplication;
 import com.example.broker.core.publish.PublishLimits;
-import com.example.broker.core.publish.PublishService;
 import com.example.broker.core.time.Clock;
 import com.example.broker.http.server.ApiResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,19 +17,19 @@ import java.util.concurrent.CompletableFuture;
  * the event loop: parsing is cheap and the store write is asynchronous.
  */
 public final class PublishEndpoint {
-  private final PublishService publish;
+  private final Deduplication dedup;
   private final PublishLimits limits;
   private final Clock clock;
   private final ScheduleEndpoints schedules;
   private final UrlGroupService groups;
 
   public PublishEndpoint(
-      PublishService publish,
+      Deduplication dedup,
       PublishLimits limits,
       Clock clock,
       ScheduleEndpoints schedules,
       UrlGroupService groups) {
-    this.publish = publish;
+    this.dedup = dedup;
     this.limits = limits;
     this.clock = clock;
     this.schedules = schedules;
@@ -41,24 +42,40 @@ public final class PublishEndpoint {
       return schedules.create(call, p); // §16.2
     }
     Message m = p.template(call);
-    if (p.urlGroup() == null) {
-      return publish.accept(List.of(m)).thenApply(ms -> Json.ok(result(ms.get(0))));
-    }
-    List<Message> fanned = groups.forPublish(call.tenant().id(), p.urlGroup()).fanOut(m);
-    return publish
-        .accept(fanned)
-        .thenApply(
-            ms -> {
-              ArrayNode a = Json.MAPPER.createArrayNode();
-              ms.forEach(x -> a.add(result(x)));
-              return Json.ok(a); // a bare array, one entry per endpoint (§12.1)
-            });
+    List<Message> messages =
+        p.urlGroup() == null
+            ? List.of(m)
+            : groups.forPublish(call.tenant().id(), p.urlGroup()).fanOut(m);
+    String dedupId = Deduplication.idFor(p.options(), p.destination(), call.request().body());
+    return dedup.publish(messages, dedupId).thenApply(r -> answer(r, p.urlGroup() != null));
   }
 
+  /**
+   * {@code {"messageId", "url"}}, or for a URL group a bare array of them (§3.1); a duplicate is
+   * answered 202 with the original ids and {@code "deduplicated": true}.
+   */
+  private static ApiResponse answer(Deduplication.Published r, boolean group) {
+    int status = r.deduplicated() ? 202 : 200;
+    if (!group) {
+      return Json.response(status, result(r.accepted().get(0), r.deduplicated()));
+    }
+    ArrayNode a = Json.MAPPER.createArrayNode();
+    r.accepted().forEach(x -> a.add(result(x, r.deduplicated())));
+    return Json.response(status, a);
+  }
+
+  /** {@code {"messageId", "url"}} of a stored message. */
   static ObjectNode result(Message m) {
+    return result(new DedupRecord.Accepted(m.id(), m.url()), false);
+  }
+
+  private static ObjectNode result(DedupRecord.Accepted m, boolean deduplicated) {
     ObjectNode n = Json.object();
-    n.put("messageId", m.id());
+    n.put("messageId", m.messageId());
     n.put("url", m.url());
+    if (deduplicated) {
+      n.put("deduplicated", true);
+    }
     return n;
   }
 }

@@ -12,6 +12,7 @@ import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageKind;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.message.Redaction;
+import com.example.broker.core.publish.DedupRecord;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.tenant.SigningKeys;
 import java.io.ByteArrayInputStream;
@@ -109,6 +110,34 @@ final class Codec {
     In in = new In(b);
     in.version();
     return new SigningKeys(in.str(), in.str());
+  }
+
+  static byte[] dedup(DedupRecord r) {
+    Out o = new Out(64 + 64 * r.accepted().size());
+    o.byte_(V1);
+    o.str(r.tenant());
+    o.str(r.id());
+    o.long_(r.expiresAt());
+    o.int_(r.accepted().size());
+    for (DedupRecord.Accepted a : r.accepted()) {
+      o.str(a.messageId());
+      o.str(a.url());
+    }
+    return o.bytes();
+  }
+
+  static DedupRecord dedup(byte[] b) {
+    In in = new In(b);
+    in.version();
+    String tenant = in.str();
+    String id = in.str();
+    long expiresAt = in.long_();
+    int n = in.int_();
+    List<DedupRecord.Accepted> accepted = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      accepted.add(new DedupRecord.Accepted(in.str(), in.str()));
+    }
+    return new DedupRecord(tenant, id, expiresAt, accepted);
   }
 
   static byte[] group(UrlGroup g) {

@@ -107,6 +107,23 @@ final class Keys {
     return concat(runPrefix(tenant, scheduleId), messageId.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** {@code tenant\0 ‖ expiresAt ‖ dedupId}: the expiry index of deduplication ids. */
+  static byte[] dedupExpiry(String tenant, long expiresAt, String id) {
+    byte[] p = tenantPrefix(tenant);
+    byte[] i = id.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(p.length + 8 + i.length)
+        .put(p)
+        .putLong(Math.max(0, expiresAt))
+        .put(i)
+        .array();
+  }
+
+  /** The dedup id of an expiry-index key of {@code tenant}. */
+  static String dedupIdOf(String tenant, byte[] key) {
+    int from = tenantPrefix(tenant).length + 8;
+    return new String(key, from, key.length - from, StandardCharsets.UTF_8);
+  }
+
   static byte[] signingKeys(String tenant) {
     return ("keys/" + tenant).getBytes(StandardCharsets.UTF_8);
   }

@@ -6,6 +6,7 @@ import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
+import com.example.broker.core.publish.DedupRecord;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -33,6 +34,8 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
 
 /**
  * The {@link MessageStore} on RocksDB: batches are encoded on the caller's thread and written by
@@ -119,6 +122,10 @@ public final class RocksDbMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.PutSigningKeys) {
       StoreOp.PutSigningKeys k = (StoreOp.PutSigningKeys) op;
       out.add(put(s.meta, Keys.signingKeys(k.tenant()), Codec.keys(k.keys())));
+    } else if (op instanceof StoreOp.PutDedup) {
+      DedupRecord r = ((StoreOp.PutDedup) op).record();
+      out.add(put(s.dedup, Keys.message(r.tenant(), r.id()), Codec.dedup(r)));
+      out.add(put(s.dedupExpiry, Keys.dedupExpiry(r.tenant(), r.expiresAt(), r.id()), EMPTY));
     } else if (op instanceof StoreOp.PutGroup) {
       UrlGroup g = ((StoreOp.PutGroup) op).group();
       out.add(put(s.groups, Keys.message(g.tenant(), g.name()), Codec.group(g)));
@@ -300,6 +307,43 @@ public final class RocksDbMessageStore implements MessageStore {
   public Optional<SigningKeys> findSigningKeys(String tenant) {
     byte[] v = get(storage.meta, Keys.signingKeys(tenant));
     return v == null ? Optional.empty() : Optional.of(Codec.keys(v));
+  }
+
+  @Override
+  public Optional<DedupRecord> findDedup(String tenant, String id) {
+    byte[] v = get(storage.dedup, Keys.message(tenant, id));
+    return v == null ? Optional.empty() : Optional.of(Codec.dedup(v));
+  }
+
+  /**
+   * Walks the tenant's expiry index up to {@code now}: deletes each record whose window has ended
+   * (a record re-used since has a later expiry and stays), then the walked index range.
+   */
+  @Override
+  public int expireDedup(String tenant, long now) {
+    byte[] from = Keys.dedupExpiry(tenant, 0, "");
+    byte[] to = Keys.dedupExpiry(tenant, now, "");
+    int n = 0;
+    try (Slice upper = new Slice(to);
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        RocksIterator it = storage.db.newIterator(storage.dedupExpiry, ro);
+        WriteBatch batch = new WriteBatch();
+        WriteOptions wo = new WriteOptions()) {
+      for (it.seek(from); it.isValid(); it.next()) {
+        byte[] key = Keys.message(tenant, Keys.dedupIdOf(tenant, it.key()));
+        byte[] v = storage.db.get(storage.dedup, key);
+        if (v != null && Codec.dedup(v).expiresAt() <= now) {
+          batch.delete(storage.dedup, key);
+          n++;
+        }
+      }
+      check(it);
+      batch.deleteRange(storage.dedupExpiry, from, to);
+      storage.db.write(wo, batch);
+    } catch (RocksDBException e) {
+      throw new StorageException("RocksDB dedup expiry failed: " + e.getMessage(), e);
+    }
+    return n;
   }
 
   @Override

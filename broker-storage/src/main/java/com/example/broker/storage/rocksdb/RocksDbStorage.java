@@ -32,8 +32,21 @@ final class RocksDbStorage implements AutoCloseable {
   static final String SCHEDULES = "schedules";
   static final String SCHEDULE_RUNS = "schedule_runs";
   static final String GROUPS = "groups";
+  static final String DEDUP = "dedup";
+  static final String DEDUP_EXPIRY = "dedup_expiry";
   private static final List<String> FAMILIES =
-      List.of(MESSAGES, DUE, INFLIGHT, LOGS, DLQ, META, SCHEDULES, SCHEDULE_RUNS, GROUPS);
+      List.of(
+          MESSAGES,
+          DUE,
+          INFLIGHT,
+          LOGS,
+          DLQ,
+          META,
+          SCHEDULES,
+          SCHEDULE_RUNS,
+          GROUPS,
+          DEDUP,
+          DEDUP_EXPIRY);
 
   static {
     RocksDB.loadLibrary();
@@ -54,6 +67,8 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle schedules;
   final ColumnFamilyHandle scheduleRuns;
   final ColumnFamilyHandle groups;
+  final ColumnFamilyHandle dedup;
+  final ColumnFamilyHandle dedupExpiry;
 
   RocksDbStorage(Path dir) {
     try {
@@ -92,6 +107,8 @@ final class RocksDbStorage implements AutoCloseable {
     schedules = handles.get(7);
     scheduleRuns = handles.get(8);
     groups = handles.get(9);
+    dedup = handles.get(10);
+    dedupExpiry = handles.get(11);
   }
 
   /** The broker's column families (not the unused default one). */
