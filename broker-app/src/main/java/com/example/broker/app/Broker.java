@@ -25,6 +25,7 @@ import com.example.broker.core.tenant.Tenant;
 import com.example.broker.core.tenant.Tenants;
 import com.example.broker.core.time.Clock;
 import com.example.broker.core.time.SystemClock;
+import com.example.broker.http.api.BatchEndpoint;
 import com.example.broker.http.api.BrokerApi;
 import com.example.broker.http.api.DlqEndpoints;
 import com.example.broker.http.api.KeyEndpoints;
@@ -117,22 +118,20 @@ public final class Broker implements AutoCloseable {
               scheduleExecutor);
       ScheduleEndpoints scheduleEndpoints = new ScheduleEndpoints(schedules, views, limits, clock);
       UrlGroupService groups = new UrlGroupService(store, clock);
+      Deduplication dedup =
+          new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
       Routes routes =
           BrokerApi.routes(
               tenants,
-              new PublishEndpoint(
-                  new Deduplication(store, publish, clock, config.dedupWindow().toMillis()),
-                  limits,
-                  clock,
-                  scheduleEndpoints,
-                  groups),
+              new PublishEndpoint(dedup, limits, clock, scheduleEndpoints, groups),
               new MessageEndpoints(new MessageService(store, dispatcher), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(
                   new DlqService(store, dispatcher, clock, quota), views, limits, clock),
               new KeyEndpoints(keys),
               scheduleEndpoints,
-              new UrlGroupEndpoints(groups));
+              new UrlGroupEndpoints(groups),
+              new BatchEndpoint(dedup, groups, limits, clock));
       this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
       this.server =
           new NettyHttpServer(

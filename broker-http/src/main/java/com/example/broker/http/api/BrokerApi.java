@@ -14,9 +14,11 @@ public final class BrokerApi {
       DlqEndpoints dlq,
       KeyEndpoints keys,
       ScheduleEndpoints schedules,
-      UrlGroupEndpoints groups) {
+      UrlGroupEndpoints groups,
+      BatchEndpoint batch) {
     return new Routes(tenants)
         .add("POST", "publish/**", false, publish::publish)
+        .add("POST", "batch", true, batch::batch)
         .add("GET", "messages/{id}", true, messages::get)
         .add("DELETE", "messages/{id}", true, messages::cancel)
         .add("DELETE", "messages", true, messages::cancelMany)

@@ -69,7 +69,7 @@ public final class PublishEndpoint {
     return result(new DedupRecord.Accepted(m.id(), m.url()), false);
   }
 
-  private static ObjectNode result(DedupRecord.Accepted m, boolean deduplicated) {
+  static ObjectNode result(DedupRecord.Accepted m, boolean deduplicated) {
     ObjectNode n = Json.object();
     n.put("messageId", m.messageId());
     n.put("url", m.url());

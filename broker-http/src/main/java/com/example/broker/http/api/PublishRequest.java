@@ -28,9 +28,23 @@ record PublishRequest(
     long now) {
 
   static PublishRequest parse(Call call, PublishLimits limits, Clock clock) {
-    Destination d = Destination.parse(call.rest(), call.request().rawQuery());
-    long now = clock.millis();
-    Map<String, List<String>> headers = call.request().headers();
+    return of(
+        call.rest(), call.request().rawQuery(), call.request().headers(), limits, clock.millis());
+  }
+
+  /**
+   * @param rawDestination the destination as in a request path (undecoded)
+   * @param rawQuery its query string ("" when none)
+   * @param requestHeaders header values by name
+   */
+  static PublishRequest of(
+      String rawDestination,
+      String rawQuery,
+      Map<String, List<String>> requestHeaders,
+      PublishLimits limits,
+      long now) {
+    Destination d = Destination.parse(rawDestination, rawQuery);
+    Map<String, List<String>> headers = requestHeaders;
     if (!d.queryConfig().isEmpty()) {
       headers = new LinkedHashMap<>(headers);
       d.queryConfig().forEach(headers::putIfAbsent);
@@ -50,14 +64,14 @@ record PublishRequest(
    * the per-endpoint messages.
    */
   Message template(Call call) {
+    return template(call, call.request().body());
+  }
+
+  /** Like {@link #template(Call)} with another body (a batch entry's). */
+  Message template(Call call, byte[] body) {
     Message m =
         MessageFactory.create(
-            call.tenant().id(),
-            destination(),
-            call.request().body(),
-            options,
-            call.request().remoteIp(),
-            now);
+            call.tenant().id(), destination(), body, options, call.request().remoteIp(), now);
     return urlGroup == null ? m : m.toBuilder().withTopicName(urlGroup).build();
   }
 }
