@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.example.broker.core.delivery.DeliveryResponse;
-import com.example.broker.core.delivery.Dispatcher;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.message.Message;
-import com.example.broker.core.store.StorageQuota;
 import com.example.broker.core.testing.InMemoryMessageStore;
 import com.example.broker.core.testing.SettableClock;
 import com.example.broker.core.testing.TestDispatchers;
@@ -19,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,14 +34,7 @@ class DeduplicationTest {
   @BeforeEach
   void setUp() {
     clock.set(T0);
-    Dispatcher dispatcher =
-        TestDispatchers.create(
-            store,
-            r -> CompletableFuture.completedFuture(DeliveryResponse.transportFailure("unused")),
-            clock,
-            new Dispatcher.Options(10, 10, 10, 100));
-    PublishService publish =
-        new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
+    PublishService publish = TestDispatchers.publishService(store, clock);
     dedup = new Deduplication(store, publish, clock, WINDOW);
   }
 

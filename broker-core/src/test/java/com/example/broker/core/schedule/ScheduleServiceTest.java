@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.example.broker.core.delivery.DeliveryResponse;
-import com.example.broker.core.delivery.Dispatcher;
 import com.example.broker.core.error.NotFoundException;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.publish.PublishService;
-import com.example.broker.core.store.StorageQuota;
 import com.example.broker.core.testing.InMemoryMessageStore;
 import com.example.broker.core.testing.SettableClock;
 import com.example.broker.core.testing.TestDispatchers;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,14 +64,7 @@ class ScheduleServiceTest {
   @BeforeEach
   void setUp() {
     clock.set(T0 + 10_000);
-    Dispatcher dispatcher =
-        TestDispatchers.create(
-            store,
-            r -> CompletableFuture.completedFuture(DeliveryResponse.transportFailure("unused")),
-            clock,
-            new Dispatcher.Options(10, 10, 10, 100));
-    PublishService publish =
-        new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
+    PublishService publish = TestDispatchers.publishService(store, clock);
     schedules =
         new ScheduleService(store, publish, everyMinute, timer, clock, false, Runnable::run);
   }

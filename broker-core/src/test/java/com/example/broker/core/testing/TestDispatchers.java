@@ -1,22 +1,40 @@
 package com.example.broker.core.testing;
 
 import com.example.broker.core.delivery.Deliverer;
+import com.example.broker.core.delivery.DeliveryResponse;
 import com.example.broker.core.delivery.Dispatcher;
 import com.example.broker.core.delivery.OutgoingRequests;
 import com.example.broker.core.delivery.RecordOutcome;
 import com.example.broker.core.delivery.RetryPolicy;
 import com.example.broker.core.keys.KeyService;
 import com.example.broker.core.message.Ids;
+import com.example.broker.core.publish.PublishService;
 import com.example.broker.core.store.MessageStore;
+import com.example.broker.core.store.StorageQuota;
 import com.example.broker.core.tenant.SigningKeys;
 import com.example.broker.core.tenant.Tenant;
 import com.example.broker.core.tenant.Tenants;
 import com.example.broker.core.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** A dispatcher for unit tests: tenant {@code t1}, a fake signer, not started. */
+/** Dispatchers for unit tests: tenant {@code t1}, a fake signer, not started. */
 public final class TestDispatchers {
   private TestDispatchers() {}
+
+  /**
+   * A publish service whose dispatcher is never started: for tests of what gets stored, not of
+   * delivery. No quota.
+   */
+  public static PublishService publishService(MessageStore store, Clock clock) {
+    Dispatcher dispatcher =
+        create(
+            store,
+            r -> CompletableFuture.completedFuture(DeliveryResponse.transportFailure("unused")),
+            clock,
+            new Dispatcher.Options(10, 10, 10, 100));
+    return new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
+  }
 
   public static Dispatcher create(
       MessageStore store, Deliverer deliverer, Clock clock, Dispatcher.Options options) {
