@@ -156,9 +156,10 @@ public final class ScheduleService {
           if (store.findSchedule(ref).isEmpty()) {
             throw notFound(id);
           }
-          timer.disarm(ref);
-          return store.commit(
-              forgetRuns(new StoreBatch(), ref).deleteSchedule(ref), Durability.SYNC);
+          // Disarmed only once the delete is on disk: a tick in between finds no schedule.
+          return store
+              .commit(forgetRuns(new StoreBatch(), ref).deleteSchedule(ref), Durability.SYNC)
+              .thenRun(() -> timer.disarm(ref));
         });
   }
 
