@@ -55,11 +55,6 @@ public record CronSpec(
   private static final Field MONTH = new Field("month", 1, 12, MONTHS, 1);
   private static final Field DAY_OF_WEEK = new Field("day-of-week", 0, 7, DAYS, 0);
 
-  /** Whether this spec has a seconds field other than "at second 0". */
-  public boolean hasSeconds() {
-    return seconds != 1L;
-  }
-
   /** Parses and validates; every mistake is a 400 that says what is wrong. */
   public static CronSpec parse(String raw, boolean allowSeconds) {
     if (raw == null || raw.isBlank()) {
