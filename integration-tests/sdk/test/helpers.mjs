@@ -61,7 +61,11 @@ export async function startReceiver(reply = () => undefined) {
     requests,
     url: (path = "/") => `http://127.0.0.1:${port}${path}`,
     on: (path) => requests.filter((r) => r.path === path),
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections(); // don't wait for the broker's idle keep-alive connections
+      }),
   };
 }
 

@@ -13,6 +13,7 @@ import com.example.broker.core.message.MessageService;
 import com.example.broker.core.publish.Deduplication;
 import com.example.broker.core.publish.PublishLimits;
 import com.example.broker.core.publish.PublishService;
+import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.schedule.ScheduleService;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.ExpireRetention;
@@ -32,6 +33,7 @@ import com.example.broker.http.api.KeyEndpoints;
 import com.example.broker.http.api.LogEndpoints;
 import com.example.broker.http.api.MessageEndpoints;
 import com.example.broker.http.api.PublishEndpoint;
+import com.example.broker.http.api.QueueEndpoints;
 import com.example.broker.http.api.Routes;
 import com.example.broker.http.api.ScheduleEndpoints;
 import com.example.broker.http.api.UrlGroupEndpoints;
@@ -74,6 +76,7 @@ public final class Broker implements AutoCloseable {
   private final KeyService keys;
   private final QuartzTickTimer tickTimer;
   private final ExecutorService scheduleExecutor;
+  private final ExecutorService queueExecutor;
   private final ScheduleService schedules;
 
   private Broker(BrokerConfig config) throws InterruptedException {
@@ -91,18 +94,23 @@ public final class Broker implements AutoCloseable {
       OutgoingRequests requests =
           new OutgoingRequests(
               new NimbusRequestSigner(), keys, config.deliveryTimeout().toMillis());
+      this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
+      QueueService queues = new QueueService(store, clock, queueExecutor);
       this.dispatcher =
           new Dispatcher(
               store,
               deliverer,
               requests,
               new RecordOutcome(new RetryPolicy(), new Ids()),
+              queues,
               clock,
               new Dispatcher.Options(
                   config.maxInFlight(), config.maxInFlightPerHost(), 1000, 1000));
+      queues.bind(dispatcher::notifyDue);
       dispatcher.recover();
+      queues.recover();
       StorageQuota quota = new StorageQuota(store, config.maxStorageBytes(), clock);
-      PublishService publish = new PublishService(store, dispatcher, quota);
+      PublishService publish = new PublishService(store, dispatcher, queues, quota);
       PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
       JsonViews views = new JsonViews();
       this.tickTimer = new QuartzTickTimer(2);
@@ -127,10 +135,11 @@ public final class Broker implements AutoCloseable {
               new MessageEndpoints(new MessageService(store, dispatcher), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(
-                  new DlqService(store, dispatcher, clock, quota), views, limits, clock),
+                  new DlqService(store, dispatcher, queues, clock, quota), views, limits, clock),
               new KeyEndpoints(keys),
               scheduleEndpoints,
               new UrlGroupEndpoints(groups),
+              new QueueEndpoints(queues),
               new BatchEndpoint(dedup, groups, limits, clock));
       this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
       this.server =
@@ -235,6 +244,12 @@ public final class Broker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     dispatcher.stop(config.shutdownGrace().toMillis());
+    queueExecutor.shutdown();
+    try {
+      queueExecutor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     housekeeping.shutdownNow();
     blockingPool.shutdown();
     try {

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Makes the messages that carry callbacks and failure callbacks (§7). They are ordinary durable
- * messages with their own id, retries and DLQ; they never have callbacks of their own.
+ * messages with their own id, retries and DLQ; they never have callbacks of their own. Those of a
+ * queued message carry its queue name and hold its slot until they end.
  */
 public final class CallbackMessages {
   private CallbackMessages() {}
@@ -61,6 +62,8 @@ public final class CallbackMessages {
         .withDueAt(due)
         .withCallerIp(source.callerIp())
         .withSourceMessageId(source.id())
+        // A queued message's callbacks hold its slot: the queue waits for them too (§11.1).
+        .withQueueName(source.kind() == MessageKind.MESSAGE ? source.queueName() : null)
         .build();
   }
 }

@@ -4,6 +4,7 @@ import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.message.MessageState;
+import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.store.DueRef;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
@@ -77,6 +78,7 @@ public final class Dispatcher implements AutoCloseable {
   private final Deliverer deliverer;
   private final OutgoingRequests requests;
   private final RecordOutcome recordOutcome;
+  private final QueueService queues;
   private final Clock clock;
   private final Options options;
 
@@ -102,12 +104,14 @@ public final class Dispatcher implements AutoCloseable {
       Deliverer deliverer,
       OutgoingRequests requests,
       RecordOutcome recordOutcome,
+      QueueService queues,
       Clock clock,
       Options options) {
     this.store = store;
     this.deliverer = deliverer;
     this.requests = requests;
     this.recordOutcome = recordOutcome;
+    this.queues = queues;
     this.clock = clock;
     this.options = options;
     for (int i = 0; i < stripes.length; i++) {
@@ -324,6 +328,8 @@ public final class Dispatcher implements AutoCloseable {
               (v, err) -> {
                 if (err != null) {
                   LOG.error("could not record the outcome of {}", m.id(), err);
+                } else {
+                  queues.committed(changes.batch()); // a final outcome frees a queue slot
                 }
                 release(ref, f);
                 if (changes.earliestNewDue() != Long.MAX_VALUE) {
@@ -384,13 +390,19 @@ public final class Dispatcher implements AutoCloseable {
     }
     Message m = found.get();
     Message snapshot = RecordOutcome.withoutBody(m);
-    StoreBatch b =
-        new StoreBatch()
-            .deleteMessage(ref)
-            .deleteDue(m.dueAt(), ref)
-            .appendLog(LogEntry.of(now, MessageState.CANCEL_REQUESTED, snapshot, 0))
-            .appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
-    return store.commit(b, Durability.SYNC).thenApply(v -> true);
+    StoreBatch b = new StoreBatch();
+    queues.onCancel(m, b); // leave its queue's waiting list, or give back its slot
+    b.deleteMessage(ref)
+        .deleteDue(m.dueAt(), ref)
+        .appendLog(LogEntry.of(now, MessageState.CANCEL_REQUESTED, snapshot, 0))
+        .appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
+    return store
+        .commit(b, Durability.SYNC)
+        .thenApply(
+            v -> {
+              queues.committed(b);
+              return true;
+            });
   }
 
   private void expireTombstones(long now) {

@@ -39,7 +39,7 @@ public final class RecordOutcome {
     Message snapshot = withoutBody(m);
     long earliest = Long.MAX_VALUE;
     if (r.isSuccess()) {
-      b.deleteMessage(ref)
+      b.finishMessage(m, true)
           .appendLog(
               new LogEntry(
                   now, MessageState.DELIVERED, snapshot, null, 0, r.status(), Map.of(), null));
@@ -54,7 +54,7 @@ public final class RecordOutcome {
     earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
     int attemptsMade = m.retried() + 1;
     if (cancelRequested) {
-      b.deleteMessage(ref).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
+      b.finishMessage(m, true).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
     } else if (retryPolicy.shouldRetry(m, attemptsMade, r)) {
       long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
       Message next = m.toBuilder().withRetried(attemptsMade).withDueAt(due).build();
@@ -64,7 +64,7 @@ public final class RecordOutcome {
       earliest = Math.min(earliest, due);
     } else {
       String dlqId = ids.dlqId(now);
-      b.deleteMessage(ref)
+      b.finishMessage(m, true)
           .putDlq(new DlqEntry(dlqId, m, now, r.status(), r.headers(), r.body(), error))
           .appendLog(
               new LogEntry(

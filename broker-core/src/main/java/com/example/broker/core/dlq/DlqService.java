@@ -5,6 +5,8 @@ import com.example.broker.core.error.NotFoundException;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageKind;
+import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.Page;
@@ -22,12 +24,19 @@ import java.util.function.UnaryOperator;
 public final class DlqService {
   private final MessageStore store;
   private final Dispatcher dispatcher;
+  private final QueueService queues;
   private final Clock clock;
   private final StorageQuota quota;
 
-  public DlqService(MessageStore store, Dispatcher dispatcher, Clock clock, StorageQuota quota) {
+  public DlqService(
+      MessageStore store,
+      Dispatcher dispatcher,
+      QueueService queues,
+      Clock clock,
+      StorageQuota quota) {
     this.store = store;
     this.dispatcher = dispatcher;
+    this.queues = queues;
     this.clock = clock;
     this.quota = quota;
   }
@@ -138,16 +147,22 @@ public final class DlqService {
               .withCreatedAt(now)
               .withNotBefore(now)
               .withDueAt(now);
+      if (e.message().kind() != MessageKind.MESSAGE) {
+        fresh.withQueueName(null); // a retried callback no longer belongs to its source's slot
+      }
       Message m = overrides.apply(fresh).build();
-      b.deleteDlq(e.tenant(), e.dlqId()).putNewMessage(m);
+      b.deleteDlq(e.tenant(), e.dlqId());
       created.add(m);
       earliest = Math.min(earliest, m.dueAt());
     }
+    queues.prepare(created, b); // a retried queued message goes back to the end of its queue
+    created.forEach(b::putNewMessage);
     long due = earliest;
     return store
         .commit(b, Durability.SYNC)
         .thenApply(
             v -> {
+              queues.committed(b);
               if (due != Long.MAX_VALUE) {
                 dispatcher.notifyDue(due);
               }

@@ -2,6 +2,7 @@ package com.example.broker.core.publish;
 
 import com.example.broker.core.delivery.Dispatcher;
 import com.example.broker.core.message.Message;
+import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.StorageQuota;
@@ -10,18 +11,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Accepts new messages: each is stored with its due-index entry and its CREATED log in one synced
- * write (several messages, e.g. a fan-out, in one write); the future completes only once that write
- * is on disk, and only then may the client be told the message is accepted.
+ * Accepts new messages: each is stored with its due-index entry (or, if enqueued, its place in its
+ * queue) and its CREATED log in one synced write (several messages, e.g. a fan-out, in one write);
+ * the future completes only once that write is on disk, and only then may the client be told the
+ * message is accepted.
  */
 public final class PublishService {
   private final MessageStore store;
   private final Dispatcher dispatcher;
+  private final QueueService queues;
   private final StorageQuota quota;
 
-  public PublishService(MessageStore store, Dispatcher dispatcher, StorageQuota quota) {
+  public PublishService(
+      MessageStore store, Dispatcher dispatcher, QueueService queues, StorageQuota quota) {
     this.store = store;
     this.dispatcher = dispatcher;
+    this.queues = queues;
     this.quota = quota;
   }
 
@@ -36,16 +41,20 @@ public final class PublishService {
    * wakes the dispatcher once it is on disk. Does not check the quota: the caller decides.
    */
   public CompletableFuture<Void> acceptWith(List<Message> messages, StoreBatch batch) {
+    queues.prepare(messages, batch);
     long earliest = Long.MAX_VALUE;
     for (Message m : messages) {
       batch.putNewMessage(m);
-      earliest = Math.min(earliest, m.dueAt());
+      if (m.queueName() == null) {
+        earliest = Math.min(earliest, m.dueAt());
+      }
     }
     long due = earliest;
     return store
         .commit(batch, Durability.SYNC)
         .thenRun(
             () -> {
+              queues.committed(batch); // enqueued messages wait for a slot of their queue
               if (due != Long.MAX_VALUE) {
                 dispatcher.notifyDue(due);
               }

@@ -6,6 +6,10 @@ import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.publish.DedupRecord;
+import com.example.broker.core.queue.Queue;
+import com.example.broker.core.queue.QueueRef;
+import com.example.broker.core.queue.SlotHolder;
+import com.example.broker.core.queue.WaitingEntry;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -18,8 +22,8 @@ import java.util.function.Predicate;
 
 /**
  * Everything the broker persists: messages, the due index, in-flight marks, logs, the DLQ,
- * schedules, URL groups, deduplication ids and signing keys. Every key is prefixed by the tenant
- * id, so one tenant's reads never see another's.
+ * schedules, URL groups, queues (settings, waiting lists, slots), deduplication ids and signing
+ * keys. Every key is prefixed by the tenant id, so one tenant's reads never see another's.
  *
  * <p>Thread-safety: all methods may be called from any thread. {@link #commit} never blocks the
  * caller: it queues the batch and returns a future; commits complete in the order they were
@@ -101,6 +105,26 @@ public interface MessageStore extends AutoCloseable {
    * time-ordered index (no full scan). Returns how many were deleted.
    */
   int expireDedup(String tenant, long now);
+
+  Optional<Queue> findQueue(String tenant, String name);
+
+  /** The queues of {@code tenant} in name order, or of every tenant when it is null. */
+  List<Queue> listQueues(String tenant);
+
+  /**
+   * Waiting messages of one queue in queue order, strictly after place {@code afterSeq} (-1: from
+   * the start), at most {@code limit}.
+   */
+  List<WaitingEntry> scanWaiting(String tenant, String queue, long afterSeq, int limit);
+
+  /** Where a message waits in its queue, if it is waiting (not yet moved into a slot). */
+  Optional<WaitingEntry> findWaiting(String tenant, String messageId);
+
+  /** Number of waiting messages of every queue that has any (read once, on start). */
+  Map<QueueRef, Long> waitingCounts();
+
+  /** Every message that holds a queue slot (read once, on start). */
+  List<SlotHolder> slotHolders();
 
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();

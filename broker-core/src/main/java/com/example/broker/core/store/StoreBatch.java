@@ -4,9 +4,12 @@ import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
+import com.example.broker.core.message.MessageKind;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.publish.DedupRecord;
+import com.example.broker.core.queue.Queue;
+import com.example.broker.core.queue.WaitingEntry;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -31,9 +34,50 @@ public final class StoreBatch {
    * so they cannot drift apart.
    */
   public StoreBatch putNewMessage(Message m) {
-    return putMessage(m)
-        .putDue(m.dueAt(), m.ref())
-        .appendLog(LogEntry.of(m.createdAt(), MessageState.CREATED, m, m.dueAt()));
+    putMessage(m).appendLog(LogEntry.of(m.createdAt(), MessageState.CREATED, m, m.dueAt()));
+    if (m.queueName() == null) {
+      return putDue(m.dueAt(), m.ref());
+    }
+    if (m.kind() == MessageKind.MESSAGE) {
+      // Enqueued: it waits for a slot of its queue before it enters the due index.
+      ops.add(new StoreOp.PutQueued(m.tenant(), m.queueName(), m.id(), m.dueAt()));
+      return this;
+    }
+    // A callback of a queued message: due at once, holding its source's slot until it ends.
+    ops.add(new StoreOp.PutSlotHolder(m.tenant(), m.queueName(), m.id(), m.sourceMessageId()));
+    return putDue(m.dueAt(), m.ref());
+  }
+
+  /**
+   * A message reached a final state (delivered, dead-lettered or cancelled): removes its record
+   * and, for a message of a queue that was active, gives back the slot it held.
+   */
+  public StoreBatch finishMessage(Message m, boolean heldSlot) {
+    deleteMessage(m.ref());
+    if (heldSlot && m.queueName() != null) {
+      ops.add(new StoreOp.DeleteSlotHolder(m.tenant(), m.queueName(), m.id()));
+    }
+    return this;
+  }
+
+  public StoreBatch putQueue(Queue q) {
+    ops.add(new StoreOp.PutQueue(q));
+    return this;
+  }
+
+  public StoreBatch deleteQueue(String tenant, String name) {
+    ops.add(new StoreOp.DeleteQueue(tenant, name));
+    return this;
+  }
+
+  public StoreBatch deleteQueued(WaitingEntry w) {
+    ops.add(new StoreOp.DeleteQueued(w.tenant(), w.queue(), w.seq(), w.messageId()));
+    return this;
+  }
+
+  public StoreBatch promoteQueued(WaitingEntry w) {
+    ops.add(new StoreOp.PromoteQueued(w.tenant(), w.queue(), w.seq(), w.messageId(), w.dueAt()));
+    return this;
   }
 
   public StoreBatch deleteMessage(MessageRef ref) {

@@ -6,6 +6,7 @@ import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.publish.DedupRecord;
+import com.example.broker.core.queue.Queue;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -63,4 +64,33 @@ public sealed interface StoreOp {
 
   /** Remember a deduplication id until its window ends. */
   record PutDedup(DedupRecord record) implements StoreOp {}
+
+  /** Insert or replace a queue's settings. */
+  record PutQueue(Queue queue) implements StoreOp {}
+
+  /** Remove a queue's settings. */
+  record DeleteQueue(String tenant, String name) implements StoreOp {}
+
+  /**
+   * Append a message to the end of its queue's waiting list; the store assigns its place, in commit
+   * order, and records where it is so that {@link MessageStore#findWaiting} finds it.
+   */
+  record PutQueued(String tenant, String queue, String messageId, long dueAt) implements StoreOp {}
+
+  /** Remove a waiting message from its queue (it was cancelled). */
+  record DeleteQueued(String tenant, String queue, long seq, String messageId) implements StoreOp {}
+
+  /**
+   * Move a waiting message into a free slot: it leaves the waiting list, holds the slot (as its own
+   * token) and enters the due index at {@code dueAt}.
+   */
+  record PromoteQueued(String tenant, String queue, long seq, String messageId, long dueAt)
+      implements StoreOp {}
+
+  /** A message (a callback of a queued message) holds the slot named {@code token}. */
+  record PutSlotHolder(String tenant, String queue, String holderId, String token)
+      implements StoreOp {}
+
+  /** A message no longer holds a slot of its queue (it is final). */
+  record DeleteSlotHolder(String tenant, String queue, String holderId) implements StoreOp {}
 }

@@ -13,6 +13,7 @@ import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageKind;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.publish.PublishService;
+import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.Positioned;
@@ -35,6 +36,7 @@ class DispatcherTest {
   private final SettableClock clock = new SettableClock();
   private final MessageStore store = new InMemoryMessageStore();
   private final ScriptedDeliverer deliverer = new ScriptedDeliverer();
+  private final QueueService queues = TestDispatchers.queues(store, clock);
   private Dispatcher dispatcher;
   private PublishService publish;
 
@@ -42,11 +44,11 @@ class DispatcherTest {
   void setUp() {
     clock.set(T0);
     dispatcher = dispatcher(new Dispatcher.Options(100, 10, 100, 1000));
-    publish = new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
+    publish = new PublishService(store, dispatcher, queues, StorageQuota.unlimited(store, clock));
   }
 
   private Dispatcher dispatcher(Dispatcher.Options options) {
-    return TestDispatchers.create(store, deliverer, clock, options);
+    return TestDispatchers.create(store, deliverer, queues, clock, options);
   }
 
   private Message.Builder message() {
@@ -216,7 +218,7 @@ class DispatcherTest {
   @Test
   void aSaturatedHostDoesNotBlockOtherHosts() {
     dispatcher = dispatcher(new Dispatcher.Options(100, 1, 100, 1000));
-    publish = new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
+    publish = new PublishService(store, dispatcher, queues, StorageQuota.unlimited(store, clock));
     deliverer.hold = true;
     publish(message().build());
     Message second = publish(message().build());
@@ -236,7 +238,7 @@ class DispatcherTest {
   @Test
   void globalInFlightCapIsRespected() {
     dispatcher = dispatcher(new Dispatcher.Options(2, 10, 100, 1000));
-    publish = new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
+    publish = new PublishService(store, dispatcher, queues, StorageQuota.unlimited(store, clock));
     deliverer.hold = true;
     for (int i = 0; i < 5; i++) {
       publish(message().build());
@@ -252,7 +254,7 @@ class DispatcherTest {
     Message stored = publish(message().withBody(new byte[10_000]).build());
     // A quota the stored message exceeds, but its logs alone do not.
     StorageQuota quota = new StorageQuota(store, store.approximateSizeBytes() - 5_000, clock);
-    PublishService limited = new PublishService(store, dispatcher, quota);
+    PublishService limited = new PublishService(store, dispatcher, queues, quota);
     quota.refresh();
     assertTrue(quota.isFull());
     com.example.broker.core.error.BrokerException e =

@@ -6,6 +6,10 @@ import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.publish.DedupRecord;
+import com.example.broker.core.queue.Queue;
+import com.example.broker.core.queue.QueueRef;
+import com.example.broker.core.queue.SlotHolder;
+import com.example.broker.core.queue.WaitingEntry;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -50,7 +54,13 @@ public final class InMemoryMessageStore implements MessageStore {
   private final Map<ScheduleRef, Map<String, RunState>> runStates = new HashMap<>();
   private final Map<String, TreeMap<String, UrlGroup>> groups = new HashMap<>();
   private final Map<String, Map<String, DedupRecord>> dedup = new HashMap<>();
+  private final TreeMap<QueueRef, Queue> queues =
+      new TreeMap<>(Comparator.comparing(QueueRef::tenant).thenComparing(QueueRef::name));
+  private final Map<QueueRef, TreeMap<Long, WaitingEntry>> waiting = new HashMap<>();
+  private final Map<MessageRef, WaitingEntry> waitingByMessage = new HashMap<>();
+  private final Map<MessageRef, SlotHolder> holders = new HashMap<>();
   private long seq;
+  private long queueSeq;
 
   /** A position {@code time-seq}, ordered numerically. */
   private record Pos(long time, long seq) implements Comparable<Pos> {
@@ -129,6 +139,30 @@ public final class InMemoryMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.PutDedup) {
       DedupRecord r = ((StoreOp.PutDedup) op).record();
       dedup.computeIfAbsent(r.tenant(), t -> new HashMap<>()).put(r.id(), r);
+    } else if (op instanceof StoreOp.PutQueue q) {
+      queues.put(q.queue().ref(), q.queue());
+    } else if (op instanceof StoreOp.DeleteQueue q) {
+      queues.remove(new QueueRef(q.tenant(), q.name()));
+    } else if (op instanceof StoreOp.PutQueued q) {
+      WaitingEntry w =
+          new WaitingEntry(q.tenant(), q.queue(), ++queueSeq, q.messageId(), q.dueAt());
+      waiting
+          .computeIfAbsent(new QueueRef(q.tenant(), q.queue()), r -> new TreeMap<>())
+          .put(w.seq(), w);
+      waitingByMessage.put(new MessageRef(q.tenant(), q.messageId()), w);
+    } else if (op instanceof StoreOp.DeleteQueued q) {
+      removeWaiting(q.tenant(), q.queue(), q.seq(), q.messageId());
+    } else if (op instanceof StoreOp.PromoteQueued q) {
+      removeWaiting(q.tenant(), q.queue(), q.seq(), q.messageId());
+      MessageRef ref = new MessageRef(q.tenant(), q.messageId());
+      holders.put(ref, new SlotHolder(q.tenant(), q.queue(), q.messageId(), q.messageId()));
+      due.add(new DueRef(q.dueAt(), ref));
+    } else if (op instanceof StoreOp.PutSlotHolder h) {
+      holders.put(
+          new MessageRef(h.tenant(), h.holderId()),
+          new SlotHolder(h.tenant(), h.queue(), h.holderId(), h.token()));
+    } else if (op instanceof StoreOp.DeleteSlotHolder h) {
+      holders.remove(new MessageRef(h.tenant(), h.holderId()));
     } else if (op instanceof StoreOp.PutGroup) {
       UrlGroup g = ((StoreOp.PutGroup) op).group();
       groups.computeIfAbsent(g.tenant(), t -> new TreeMap<>()).put(g.name(), g);
@@ -177,6 +211,67 @@ public final class InMemoryMessageStore implements MessageStore {
   @Override
   public synchronized List<UrlGroup> listGroups(String tenant) {
     return new ArrayList<>(groups.getOrDefault(tenant, new TreeMap<>()).values());
+  }
+
+  private void removeWaiting(String tenant, String queue, long seq, String messageId) {
+    TreeMap<Long, WaitingEntry> q = waiting.get(new QueueRef(tenant, queue));
+    if (q != null) {
+      q.remove(seq);
+    }
+    waitingByMessage.remove(new MessageRef(tenant, messageId));
+  }
+
+  @Override
+  public synchronized Optional<Queue> findQueue(String tenant, String name) {
+    return Optional.ofNullable(queues.get(new QueueRef(tenant, name)));
+  }
+
+  @Override
+  public synchronized List<Queue> listQueues(String tenant) {
+    List<Queue> out = new ArrayList<>();
+    for (Queue q : queues.values()) {
+      if (tenant == null || tenant.equals(q.tenant())) {
+        out.add(q);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized List<WaitingEntry> scanWaiting(
+      String tenant, String queue, long afterSeq, int limit) {
+    TreeMap<Long, WaitingEntry> q =
+        waiting.getOrDefault(new QueueRef(tenant, queue), new TreeMap<>());
+    List<WaitingEntry> out = new ArrayList<>();
+    for (WaitingEntry w : q.tailMap(afterSeq, false).values()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      out.add(w);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized Optional<WaitingEntry> findWaiting(String tenant, String messageId) {
+    return Optional.ofNullable(waitingByMessage.get(new MessageRef(tenant, messageId)));
+  }
+
+  @Override
+  public synchronized Map<QueueRef, Long> waitingCounts() {
+    Map<QueueRef, Long> out = new HashMap<>();
+    waiting.forEach(
+        (ref, q) -> {
+          if (!q.isEmpty()) {
+            out.put(ref, (long) q.size());
+          }
+        });
+    return out;
+  }
+
+  @Override
+  public synchronized List<SlotHolder> slotHolders() {
+    return new ArrayList<>(holders.values());
   }
 
   @Override

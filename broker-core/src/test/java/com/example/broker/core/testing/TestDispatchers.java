@@ -9,6 +9,7 @@ import com.example.broker.core.delivery.RetryPolicy;
 import com.example.broker.core.keys.KeyService;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.publish.PublishService;
+import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.StorageQuota;
 import com.example.broker.core.tenant.SigningKeys;
@@ -33,11 +34,27 @@ public final class TestDispatchers {
             r -> CompletableFuture.completedFuture(DeliveryResponse.transportFailure("unused")),
             clock,
             new Dispatcher.Options(10, 10, 10, 100));
-    return new PublishService(store, dispatcher, StorageQuota.unlimited(store, clock));
+    return new PublishService(
+        store, dispatcher, queues(store, clock), StorageQuota.unlimited(store, clock));
+  }
+
+  /** A queue service that runs its promotions on the calling thread. */
+  public static QueueService queues(MessageStore store, Clock clock) {
+    return new QueueService(store, clock, Runnable::run);
   }
 
   public static Dispatcher create(
       MessageStore store, Deliverer deliverer, Clock clock, Dispatcher.Options options) {
+    return create(store, deliverer, queues(store, clock), clock, options);
+  }
+
+  /** A dispatcher bound to {@code queues} (which it tells about outcomes and cancels). */
+  public static Dispatcher create(
+      MessageStore store,
+      Deliverer deliverer,
+      QueueService queues,
+      Clock clock,
+      Dispatcher.Options options) {
     Tenants tenants =
         new Tenants(
             List.of(
@@ -51,12 +68,16 @@ public final class TestDispatchers {
             (key, url, body, now) -> "signed:" + key + ":" + url + ":" + now,
             new KeyService(store, tenants),
             60_000);
-    return new Dispatcher(
-        store,
-        deliverer,
-        requests,
-        new RecordOutcome(new RetryPolicy(), new Ids()),
-        clock,
-        options);
+    Dispatcher d =
+        new Dispatcher(
+            store,
+            deliverer,
+            requests,
+            new RecordOutcome(new RetryPolicy(), new Ids()),
+            queues,
+            clock,
+            options);
+    queues.bind(d::notifyDue);
+    return d;
   }
 }

@@ -6,6 +6,7 @@ import com.example.broker.core.group.UrlGroupService;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.publish.Deduplication;
 import com.example.broker.core.publish.PublishLimits;
+import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.time.Clock;
 import com.example.broker.http.server.ApiResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,11 +94,7 @@ public final class BatchEndpoint {
     if (dest == null || !dest.isTextual() || dest.asText().isEmpty()) {
       throw new InvalidRequestException("entry " + index + " needs a \"destination\"");
     }
-    JsonNode queue = e.get("queue");
-    if (queue != null && !queue.isNull()) {
-      throw new InvalidRequestException(
-          "entry " + index + ": queues (\"queue\") are not available in Postbox yet");
-    }
+    String queueName = queueOf(index, e.get("queue"));
     String raw = dest.asText();
     int q = raw.indexOf('?');
     PublishRequest p =
@@ -112,6 +109,9 @@ public final class BatchEndpoint {
           "entry " + index + ": Upstash-Cron is not allowed in a batch; use /v2/schedules");
     }
     Message m = p.template(call, body(index, e.get("body")));
+    if (queueName != null) {
+      m = m.toBuilder().withQueueName(queueName).build(); // enqueued, as /v2/enqueue (§3.3)
+    }
     List<Message> messages =
         p.urlGroup() == null
             ? List.of(m)
@@ -121,6 +121,21 @@ public final class BatchEndpoint {
         messages,
         p.urlGroup() != null,
         Deduplication.idFor(p.options(), p.destination(), m.body()));
+  }
+
+  /** The entry's queue name, or null when it has none. */
+  private static String queueOf(int index, JsonNode queue) {
+    if (queue == null || queue.isNull()) {
+      return null;
+    }
+    if (!queue.isTextual()) {
+      throw new InvalidRequestException("entry " + index + ": \"queue\" must be a string");
+    }
+    try {
+      return QueueService.checkName(queue.asText());
+    } catch (InvalidRequestException ex) {
+      throw new InvalidRequestException("entry " + index + ": " + ex.getMessage());
+    }
   }
 
   private static Map<String, List<String>> headers(int index, JsonNode h) {

@@ -15,9 +15,11 @@ public final class BrokerApi {
       KeyEndpoints keys,
       ScheduleEndpoints schedules,
       UrlGroupEndpoints groups,
+      QueueEndpoints queues,
       BatchEndpoint batch) {
     return new Routes(tenants)
         .add("POST", "publish/**", false, publish::publish)
+        .add("POST", "enqueue/**", false, publish::enqueue)
         .add("POST", "batch", true, batch::batch)
         .add("GET", "messages/{id}", true, messages::get)
         .add("DELETE", "messages/{id}", true, messages::cancel)
@@ -43,6 +45,12 @@ public final class BrokerApi {
         .add("GET", "topics", true, groups::list)
         .add("GET", "topics/{name}", true, groups::get)
         .add("DELETE", "topics/{name}", true, groups::delete)
+        .add("POST", "queues", true, queues::upsert)
+        .add("GET", "queues", true, queues::list)
+        .add("GET", "queues/{name}", true, queues::get)
+        .add("DELETE", "queues/{name}", true, queues::delete)
+        .add("POST", "queues/{name}/pause", true, queues::pause)
+        .add("POST", "queues/{name}/resume", true, queues::resume)
         .add("GET", "keys", false, keys::get)
         .add("POST", "keys/rotate", true, keys::rotate);
   }

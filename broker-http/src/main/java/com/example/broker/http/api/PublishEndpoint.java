@@ -1,10 +1,12 @@
 package com.example.broker.http.api;
 
+import com.example.broker.core.error.InvalidRequestException;
 import com.example.broker.core.group.UrlGroupService;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.publish.DedupRecord;
 import com.example.broker.core.publish.Deduplication;
 import com.example.broker.core.publish.PublishLimits;
+import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.time.Clock;
 import com.example.broker.http.server.ApiResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,7 +43,36 @@ public final class PublishEndpoint {
     if (p.options().cron() != null) {
       return schedules.create(call, p); // §16.2
     }
-    Message m = p.template(call);
+    return accept(call, p, p.template(call));
+  }
+
+  /**
+   * {@code POST /v2/enqueue/{queueName}/{destination}} (§3.3): a publish whose messages go to the
+   * end of the queue (created with parallelism 1 if it does not exist).
+   */
+  public CompletableFuture<ApiResponse> enqueue(Call call) {
+    String rest = call.rest();
+    int slash = rest.indexOf('/');
+    if (slash <= 0 || slash == rest.length() - 1) {
+      throw new InvalidRequestException(
+          "expected /v2/enqueue/{queueName}/{destination}, got /v2/enqueue/" + rest);
+    }
+    String queue = QueueService.checkName(QueryParams.decode(rest.substring(0, slash)));
+    PublishRequest p =
+        PublishRequest.of(
+            rest.substring(slash + 1),
+            call.request().rawQuery(),
+            call.request().headers(),
+            limits,
+            clock.millis());
+    if (p.options().cron() != null) {
+      throw new InvalidRequestException(
+          "Upstash-Cron is not allowed on enqueue: create a schedule with Upstash-Queue-Name");
+    }
+    return accept(call, p, p.template(call).toBuilder().withQueueName(queue).build());
+  }
+
+  private CompletableFuture<ApiResponse> accept(Call call, PublishRequest p, Message m) {
     List<Message> messages =
         p.urlGroup() == null
             ? List.of(m)

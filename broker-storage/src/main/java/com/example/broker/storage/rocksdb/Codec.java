@@ -13,6 +13,7 @@ import com.example.broker.core.message.MessageKind;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.message.Redaction;
 import com.example.broker.core.publish.DedupRecord;
+import com.example.broker.core.queue.Queue;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.tenant.SigningKeys;
 import java.io.ByteArrayInputStream;
@@ -168,6 +169,62 @@ final class Codec {
       endpoints.add(new Endpoint(in.str(), in.str()));
     }
     return new UrlGroup(tenant, name, created, updated, endpoints);
+  }
+
+  static byte[] queue(Queue q) {
+    Out o = new Out(64);
+    o.byte_(V1);
+    o.str(q.tenant());
+    o.str(q.name());
+    o.long_(q.createdAt());
+    o.long_(q.updatedAt());
+    o.int_(q.parallelism());
+    o.bool(q.paused());
+    return o.bytes();
+  }
+
+  static Queue queue(byte[] b) {
+    In in = new In(b);
+    in.version();
+    return new Queue(in.str(), in.str(), in.long_(), in.long_(), in.int_(), in.bool());
+  }
+
+  /** A waiting-list value: the message and when it is due. */
+  static byte[] waiting(String messageId, long dueAt) {
+    Out o = new Out(48);
+    o.byte_(V1);
+    o.str(messageId);
+    o.long_(dueAt);
+    return o.bytes();
+  }
+
+  /** A member value: the queue a message waits in and its place there. */
+  static byte[] member(String queue, long seq) {
+    Out o = new Out(48);
+    o.byte_(V1);
+    o.str(queue);
+    o.long_(seq);
+    return o.bytes();
+  }
+
+  static String str(byte[] b) {
+    In in = new In(b);
+    in.version();
+    return in.str();
+  }
+
+  static byte[] str(String v) {
+    Out o = new Out(32);
+    o.byte_(V1);
+    o.str(v);
+    return o.bytes();
+  }
+
+  /** Reads a string then a long, as {@link #waiting} and {@link #member} write them. */
+  static Map.Entry<String, Long> strLong(byte[] b) {
+    In in = new In(b);
+    in.version();
+    return Map.entry(in.str(), in.long_());
   }
 
   static byte[] schedule(Schedule s) {

@@ -124,6 +124,39 @@ final class Keys {
     return new String(key, from, key.length - from, StandardCharsets.UTF_8);
   }
 
+  /** {@code tenant\0 queue\0}: the prefix of a queue's waiting list and of its slot holders. */
+  static byte[] queuePrefix(String tenant, String queue) {
+    byte[] k = message(tenant, queue);
+    return Arrays.copyOf(k, k.length + 1);
+  }
+
+  /** {@code tenant\0 queue\0 ‖ seq}: a message's place in its queue's waiting list. */
+  static byte[] waiting(String tenant, String queue, long seq) {
+    byte[] p = queuePrefix(tenant, queue);
+    return ByteBuffer.allocate(p.length + 8).put(p).putLong(seq).array();
+  }
+
+  /** The place of a waiting-list key. */
+  static long waitingSeq(byte[] key) {
+    return ByteBuffer.wrap(key, key.length - 8, 8).getLong();
+  }
+
+  /** The tenant and queue of a waiting-list or slot key: {@code [tenant, queue, rest]}. */
+  static String[] queueKeyParts(byte[] key, boolean fixedTail) {
+    int z1 = indexOfZero(key, 0);
+    int z2 = indexOfZero(key, z1 + 1);
+    String tenant = new String(key, 0, z1, StandardCharsets.UTF_8);
+    String queue = new String(key, z1 + 1, z2 - z1 - 1, StandardCharsets.UTF_8);
+    String rest =
+        fixedTail ? "" : new String(key, z2 + 1, key.length - z2 - 1, StandardCharsets.UTF_8);
+    return new String[] {tenant, queue, rest};
+  }
+
+  /** {@code tenant\0 queue\0 holderId}: a message that holds a slot of the queue. */
+  static byte[] slot(String tenant, String queue, String holderId) {
+    return concat(queuePrefix(tenant, queue), holderId.getBytes(StandardCharsets.UTF_8));
+  }
+
   static byte[] signingKeys(String tenant) {
     return ("keys/" + tenant).getBytes(StandardCharsets.UTF_8);
   }

@@ -7,6 +7,10 @@ import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.publish.DedupRecord;
+import com.example.broker.core.queue.Queue;
+import com.example.broker.core.queue.QueueRef;
+import com.example.broker.core.queue.SlotHolder;
+import com.example.broker.core.queue.WaitingEntry;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -51,6 +55,15 @@ public final class RocksDbMessageStore implements MessageStore {
   /** Log sequence numbers: unique within a process; keys also carry the time. */
   private final AtomicLong logSeq = new AtomicLong();
 
+  /**
+   * Places in queue waiting lists: microseconds of wall time, strictly increasing, so places keep
+   * growing across restarts. Assigned and submitted under {@link #queueOrder}, so a queue's waiting
+   * list is written in the order of its places.
+   */
+  private final AtomicLong queueSeq = new AtomicLong();
+
+  private final Object queueOrder = new Object();
+
   private RocksDbMessageStore(RocksDbStorage storage) {
     this.storage = storage;
     this.committer = new GroupCommitter(storage.db);
@@ -67,6 +80,17 @@ public final class RocksDbMessageStore implements MessageStore {
 
   @Override
   public CompletableFuture<Void> commit(StoreBatch batch, Durability durability) {
+    for (StoreOp op : batch.ops()) {
+      if (op instanceof StoreOp.PutQueued) {
+        synchronized (queueOrder) {
+          return encodeAndSubmit(batch, durability);
+        }
+      }
+    }
+    return encodeAndSubmit(batch, durability);
+  }
+
+  private CompletableFuture<Void> encodeAndSubmit(StoreBatch batch, Durability durability) {
     List<GroupCommitter.Mutation> mutations = new ArrayList<>(batch.ops().size());
     try {
       for (StoreOp op : batch.ops()) {
@@ -76,6 +100,11 @@ public final class RocksDbMessageStore implements MessageStore {
       return CompletableFuture.failedFuture(e);
     }
     return committer.submit(mutations, durability == Durability.SYNC);
+  }
+
+  private long nextQueueSeq() {
+    long micros = System.currentTimeMillis() * 1000;
+    return queueSeq.updateAndGet(prev -> Math.max(prev + 1, micros));
   }
 
   private void encode(StoreOp op, List<GroupCommitter.Mutation> out) {
@@ -145,6 +174,40 @@ public final class RocksDbMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.DeleteRunState) {
       StoreOp.DeleteRunState r = (StoreOp.DeleteRunState) op;
       out.add(delete(s.scheduleRuns, Keys.run(r.ref().tenant(), r.ref().id(), r.messageId())));
+    } else if (op instanceof StoreOp.PutQueue q) {
+      Queue queue = q.queue();
+      out.add(put(s.queues, Keys.message(queue.tenant(), queue.name()), Codec.queue(queue)));
+    } else if (op instanceof StoreOp.DeleteQueue q) {
+      out.add(delete(s.queues, Keys.message(q.tenant(), q.name())));
+    } else if (op instanceof StoreOp.PutQueued q) {
+      long seq = nextQueueSeq();
+      out.add(
+          put(
+              s.queueWaiting,
+              Keys.waiting(q.tenant(), q.queue(), seq),
+              Codec.waiting(q.messageId(), q.dueAt())));
+      out.add(
+          put(
+              s.queueMembers,
+              Keys.message(q.tenant(), q.messageId()),
+              Codec.member(q.queue(), seq)));
+    } else if (op instanceof StoreOp.DeleteQueued q) {
+      out.add(delete(s.queueWaiting, Keys.waiting(q.tenant(), q.queue(), q.seq())));
+      out.add(delete(s.queueMembers, Keys.message(q.tenant(), q.messageId())));
+    } else if (op instanceof StoreOp.PromoteQueued q) {
+      out.add(delete(s.queueWaiting, Keys.waiting(q.tenant(), q.queue(), q.seq())));
+      out.add(delete(s.queueMembers, Keys.message(q.tenant(), q.messageId())));
+      out.add(
+          put(
+              s.queueSlots,
+              Keys.slot(q.tenant(), q.queue(), q.messageId()),
+              Codec.str(q.messageId())));
+      out.add(put(s.due, Keys.due(q.dueAt(), new MessageRef(q.tenant(), q.messageId())), EMPTY));
+    } else if (op instanceof StoreOp.PutSlotHolder h) {
+      out.add(
+          put(s.queueSlots, Keys.slot(h.tenant(), h.queue(), h.holderId()), Codec.str(h.token())));
+    } else if (op instanceof StoreOp.DeleteSlotHolder h) {
+      out.add(delete(s.queueSlots, Keys.slot(h.tenant(), h.queue(), h.holderId())));
     } else {
       throw new IllegalArgumentException("unknown store operation " + op);
     }
@@ -365,6 +428,100 @@ public final class RocksDbMessageStore implements MessageStore {
       check(it);
     }
     return out;
+  }
+
+  @Override
+  public Optional<Queue> findQueue(String tenant, String name) {
+    byte[] v = get(storage.queues, Keys.message(tenant, name));
+    return v == null ? Optional.empty() : Optional.of(Codec.queue(v));
+  }
+
+  @Override
+  public List<Queue> listQueues(String tenant) {
+    List<Queue> out = new ArrayList<>();
+    byte[] prefix = tenant == null ? null : Keys.tenantPrefix(tenant);
+    scanPrefix(storage.queues, prefix, (k, v) -> out.add(Codec.queue(v)));
+    return out;
+  }
+
+  @Override
+  public List<WaitingEntry> scanWaiting(String tenant, String queue, long afterSeq, int limit) {
+    List<WaitingEntry> out = new ArrayList<>();
+    byte[] prefix = Keys.queuePrefix(tenant, queue);
+    try (ReadOptions ro = new ReadOptions();
+        Slice upper = new Slice(Keys.upperBound(prefix))) {
+      ro.setIterateUpperBound(upper);
+      try (RocksIterator it = storage.db.newIterator(storage.queueWaiting, ro)) {
+        it.seek(afterSeq < 0 ? prefix : Keys.waiting(tenant, queue, afterSeq + 1));
+        for (; it.isValid() && out.size() < limit; it.next()) {
+          Map.Entry<String, Long> v = Codec.strLong(it.value());
+          out.add(
+              new WaitingEntry(tenant, queue, Keys.waitingSeq(it.key()), v.getKey(), v.getValue()));
+        }
+        check(it);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<WaitingEntry> findWaiting(String tenant, String messageId) {
+    byte[] v = get(storage.queueMembers, Keys.message(tenant, messageId));
+    if (v == null) {
+      return Optional.empty();
+    }
+    Map.Entry<String, Long> m = Codec.strLong(v);
+    byte[] w = get(storage.queueWaiting, Keys.waiting(tenant, m.getKey(), m.getValue()));
+    long dueAt = w == null ? 0 : Codec.strLong(w).getValue();
+    return Optional.of(new WaitingEntry(tenant, m.getKey(), m.getValue(), messageId, dueAt));
+  }
+
+  @Override
+  public Map<QueueRef, Long> waitingCounts() {
+    Map<QueueRef, Long> out = new HashMap<>();
+    scanPrefix(
+        storage.queueWaiting,
+        null,
+        (k, v) -> {
+          String[] parts = Keys.queueKeyParts(k, true);
+          out.merge(new QueueRef(parts[0], parts[1]), 1L, Long::sum);
+        });
+    return out;
+  }
+
+  @Override
+  public List<SlotHolder> slotHolders() {
+    List<SlotHolder> out = new ArrayList<>();
+    scanPrefix(
+        storage.queueSlots,
+        null,
+        (k, v) -> {
+          String[] parts = Keys.queueKeyParts(k, false);
+          out.add(new SlotHolder(parts[0], parts[1], parts[2], Codec.str(v)));
+        });
+    return out;
+  }
+
+  /** Calls {@code f} for every entry whose key starts with {@code prefix} (null: all). */
+  private void scanPrefix(
+      ColumnFamilyHandle cf, byte[] prefix, java.util.function.BiConsumer<byte[], byte[]> f) {
+    try (ReadOptions ro = new ReadOptions();
+        Slice upper = prefix == null ? null : new Slice(Keys.upperBound(prefix))) {
+      if (upper != null) {
+        ro.setIterateUpperBound(upper);
+      }
+      try (RocksIterator it = storage.db.newIterator(cf, ro)) {
+        if (prefix == null) {
+          it.seekToFirst();
+        } else {
+          it.seek(prefix);
+        }
+        for (; it.isValid(); it.next()) {
+          f.accept(it.key(), it.value());
+        }
+        check(it);
+      }
+    }
   }
 
   @Override

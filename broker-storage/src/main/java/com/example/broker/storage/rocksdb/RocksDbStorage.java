@@ -34,6 +34,10 @@ final class RocksDbStorage implements AutoCloseable {
   static final String GROUPS = "groups";
   static final String DEDUP = "dedup";
   static final String DEDUP_EXPIRY = "dedup_expiry";
+  static final String QUEUES = "queues";
+  static final String QUEUE_WAITING = "queue_waiting";
+  static final String QUEUE_MEMBERS = "queue_members";
+  static final String QUEUE_SLOTS = "queue_slots";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -46,7 +50,11 @@ final class RocksDbStorage implements AutoCloseable {
           SCHEDULE_RUNS,
           GROUPS,
           DEDUP,
-          DEDUP_EXPIRY);
+          DEDUP_EXPIRY,
+          QUEUES,
+          QUEUE_WAITING,
+          QUEUE_MEMBERS,
+          QUEUE_SLOTS);
 
   static {
     RocksDB.loadLibrary();
@@ -69,6 +77,10 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle groups;
   final ColumnFamilyHandle dedup;
   final ColumnFamilyHandle dedupExpiry;
+  final ColumnFamilyHandle queues;
+  final ColumnFamilyHandle queueWaiting;
+  final ColumnFamilyHandle queueMembers;
+  final ColumnFamilyHandle queueSlots;
 
   RocksDbStorage(Path dir) {
     try {
@@ -109,6 +121,10 @@ final class RocksDbStorage implements AutoCloseable {
     groups = handles.get(9);
     dedup = handles.get(10);
     dedupExpiry = handles.get(11);
+    queues = handles.get(12);
+    queueWaiting = handles.get(13);
+    queueMembers = handles.get(14);
+    queueSlots = handles.get(15);
   }
 
   /** The broker's column families (not the unused default one). */
