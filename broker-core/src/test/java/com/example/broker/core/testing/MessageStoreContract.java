@@ -17,6 +17,10 @@ import com.example.broker.core.message.MessageRef;
 import com.example.broker.core.message.MessageState;
 import com.example.broker.core.message.Redaction;
 import com.example.broker.core.publish.DedupRecord;
+import com.example.broker.core.queue.Queue;
+import com.example.broker.core.queue.QueueRef;
+import com.example.broker.core.queue.SlotHolder;
+import com.example.broker.core.queue.WaitingEntry;
 import com.example.broker.core.schedule.RunState;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.schedule.ScheduleRef;
@@ -443,5 +447,66 @@ public abstract class MessageStoreContract {
     assertEquals(again, store.findDedup("t1", "order-2").orElseThrow());
     assertEquals(1, store.expireDedup("t1", 10_000));
     assertTrue(store.findDedup("t1", "order-2").isEmpty());
+  }
+
+  @Test
+  void queuesKeepWaitingMessagesInCommitOrderAndTrackSlots() {
+    Queue q = new Queue("t1", "jobs", 1, 2, 3, true);
+    store.commit(new StoreBatch().putQueue(q), Durability.SYNC).join();
+    store
+        .commit(new StoreBatch().putQueue(new Queue("t2", "jobs", 1, 1, 1, false)), Durability.SYNC)
+        .join();
+    assertEquals(q, store.findQueue("t1", "jobs").orElseThrow());
+    assertEquals(List.of(q), store.listQueues("t1"));
+    assertEquals(2, store.listQueues(null).size());
+
+    for (int i = 0; i < 3; i++) {
+      Message m = aMessage("t1", "m" + i).withQueueName("jobs").withDueAt(100 + i).build();
+      store.commit(new StoreBatch().putNewMessage(m), Durability.SYNC).join();
+    }
+    List<WaitingEntry> waiting = store.scanWaiting("t1", "jobs", -1, 10);
+    assertEquals(List.of("m0", "m1", "m2"), waiting.stream().map(WaitingEntry::messageId).toList());
+    assertTrue(waiting.get(0).seq() < waiting.get(1).seq());
+    assertEquals(101, waiting.get(1).dueAt());
+    assertTrue(store.scanDue(null, Long.MAX_VALUE, 10).isEmpty(), "waiting is not due");
+    assertEquals(
+        List.of("m2"),
+        store.scanWaiting("t1", "jobs", waiting.get(1).seq(), 10).stream()
+            .map(WaitingEntry::messageId)
+            .toList());
+    assertEquals(waiting.get(1), store.findWaiting("t1", "m1").orElseThrow());
+    assertTrue(store.scanWaiting("t2", "jobs", -1, 10).isEmpty());
+    assertEquals(Map.of(new QueueRef("t1", "jobs"), 3L), store.waitingCounts());
+
+    store
+        .commit(
+            new StoreBatch().promoteQueued(waiting.get(0)).deleteQueued(waiting.get(2)),
+            Durability.SYNC)
+        .join();
+    assertEquals(
+        List.of(new DueRef(100, new MessageRef("t1", "m0"))),
+        store.scanDue(null, Long.MAX_VALUE, 10));
+    assertEquals(List.of(new SlotHolder("t1", "jobs", "m0", "m0")), store.slotHolders());
+    assertTrue(store.findWaiting("t1", "m0").isEmpty());
+    assertTrue(store.findWaiting("t1", "m2").isEmpty());
+    assertEquals(Map.of(new QueueRef("t1", "jobs"), 1L), store.waitingCounts());
+
+    // m0 hands its slot to its callback, which gives it back when it ends.
+    Message callback =
+        aMessage("t1", "cb0")
+            .withKind(MessageKind.CALLBACK)
+            .withQueueName("jobs")
+            .withSourceMessageId("m0")
+            .build();
+    Message m0 = store.findMessage(new MessageRef("t1", "m0")).orElseThrow();
+    store
+        .commit(new StoreBatch().finishMessage(m0, true).putNewMessage(callback), Durability.SYNC)
+        .join();
+    assertEquals(List.of(new SlotHolder("t1", "jobs", "cb0", "m0")), store.slotHolders());
+    store.commit(new StoreBatch().finishMessage(callback, true), Durability.SYNC).join();
+    assertTrue(store.slotHolders().isEmpty());
+
+    store.commit(new StoreBatch().deleteQueue("t1", "jobs"), Durability.SYNC).join();
+    assertTrue(store.findQueue("t1", "jobs").isEmpty());
   }
 }
