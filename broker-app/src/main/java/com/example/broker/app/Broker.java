@@ -6,6 +6,7 @@ import com.example.broker.core.delivery.OutgoingRequests;
 import com.example.broker.core.delivery.RecordOutcome;
 import com.example.broker.core.delivery.RetryPolicy;
 import com.example.broker.core.dlq.DlqService;
+import com.example.broker.core.flow.FlowControlService;
 import com.example.broker.core.group.UrlGroupService;
 import com.example.broker.core.keys.KeyService;
 import com.example.broker.core.message.Ids;
@@ -29,6 +30,7 @@ import com.example.broker.core.time.SystemClock;
 import com.example.broker.http.api.BatchEndpoint;
 import com.example.broker.http.api.BrokerApi;
 import com.example.broker.http.api.DlqEndpoints;
+import com.example.broker.http.api.FlowControlEndpoints;
 import com.example.broker.http.api.KeyEndpoints;
 import com.example.broker.http.api.LogEndpoints;
 import com.example.broker.http.api.MessageEndpoints;
@@ -96,6 +98,7 @@ public final class Broker implements AutoCloseable {
               new NimbusRequestSigner(), keys, config.deliveryTimeout().toMillis());
       this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
       QueueService queues = new QueueService(store, clock, queueExecutor);
+      FlowControlService flow = new FlowControlService(store, clock);
       this.dispatcher =
           new Dispatcher(
               store,
@@ -103,14 +106,17 @@ public final class Broker implements AutoCloseable {
               requests,
               new RecordOutcome(new RetryPolicy(), new Ids()),
               queues,
+              flow,
               clock,
               new Dispatcher.Options(
                   config.maxInFlight(), config.maxInFlightPerHost(), 1000, 1000));
       queues.bind(dispatcher::notifyDue);
+      flow.bind(dispatcher::wakeUp);
       dispatcher.recover();
       queues.recover();
+      flow.recover();
       StorageQuota quota = new StorageQuota(store, config.maxStorageBytes(), clock);
-      PublishService publish = new PublishService(store, dispatcher, queues, quota);
+      PublishService publish = new PublishService(store, dispatcher, queues, flow, quota);
       PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
       JsonViews views = new JsonViews();
       this.tickTimer = new QuartzTickTimer(2);
@@ -135,11 +141,15 @@ public final class Broker implements AutoCloseable {
               new MessageEndpoints(new MessageService(store, dispatcher), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(
-                  new DlqService(store, dispatcher, queues, clock, quota), views, limits, clock),
+                  new DlqService(store, dispatcher, queues, flow, clock, quota),
+                  views,
+                  limits,
+                  clock),
               new KeyEndpoints(keys),
               scheduleEndpoints,
               new UrlGroupEndpoints(groups),
               new QueueEndpoints(queues),
+              new FlowControlEndpoints(flow, dispatcher),
               new BatchEndpoint(dedup, groups, limits, clock));
       this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
       this.server =

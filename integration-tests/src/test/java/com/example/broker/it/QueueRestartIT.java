@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A FIFO queue across kill -9: the server dies in the middle of a queue; after the restart the
- * queue resumes from its earliest undelivered message, in order, still one at a time, and every
- * acknowledged message is delivered.
+ * Queues and flow control across kill -9. A FIFO queue: the server dies in the middle of it; after
+ * the restart the queue resumes from its earliest undelivered message, in order, still one at a
+ * time, and every acknowledged message is delivered. A paused flow-control key: it is still paused
+ * after the restart, with its waitlist, which is delivered once it is resumed.
  */
 class QueueRestartIT {
   private static final int MESSAGES = 60;
@@ -89,5 +90,55 @@ class QueueRestartIT {
         restarted.stop();
       }
     }
+  }
+
+  @Test
+  void aPausedFlowKeyKeepsItsWaitlistAcrossKill9() throws Exception {
+    Path dataDir = work.resolve("flow");
+    try (TestReceiver receiver = new TestReceiver()) {
+      JarServer server = JarServer.start(dataDir, work.resolve("flow-first.log"));
+      Api api = server.api();
+      String[] flow = {
+        "Upstash-Flow-Control-Key", "reports", "Upstash-Flow-Control-Value", "parallelism=1"
+      };
+      Api.Response first = api.publish(receiver.url("/later"), "x", withDelay(flow));
+      assertEquals(200, first.status(), first.body());
+      assertEquals(200, api.send("POST", "/v2/flowControl/reports/pause", null).status());
+      for (int i = 0; i < 5; i++) {
+        assertEquals(200, api.publish(receiver.url("/w/" + i), "b" + i, flow).status());
+      }
+      Poll.until(Duration.ofSeconds(10), "5 waiting", () -> waitList(api) == 5);
+      server.kill();
+
+      JarServer restarted = JarServer.start(dataDir, work.resolve("flow-second.log"));
+      try {
+        Api again = restarted.api();
+        Api.Response key = again.send("GET", "/v2/flowControl/reports", null);
+        assertEquals(200, key.status(), key.body());
+        assertEquals(true, key.json().get("isPaused").asBoolean());
+        assertEquals(1, key.json().get("parallelismMax").asInt());
+        Poll.until(Duration.ofSeconds(10), "5 waiting again", () -> waitList(again) == 5);
+        assertEquals(0, receiver.receivedOn("/w/").size());
+        assertEquals(200, again.send("POST", "/v2/flowControl/reports/resume", null).status());
+        Poll.until(
+            Duration.ofSeconds(20),
+            "the waitlist delivered",
+            () -> receiver.receivedOn("/w/").size() == 5);
+      } finally {
+        restarted.stop();
+      }
+    }
+  }
+
+  private static String[] withDelay(String[] headers) {
+    String[] out = java.util.Arrays.copyOf(headers, headers.length + 2);
+    out[headers.length] = "Upstash-Delay";
+    out[headers.length + 1] = "1h";
+    return out;
+  }
+
+  private static int waitList(Api api) {
+    Api.Response r = api.send("GET", "/v2/flowControl/reports", null);
+    return r.status() == 200 ? r.json().get("waitListSize").asInt() : -1;
   }
 }

@@ -1,5 +1,8 @@
 package com.example.broker.core.delivery;
 
+import com.example.broker.core.flow.FlowControlService;
+import com.example.broker.core.flow.FlowRef;
+import com.example.broker.core.message.FlowControl;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
@@ -46,8 +49,11 @@ public final class Dispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final long TOMBSTONE_MILLIS = 60_000;
 
-  /** Most due messages kept waiting in memory for a saturated host; beyond, the scan stops. */
+  /** Most due messages kept waiting in memory, in all; beyond, they are skipped and read again. */
   static final int MAX_PARKED = 50_000;
+
+  /** Most due messages kept waiting in memory for one host or one flow-control key. */
+  static final int MAX_PARKED_PER_GATE = 10_000;
 
   /** How long past its own timeout an attempt may stay without an outcome. */
   private static final long OUTCOME_GRACE_MILLIS = 30_000;
@@ -67,6 +73,7 @@ public final class Dispatcher implements AutoCloseable {
 
   private static final class InFlight {
     final String host;
+    volatile FlowRef flow; // the flow-control key whose slot it holds, if any
     volatile boolean cancelRequested;
 
     InFlight(String host) {
@@ -74,11 +81,34 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * What a due message waits for when it cannot start: a slot of its destination host, or its
+   * flow-control key (§13) to allow another start. Exactly one of the two is set.
+   */
+  private record Gate(String host, FlowRef flow) {
+    static Gate host(String host) {
+      return new Gate(host, null);
+    }
+
+    static Gate flow(String tenant, String key) {
+      return new Gate(null, new FlowRef(tenant, key));
+    }
+  }
+
+  /** What became of a due message in a pass. */
+  private enum Admission {
+    STARTED,
+    PARKED,
+    SKIPPED,
+    DROPPED
+  }
+
   private final MessageStore store;
   private final Deliverer deliverer;
   private final OutgoingRequests requests;
   private final RecordOutcome recordOutcome;
   private final QueueService queues;
+  private final FlowControlService flow;
   private final Clock clock;
   private final Options options;
 
@@ -87,10 +117,14 @@ public final class Dispatcher implements AutoCloseable {
   private final ConcurrentHashMap<MessageRef, Long> cancelled = new ConcurrentHashMap<>();
   private final Object[] stripes = new Object[64];
   private final AtomicLong pendingMin = new AtomicLong(Long.MAX_VALUE);
-  // Due messages whose host was saturated, per host in due order (guarded by this). Their due
-  // entries stay on disk, so a crash loses nothing; here they only wait for a slot of their host.
-  private final Map<String, ArrayDeque<DueRef>> parked = new HashMap<>();
+  // Due messages that could not start, per gate in due order (guarded by this). Their due entries
+  // stay on disk, so a crash loses nothing; here they only wait for their gate to open. When a
+  // gate's queue is full, further messages are skipped and the earliest is remembered, so the
+  // scan can go back to it once the gate has drained.
+  private final Map<Gate, ArrayDeque<DueRef>> parked = new HashMap<>();
   private final Set<MessageRef> parkedRefs = new HashSet<>();
+  private final Map<Gate, DueRef> skipped = new HashMap<>();
+  private final Map<Gate, Integer> skippedCount = new HashMap<>();
   private final AtomicLong delivered = new AtomicLong();
   // Position in the due index after which the next pass scans (null: from the start). Entries up
   // to it were started, parked, or already in flight. Guarded by this.
@@ -105,6 +139,7 @@ public final class Dispatcher implements AutoCloseable {
       OutgoingRequests requests,
       RecordOutcome recordOutcome,
       QueueService queues,
+      FlowControlService flow,
       Clock clock,
       Options options) {
     this.store = store;
@@ -112,6 +147,7 @@ public final class Dispatcher implements AutoCloseable {
     this.requests = requests;
     this.recordOutcome = recordOutcome;
     this.queues = queues;
+    this.flow = flow;
     this.clock = clock;
     this.options = options;
     for (int i = 0; i < stripes.length; i++) {
@@ -148,6 +184,16 @@ public final class Dispatcher implements AutoCloseable {
     wake();
   }
 
+  /** Something other than a due time may let waiting messages start (a flow key was resumed). */
+  public void wakeUp() {
+    wake();
+  }
+
+  /** The global cap on deliveries in flight (§13.2 {@code parallelismMax}). */
+  public int maxInFlight() {
+    return options.maxInFlight();
+  }
+
   private void wake() {
     Thread t = thread;
     if (t != null) {
@@ -181,15 +227,13 @@ public final class Dispatcher implements AutoCloseable {
     List<Message> started = new ArrayList<>();
     free = startParked(free, now, batch, started);
     DueRef nextCursor = cursor;
-    // Nothing can start from the scan when no slot is free or the park is full.
-    boolean scan = free > 0 && parkedRefs.size() < MAX_PARKED;
     // Scan about as many entries as could start, so a pass costs O(started), not O(backlog).
     int limit = Math.min(options.scanLimit(), Math.max(64, 2 * free));
-    List<DueRef> due = scan ? store.scanDue(cursor, now, limit) : List.of();
+    List<DueRef> due = free > 0 ? store.scanDue(cursor, now, limit) : List.of();
     for (DueRef d : due) {
       MessageRef ref = d.ref();
       if (inFlight.containsKey(ref) || parkedRefs.contains(ref)) {
-        nextCursor = d; // claimed (its due entry is being removed) or waiting for its host
+        nextCursor = d; // claimed (its due entry is being removed) or waiting at its gate
         continue;
       }
       if (free == 0) {
@@ -201,18 +245,7 @@ public final class Dispatcher implements AutoCloseable {
         nextCursor = d;
         continue;
       }
-      Message m = found.get();
-      String host = hostOf(m.url());
-      if (hostCount(host).get() >= options.maxInFlightPerHost()) {
-        if (parkedRefs.size() >= MAX_PARKED) {
-          break;
-        }
-        parked.computeIfAbsent(host, h -> new ArrayDeque<>()).add(d);
-        parkedRefs.add(ref);
-        nextCursor = d;
-        continue;
-      }
-      if (start(d, m, host, now, batch, started)) {
+      if (admit(d, found.get(), now, batch, started) == Admission.STARTED) {
         free--;
       }
       nextCursor = d;
@@ -234,31 +267,114 @@ public final class Dispatcher implements AutoCloseable {
     return started.size();
   }
 
-  /** Starts parked messages of hosts that have free slots again, oldest first. */
+  /**
+   * Starts a due message if its host has a free slot and its flow-control key allows a start;
+   * otherwise it waits at the gate that stopped it (or is skipped when that gate's queue is full).
+   */
+  private Admission admit(DueRef d, Message m, long now, StoreBatch batch, List<Message> started) {
+    String host = hostOf(m.url());
+    if (hostCount(host).get() >= options.maxInFlightPerHost()) {
+      return park(Gate.host(host), d);
+    }
+    FlowControl fc = m.flowControl();
+    if (fc != null && !flow.tryStart(m.tenant(), fc, now)) {
+      return park(Gate.flow(m.tenant(), fc.key()), d);
+    }
+    if (!start(d, m, host, now, batch, started)) {
+      if (fc != null) {
+        flow.undoStart(m.tenant(), fc.key());
+      }
+      return Admission.DROPPED;
+    }
+    if (fc != null) {
+      inFlight.get(d.ref()).flow = new FlowRef(m.tenant(), fc.key());
+    }
+    return Admission.STARTED;
+  }
+
+  private Admission park(Gate gate, DueRef d) {
+    ArrayDeque<DueRef> queue = parked.computeIfAbsent(gate, g -> new ArrayDeque<>());
+    countWaiting(gate, 1);
+    if (queue.size() >= MAX_PARKED_PER_GATE || parkedRefs.size() >= MAX_PARKED) {
+      // Full: pass it by, so other gates' messages behind it are not held up; come back later.
+      skipped.merge(gate, d, (a, b) -> a.dueAt() <= b.dueAt() ? a : b);
+      skippedCount.merge(gate, 1, Integer::sum);
+      return Admission.SKIPPED;
+    }
+    queue.add(d);
+    parkedRefs.add(d.ref());
+    return Admission.PARKED;
+  }
+
+  private void countWaiting(Gate gate, int delta) {
+    if (gate.flow() != null) {
+      flow.waiting(gate.flow().tenant(), gate.flow().key(), delta);
+    }
+  }
+
+  /** Whether a message waiting at {@code gate} could start now (as far as the gate goes). */
+  private boolean isOpen(Gate gate, long now) {
+    if (gate.host() != null) {
+      return hostCount(gate.host()).get() < options.maxInFlightPerHost();
+    }
+    return flow.reopensAt(gate.flow().tenant(), gate.flow().key(), now) <= now;
+  }
+
+  /** Starts parked messages whose gates are open again, oldest first per gate. */
   private int startParked(int free, long now, StoreBatch batch, List<Message> started) {
     if (parked.isEmpty()) {
       return free;
     }
-    Iterator<Map.Entry<String, ArrayDeque<DueRef>>> hosts = parked.entrySet().iterator();
-    while (hosts.hasNext() && free > 0) {
-      Map.Entry<String, ArrayDeque<DueRef>> e = hosts.next();
-      AtomicInteger count = hostCount(e.getKey());
+    Iterator<Map.Entry<Gate, ArrayDeque<DueRef>>> gates = parked.entrySet().iterator();
+    List<DueRef> again = new ArrayList<>();
+    while (gates.hasNext() && free > 0) {
+      Map.Entry<Gate, ArrayDeque<DueRef>> e = gates.next();
+      Gate gate = e.getKey();
       ArrayDeque<DueRef> queue = e.getValue();
-      while (!queue.isEmpty() && free > 0 && count.get() < options.maxInFlightPerHost()) {
+      while (!queue.isEmpty() && free > 0 && isOpen(gate, now)) {
         DueRef d = queue.poll();
         parkedRefs.remove(d.ref());
+        countWaiting(gate, -1);
         Optional<Message> m = store.findMessage(d.ref());
         if (m.isEmpty()) {
           batch.deleteDue(d.dueAt(), d.ref());
-        } else if (start(d, m.get(), e.getKey(), now, batch, started)) {
-          free--;
+        } else {
+          Admission a = admit(d, m.get(), now, batch, started);
+          if (a == Admission.STARTED) {
+            free--;
+          } else if (a != Admission.DROPPED) {
+            break; // it waits again (at this gate or its host's): try the gate next pass
+          }
         }
       }
-      if (queue.isEmpty()) {
-        hosts.remove();
+      DueRef first = skipped.get(gate);
+      if (first != null && queue.size() < MAX_PARKED_PER_GATE / 2) {
+        // The gate drained: read its skipped messages again from the earliest.
+        skipped.remove(gate);
+        countWaiting(gate, -skippedCount.getOrDefault(gate, 0));
+        skippedCount.remove(gate);
+        again.add(first);
+      }
+      if (queue.isEmpty() && !skipped.containsKey(gate)) {
+        gates.remove();
       }
     }
+    for (DueRef d : again) {
+      pendingMin.accumulateAndGet(d.dueAt(), Math::min);
+    }
     return free;
+  }
+
+  /** Earliest time a rate-limited flow key with waiting messages opens again, or MAX_VALUE. */
+  private long earliestReopen(long now) {
+    long at = Long.MAX_VALUE;
+    for (Map.Entry<Gate, ArrayDeque<DueRef>> e : parked.entrySet()) {
+      FlowRef f = e.getKey().flow();
+      if (f != null && !e.getValue().isEmpty()) {
+        at = Math.min(at, flow.reopensAt(f.tenant(), f.key(), now));
+      }
+    }
+    return at;
   }
 
   /** Claims one due message; false when it was cancelled meanwhile (its entry is dropped). */
@@ -352,6 +468,10 @@ public final class Dispatcher implements AutoCloseable {
       AtomicInteger c = perHost.get(f.host);
       if (c != null) {
         c.decrementAndGet();
+      }
+      FlowRef key = f.flow;
+      if (key != null) {
+        flow.finished(key.tenant(), key.key());
       }
     }
     wake();
@@ -461,9 +581,15 @@ public final class Dispatcher implements AutoCloseable {
       boolean canScan;
       synchronized (this) {
         from = cursor;
-        canScan = inFlight.size() < options.maxInFlight() && parkedRefs.size() < MAX_PARKED;
+        canScan = inFlight.size() < options.maxInFlight();
+        long reopen = earliestReopen(now); // a rate period of a key with waiting messages ends
+        if (reopen > now) {
+          wakeAt = Math.min(wakeAt, reopen);
+        } else if (canScan) {
+          continue; // it is open already: start its messages now
+        }
       }
-      // When no slot is free or the park is full, only a finished delivery (wake) can help.
+      // When no slot is free, only a finished delivery (wake) can help.
       if (canScan) {
         Optional<DueRef> next = store.firstDue(from);
         if (next.isPresent()) {

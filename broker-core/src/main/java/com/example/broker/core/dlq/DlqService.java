@@ -2,6 +2,7 @@ package com.example.broker.core.dlq;
 
 import com.example.broker.core.delivery.Dispatcher;
 import com.example.broker.core.error.NotFoundException;
+import com.example.broker.core.flow.FlowControlService;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.message.Message;
@@ -25,6 +26,7 @@ public final class DlqService {
   private final MessageStore store;
   private final Dispatcher dispatcher;
   private final QueueService queues;
+  private final FlowControlService flow;
   private final Clock clock;
   private final StorageQuota quota;
 
@@ -32,11 +34,13 @@ public final class DlqService {
       MessageStore store,
       Dispatcher dispatcher,
       QueueService queues,
+      FlowControlService flow,
       Clock clock,
       StorageQuota quota) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.queues = queues;
+    this.flow = flow;
     this.clock = clock;
     this.quota = quota;
   }
@@ -156,6 +160,7 @@ public final class DlqService {
       earliest = Math.min(earliest, m.dueAt());
     }
     queues.prepare(created, b); // a retried queued message goes back to the end of its queue
+    flow.prepare(created, b);
     created.forEach(b::putNewMessage);
     long due = earliest;
     return store

@@ -1,6 +1,7 @@
 package com.example.broker.core.publish;
 
 import com.example.broker.core.delivery.Dispatcher;
+import com.example.broker.core.flow.FlowControlService;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.store.Durability;
@@ -20,13 +21,19 @@ public final class PublishService {
   private final MessageStore store;
   private final Dispatcher dispatcher;
   private final QueueService queues;
+  private final FlowControlService flow;
   private final StorageQuota quota;
 
   public PublishService(
-      MessageStore store, Dispatcher dispatcher, QueueService queues, StorageQuota quota) {
+      MessageStore store,
+      Dispatcher dispatcher,
+      QueueService queues,
+      FlowControlService flow,
+      StorageQuota quota) {
     this.store = store;
     this.dispatcher = dispatcher;
     this.queues = queues;
+    this.flow = flow;
     this.quota = quota;
   }
 
@@ -42,6 +49,7 @@ public final class PublishService {
    */
   public CompletableFuture<Void> acceptWith(List<Message> messages, StoreBatch batch) {
     queues.prepare(messages, batch);
+    flow.prepare(messages, batch); // a declared flow-control key exists once this is on disk
     long earliest = Long.MAX_VALUE;
     for (Message m : messages) {
       batch.putNewMessage(m);

@@ -1,5 +1,6 @@
 package com.example.broker.core.store;
 
+import com.example.broker.core.flow.FlowKey;
 import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
@@ -22,8 +23,9 @@ import java.util.function.Predicate;
 
 /**
  * Everything the broker persists: messages, the due index, in-flight marks, logs, the DLQ,
- * schedules, URL groups, queues (settings, waiting lists, slots), deduplication ids and signing
- * keys. Every key is prefixed by the tenant id, so one tenant's reads never see another's.
+ * schedules, URL groups, queues (settings, waiting lists, slots), flow-control keys, deduplication
+ * ids and signing keys. Every key is prefixed by the tenant id, so one tenant's reads never see
+ * another's.
  *
  * <p>Thread-safety: all methods may be called from any thread. {@link #commit} never blocks the
  * caller: it queues the batch and returns a future; commits complete in the order they were
@@ -125,6 +127,9 @@ public interface MessageStore extends AutoCloseable {
 
   /** Every message that holds a queue slot (read once, on start). */
   List<SlotHolder> slotHolders();
+
+  /** Every stored flow-control key configuration (read once, on start). */
+  List<FlowKey> listFlowKeys();
 
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();

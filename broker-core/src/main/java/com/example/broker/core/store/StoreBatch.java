@@ -1,5 +1,6 @@
 package com.example.broker.core.store;
 
+import com.example.broker.core.flow.FlowKey;
 import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
@@ -57,6 +58,11 @@ public final class StoreBatch {
     if (heldSlot && m.queueName() != null) {
       ops.add(new StoreOp.DeleteSlotHolder(m.tenant(), m.queueName(), m.id()));
     }
+    return this;
+  }
+
+  public StoreBatch putFlowKey(FlowKey k) {
+    ops.add(new StoreOp.PutFlowKey(k));
     return this;
   }
 

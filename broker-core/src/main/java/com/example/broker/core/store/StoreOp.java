@@ -1,5 +1,6 @@
 package com.example.broker.core.store;
 
+import com.example.broker.core.flow.FlowKey;
 import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
@@ -93,4 +94,7 @@ public sealed interface StoreOp {
 
   /** A message no longer holds a slot of its queue (it is final). */
   record DeleteSlotHolder(String tenant, String queue, String holderId) implements StoreOp {}
+
+  /** Insert or replace a flow-control key's configuration. */
+  record PutFlowKey(FlowKey key) implements StoreOp {}
 }

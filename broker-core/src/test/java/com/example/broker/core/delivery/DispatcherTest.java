@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.broker.core.flow.FlowControlService;
 import com.example.broker.core.message.CallbackSpec;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.Ids;
@@ -37,6 +38,7 @@ class DispatcherTest {
   private final MessageStore store = new InMemoryMessageStore();
   private final ScriptedDeliverer deliverer = new ScriptedDeliverer();
   private final QueueService queues = TestDispatchers.queues(store, clock);
+  private final FlowControlService flow = new FlowControlService(store, clock);
   private Dispatcher dispatcher;
   private PublishService publish;
 
@@ -44,11 +46,12 @@ class DispatcherTest {
   void setUp() {
     clock.set(T0);
     dispatcher = dispatcher(new Dispatcher.Options(100, 10, 100, 1000));
-    publish = new PublishService(store, dispatcher, queues, StorageQuota.unlimited(store, clock));
+    publish =
+        new PublishService(store, dispatcher, queues, flow, StorageQuota.unlimited(store, clock));
   }
 
   private Dispatcher dispatcher(Dispatcher.Options options) {
-    return TestDispatchers.create(store, deliverer, queues, clock, options);
+    return TestDispatchers.create(store, deliverer, queues, flow, clock, options);
   }
 
   private Message.Builder message() {
@@ -218,7 +221,8 @@ class DispatcherTest {
   @Test
   void aSaturatedHostDoesNotBlockOtherHosts() {
     dispatcher = dispatcher(new Dispatcher.Options(100, 1, 100, 1000));
-    publish = new PublishService(store, dispatcher, queues, StorageQuota.unlimited(store, clock));
+    publish =
+        new PublishService(store, dispatcher, queues, flow, StorageQuota.unlimited(store, clock));
     deliverer.hold = true;
     publish(message().build());
     Message second = publish(message().build());
@@ -238,7 +242,8 @@ class DispatcherTest {
   @Test
   void globalInFlightCapIsRespected() {
     dispatcher = dispatcher(new Dispatcher.Options(2, 10, 100, 1000));
-    publish = new PublishService(store, dispatcher, queues, StorageQuota.unlimited(store, clock));
+    publish =
+        new PublishService(store, dispatcher, queues, flow, StorageQuota.unlimited(store, clock));
     deliverer.hold = true;
     for (int i = 0; i < 5; i++) {
       publish(message().build());
@@ -254,7 +259,7 @@ class DispatcherTest {
     Message stored = publish(message().withBody(new byte[10_000]).build());
     // A quota the stored message exceeds, but its logs alone do not.
     StorageQuota quota = new StorageQuota(store, store.approximateSizeBytes() - 5_000, clock);
-    PublishService limited = new PublishService(store, dispatcher, queues, quota);
+    PublishService limited = new PublishService(store, dispatcher, queues, flow, quota);
     quota.refresh();
     assertTrue(quota.isFull());
     com.example.broker.core.error.BrokerException e =

@@ -3,6 +3,7 @@ package com.example.broker.core.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.broker.core.flow.FlowControlService;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.publish.PublishService;
@@ -25,6 +26,7 @@ class QueueDispatchTest {
   private final MessageStore store = new InMemoryMessageStore();
   private final ScriptedDeliverer deliverer = new ScriptedDeliverer();
   private QueueService queues;
+  private FlowControlService flow;
   private Dispatcher dispatcher;
   private PublishService publish;
 
@@ -37,11 +39,15 @@ class QueueDispatchTest {
   /** A broker on {@link #store}: what a restart builds. */
   private void start(Deliverer d) {
     queues = TestDispatchers.queues(store, clock);
+    flow = new FlowControlService(store, clock);
     dispatcher =
-        TestDispatchers.create(store, d, queues, clock, new Dispatcher.Options(100, 10, 100, 1000));
-    publish = new PublishService(store, dispatcher, queues, StorageQuota.unlimited(store, clock));
+        TestDispatchers.create(
+            store, d, queues, flow, clock, new Dispatcher.Options(100, 10, 100, 1000));
+    publish =
+        new PublishService(store, dispatcher, queues, flow, StorageQuota.unlimited(store, clock));
     dispatcher.recover();
     queues.recover();
+    flow.recover();
   }
 
   private Message enqueue(String queue, String path) {

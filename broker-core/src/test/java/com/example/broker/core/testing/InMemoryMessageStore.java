@@ -1,5 +1,7 @@
 package com.example.broker.core.testing;
 
+import com.example.broker.core.flow.FlowKey;
+import com.example.broker.core.flow.FlowRef;
 import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
@@ -61,6 +63,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private final Map<MessageRef, SlotHolder> holders = new HashMap<>();
   private long seq;
   private long queueSeq;
+  private final Map<FlowRef, FlowKey> flowKeys = new java.util.LinkedHashMap<>();
 
   /** A position {@code time-seq}, ordered numerically. */
   private record Pos(long time, long seq) implements Comparable<Pos> {
@@ -139,6 +142,8 @@ public final class InMemoryMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.PutDedup) {
       DedupRecord r = ((StoreOp.PutDedup) op).record();
       dedup.computeIfAbsent(r.tenant(), t -> new HashMap<>()).put(r.id(), r);
+    } else if (op instanceof StoreOp.PutFlowKey f) {
+      flowKeys.put(f.key().ref(), f.key());
     } else if (op instanceof StoreOp.PutQueue q) {
       queues.put(q.queue().ref(), q.queue());
     } else if (op instanceof StoreOp.DeleteQueue q) {
@@ -219,6 +224,11 @@ public final class InMemoryMessageStore implements MessageStore {
       q.remove(seq);
     }
     waitingByMessage.remove(new MessageRef(tenant, messageId));
+  }
+
+  @Override
+  public synchronized List<FlowKey> listFlowKeys() {
+    return new ArrayList<>(flowKeys.values());
   }
 
   @Override

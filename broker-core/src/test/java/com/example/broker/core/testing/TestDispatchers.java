@@ -6,6 +6,7 @@ import com.example.broker.core.delivery.Dispatcher;
 import com.example.broker.core.delivery.OutgoingRequests;
 import com.example.broker.core.delivery.RecordOutcome;
 import com.example.broker.core.delivery.RetryPolicy;
+import com.example.broker.core.flow.FlowControlService;
 import com.example.broker.core.keys.KeyService;
 import com.example.broker.core.message.Ids;
 import com.example.broker.core.publish.PublishService;
@@ -35,7 +36,11 @@ public final class TestDispatchers {
             clock,
             new Dispatcher.Options(10, 10, 10, 100));
     return new PublishService(
-        store, dispatcher, queues(store, clock), StorageQuota.unlimited(store, clock));
+        store,
+        dispatcher,
+        queues(store, clock),
+        new FlowControlService(store, clock),
+        StorageQuota.unlimited(store, clock));
   }
 
   /** A queue service that runs its promotions on the calling thread. */
@@ -45,7 +50,13 @@ public final class TestDispatchers {
 
   public static Dispatcher create(
       MessageStore store, Deliverer deliverer, Clock clock, Dispatcher.Options options) {
-    return create(store, deliverer, queues(store, clock), clock, options);
+    return create(
+        store,
+        deliverer,
+        queues(store, clock),
+        new FlowControlService(store, clock),
+        clock,
+        options);
   }
 
   /** A dispatcher bound to {@code queues} (which it tells about outcomes and cancels). */
@@ -53,6 +64,7 @@ public final class TestDispatchers {
       MessageStore store,
       Deliverer deliverer,
       QueueService queues,
+      FlowControlService flow,
       Clock clock,
       Dispatcher.Options options) {
     Tenants tenants =
@@ -75,9 +87,11 @@ public final class TestDispatchers {
             requests,
             new RecordOutcome(new RetryPolicy(), new Ids()),
             queues,
+            flow,
             clock,
             options);
     queues.bind(d::notifyDue);
+    flow.bind(d::wakeUp);
     return d;
   }
 }

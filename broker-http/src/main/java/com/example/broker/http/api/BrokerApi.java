@@ -16,6 +16,7 @@ public final class BrokerApi {
       ScheduleEndpoints schedules,
       UrlGroupEndpoints groups,
       QueueEndpoints queues,
+      FlowControlEndpoints flow,
       BatchEndpoint batch) {
     return new Routes(tenants)
         .add("POST", "publish/**", false, publish::publish)
@@ -51,6 +52,15 @@ public final class BrokerApi {
         .add("DELETE", "queues/{name}", true, queues::delete)
         .add("POST", "queues/{name}/pause", true, queues::pause)
         .add("POST", "queues/{name}/resume", true, queues::resume)
+        .add("GET", "flowControl", true, flow::list)
+        .add("GET", "flowControl/{key}", true, flow::get)
+        .add("POST", "flowControl/{key}/pause", true, flow::pause)
+        .add("POST", "flowControl/{key}/resume", true, flow::resume)
+        .add("POST", "flowControl/{key}/pin", true, flow::pin)
+        .add("POST", "flowControl/{key}/unpin", true, flow::unpin)
+        .add("POST", "flowControl/{key}/resetRate", true, flow::resetRate)
+        .add("POST", "flowControl/{key}/reset", true, flow::reset)
+        .add("GET", "globalParallelism", true, flow::globalParallelism)
         .add("GET", "keys", false, keys::get)
         .add("POST", "keys/rotate", true, keys::rotate);
   }

@@ -2,6 +2,7 @@ package com.example.broker.storage.rocksdb;
 
 import com.example.broker.core.error.ErrorCode;
 import com.example.broker.core.error.StorageException;
+import com.example.broker.core.flow.FlowKey;
 import com.example.broker.core.group.Endpoint;
 import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.CallbackSpec;
@@ -169,6 +170,27 @@ final class Codec {
       endpoints.add(new Endpoint(in.str(), in.str()));
     }
     return new UrlGroup(tenant, name, created, updated, endpoints);
+  }
+
+  static byte[] flowKey(FlowKey k) {
+    Out o = new Out(64);
+    o.byte_(V1);
+    o.str(k.tenant());
+    o.str(k.key());
+    o.int_(k.parallelismMax());
+    o.int_(k.rateMax());
+    o.long_(k.ratePeriodSeconds());
+    o.bool(k.pinnedParallelism());
+    o.bool(k.pinnedRate());
+    o.bool(k.paused());
+    return o.bytes();
+  }
+
+  static FlowKey flowKey(byte[] b) {
+    In in = new In(b);
+    in.version();
+    return new FlowKey(
+        in.str(), in.str(), in.int_(), in.int_(), in.long_(), in.bool(), in.bool(), in.bool());
   }
 
   static byte[] queue(Queue q) {

@@ -1,6 +1,7 @@
 package com.example.broker.storage.rocksdb;
 
 import com.example.broker.core.error.StorageException;
+import com.example.broker.core.flow.FlowKey;
 import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
 import com.example.broker.core.message.LogEntry;
@@ -174,6 +175,9 @@ public final class RocksDbMessageStore implements MessageStore {
     } else if (op instanceof StoreOp.DeleteRunState) {
       StoreOp.DeleteRunState r = (StoreOp.DeleteRunState) op;
       out.add(delete(s.scheduleRuns, Keys.run(r.ref().tenant(), r.ref().id(), r.messageId())));
+    } else if (op instanceof StoreOp.PutFlowKey f) {
+      FlowKey k = f.key();
+      out.add(put(s.flowKeys, Keys.message(k.tenant(), k.key()), Codec.flowKey(k)));
     } else if (op instanceof StoreOp.PutQueue q) {
       Queue queue = q.queue();
       out.add(put(s.queues, Keys.message(queue.tenant(), queue.name()), Codec.queue(queue)));
@@ -427,6 +431,13 @@ public final class RocksDbMessageStore implements MessageStore {
       }
       check(it);
     }
+    return out;
+  }
+
+  @Override
+  public List<FlowKey> listFlowKeys() {
+    List<FlowKey> out = new ArrayList<>();
+    scanPrefix(storage.flowKeys, null, (k, v) -> out.add(Codec.flowKey(v)));
     return out;
   }
 

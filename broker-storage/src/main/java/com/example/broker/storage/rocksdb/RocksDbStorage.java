@@ -38,6 +38,7 @@ final class RocksDbStorage implements AutoCloseable {
   static final String QUEUE_WAITING = "queue_waiting";
   static final String QUEUE_MEMBERS = "queue_members";
   static final String QUEUE_SLOTS = "queue_slots";
+  static final String FLOW_KEYS = "flow_keys";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -54,7 +55,8 @@ final class RocksDbStorage implements AutoCloseable {
           QUEUES,
           QUEUE_WAITING,
           QUEUE_MEMBERS,
-          QUEUE_SLOTS);
+          QUEUE_SLOTS,
+          FLOW_KEYS);
 
   static {
     RocksDB.loadLibrary();
@@ -81,6 +83,7 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle queueWaiting;
   final ColumnFamilyHandle queueMembers;
   final ColumnFamilyHandle queueSlots;
+  final ColumnFamilyHandle flowKeys;
 
   RocksDbStorage(Path dir) {
     try {
@@ -125,6 +128,7 @@ final class RocksDbStorage implements AutoCloseable {
     queueWaiting = handles.get(13);
     queueMembers = handles.get(14);
     queueSlots = handles.get(15);
+    flowKeys = handles.get(16);
   }
 
   /** The broker's column families (not the unused default one). */
