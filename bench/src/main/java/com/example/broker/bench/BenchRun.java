@@ -26,14 +26,16 @@ public final class BenchRun {
 
   private final boolean quick;
   private final boolean schedulesOnly;
+  private final boolean queuesOnly;
   private final Path root;
   private final Path work;
   private final Wrk wrk;
   private final Map<String, Object> r = new LinkedHashMap<>();
 
-  private BenchRun(boolean quick, boolean schedulesOnly, Path root) throws IOException {
+  private BenchRun(boolean quick, List<String> args, Path root) throws IOException {
     this.quick = quick;
-    this.schedulesOnly = schedulesOnly;
+    this.schedulesOnly = args.contains("--schedules-only");
+    this.queuesOnly = args.contains("--queues-only");
     this.root = root;
     this.work = Files.createTempDirectory("postbox-bench");
     this.wrk = new Wrk(work);
@@ -42,7 +44,7 @@ public final class BenchRun {
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
     Path root = Path.of(System.getProperty("postbox.root", ".")).toAbsolutePath().normalize();
-    new BenchRun(quick, List.of(args).contains("--schedules-only"), root).run();
+    new BenchRun(quick, List.of(args), root).run();
   }
 
   private void log(String s) {
@@ -62,9 +64,14 @@ public final class BenchRun {
     delayed.put("Upstash-Delay", "1h");
     r.put("mode", quick ? "quick" : "full");
     r.put("machine", machine());
-    if (schedulesOnly) {
+    if (schedulesOnly || queuesOnly) {
       try (HttpSink receiver = new HttpSink(true)) {
-        runSchedules(jar, receiver);
+        if (schedulesOnly) {
+          runSchedules(jar, receiver);
+        }
+        if (queuesOnly) {
+          runQueues(jar, receiver, seconds);
+        }
       }
       System.out.println(markdown());
       return; // a partial run: latest.json keeps the last full figures
@@ -84,8 +91,15 @@ public final class BenchRun {
       serverA(jar, receiver, small, big, publish, delayed, seconds);
       serverB(jar, receiver, small, pending);
       runSchedules(jar, receiver);
+      runQueues(jar, receiver, seconds);
     }
     finish();
+  }
+
+  private void runQueues(Path jar, HttpSink receiver, int seconds) throws Exception {
+    int count = quick ? 5_000 : 20_000;
+    log("queues: " + count + " messages FIFO (parallelism 1, then 10), enqueue rate, flow rate");
+    QueueBench.run(jar, work, receiver, wrk, count, seconds, r);
   }
 
   private void runSchedules(Path jar, HttpSink receiver) throws Exception {
@@ -268,6 +282,16 @@ public final class BenchRun {
     g.put(
         "schedule_burst_fire_error_p99_ms <= 1000",
         num("schedule_burst_fire_error_p99_ms") <= 1000);
+    g.put(
+        "queues: every message delivered, in order",
+        num("queue_fifo_delivered") == num("queue_fifo_messages")
+            && num("queue_fifo_out_of_order") == 0
+            && num("queue_par10_delivered") == num("queue_par10_messages")
+            && num("queue_par10_out_of_order") == 0);
+    g.put(
+        "flow control: never more starts in 1 s than the rate",
+        num("flow_rate_delivered") == num("flow_rate_messages")
+            && num("flow_rate_peak_in_any_1s") <= num("flow_rate_limit_per_s"));
     return g;
   }
 

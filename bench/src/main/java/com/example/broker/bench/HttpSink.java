@@ -58,6 +58,12 @@ final class HttpSink implements AutoCloseable {
 
   volatile boolean trackTicks;
 
+  /** {path, arrival nanos} of requests whose path starts with {@link #trackPrefix}, in order. */
+  final java.util.concurrent.ConcurrentLinkedQueue<Object[]> pathArrivals =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  volatile String trackPrefix;
+
   HttpSink(boolean record) throws InterruptedException {
     this(record, 0, 0);
   }
@@ -105,6 +111,10 @@ final class HttpSink implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       if (record) {
         count.incrementAndGet();
+        String prefix = trackPrefix;
+        if (prefix != null && req.uri().startsWith(prefix)) {
+          pathArrivals.add(new Object[] {req.uri(), System.nanoTime()});
+        }
         if (trackTicks && req.uri().startsWith("/sched/")) {
           ticks.add(
               new long[] {Long.parseLong(req.uri().substring(7)), System.currentTimeMillis()});
