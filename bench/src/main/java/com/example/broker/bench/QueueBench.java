@@ -74,7 +74,8 @@ final class QueueBench {
       r.put("queue_enqueue_p99_ms", Stats.round(e.p99Ms()));
       r.put("queue_enqueue_errors", e.errors());
 
-      flowRate(count / 10, 100);
+      flowRate("bench-warm", 200, 100, false); // opens the connections a burst of 100 needs
+      flowRate("bench-rate", count / 10, 100, true);
     }
   }
 
@@ -112,11 +113,17 @@ final class QueueBench {
     for (Object[] a : receiver.pathArrivals) {
       order.add(Integer.parseInt(((String) a[0]).substring(prefix.length())));
     }
-    // With parallelism 1 arrivals must be exactly 0..n-1; with more, each starts after no later
-    // message's predecessor by more than the parallelism (dispatch order is FIFO).
+    // FIFO dispatch: when message k arrives, fewer than `parallelism` earlier messages may still
+    // be missing (they are in flight with it); more would mean one started ahead of its turn.
+    // With parallelism 1 this is exactly "arrivals are 0, 1, 2, ...".
     int outOfOrder = 0;
-    for (int i = 0; i < order.size(); i++) {
-      if (Math.abs(order.get(i) - i) >= parallelism) {
+    java.util.BitSet arrived = new java.util.BitSet(n);
+    int firstMissing = 0;
+    for (int k : order) {
+      arrived.set(k);
+      firstMissing = arrived.nextClearBit(firstMissing);
+      if (k > firstMissing
+          && k - firstMissing - arrived.get(firstMissing, k).cardinality() >= parallelism) {
         outOfOrder++;
       }
     }
@@ -127,8 +134,8 @@ final class QueueBench {
   }
 
   /** {@code n} messages under one flow key limited to {@code rate}/s: achieved rate and peak. */
-  private void flowRate(int n, int rate) throws Exception {
-    String prefix = "/flow/";
+  private void flowRate(String key, int n, int rate, boolean record) throws Exception {
+    String prefix = "/" + key + "/";
     receiver.pathArrivals.clear();
     receiver.trackPrefix = prefix;
     for (int from = 0; from < n; from += BATCH) {
@@ -137,7 +144,7 @@ final class QueueBench {
         ObjectNode e = batch.addObject();
         e.put("destination", receiver.url(prefix + i));
         e.putObject("headers")
-            .put("Upstash-Flow-Control-Key", "bench-rate")
+            .put("Upstash-Flow-Control-Key", key)
             .put("Upstash-Flow-Control-Value", "rate=" + rate + ", period=1s");
         e.put("body", "x");
       }
@@ -151,13 +158,14 @@ final class QueueBench {
     List<Long> at = new ArrayList<>();
     receiver.pathArrivals.forEach(a -> at.add((Long) a[1]));
     at.sort(Long::compare);
-    int peak = 0;
-    for (int i = 0, j = 0; i < at.size(); i++) {
-      while (at.get(i) - at.get(j) >= 1_000_000_000L) {
-        j++;
-      }
-      peak = Math.max(peak, i - j + 1);
+    if (!record) {
+      return;
     }
+    // The broker counts a start when it hands the request to the HTTP client; arrivals at the
+    // receiver jitter by tens of ms on a loaded 2-core machine, so a 1 s window at the receiver can
+    // catch two bursts' edges. Both the strict 1 s figure and one with 100 ms allowance are kept.
+    int peak = peak(at, 1000);
+    int peakJitter = peak(at, 900);
     double span = at.size() < 2 ? 0 : (at.get(at.size() - 1) - at.get(0)) / 1e9;
     r.put("flow_rate_limit_per_s", rate);
     r.put("flow_rate_messages", n);
@@ -165,6 +173,19 @@ final class QueueBench {
     // n starts at `rate` per period need (n / rate - 1) whole periods after the first start.
     r.put("flow_rate_achieved_per_s", Stats.round(span == 0 ? 0 : (at.size() - rate) / span));
     r.put("flow_rate_peak_in_any_1s", peak);
+    r.put("flow_rate_peak_in_any_900ms", peakJitter);
+  }
+
+  /** Most arrivals within any {@code windowMs} (sorted nanosecond times). */
+  private static int peak(List<Long> at, long windowMs) {
+    int peak = 0;
+    for (int i = 0, j = 0; i < at.size(); i++) {
+      while (at.get(i) - at.get(j) >= windowMs * 1_000_000L) {
+        j++;
+      }
+      peak = Math.max(peak, i - j + 1);
+    }
+    return peak;
   }
 
   private String api(String method, String path, String body) throws Exception {

@@ -411,6 +411,10 @@ public final class Dispatcher implements AutoCloseable {
     CompletableFuture<DeliveryResponse> response;
     try {
       DeliveryRequest request = requests.build(m, now);
+      FlowControl fc = m.flowControl();
+      if (fc != null) {
+        flow.sending(m.tenant(), fc.key(), now, clock.millis()); // its rate counts from now on
+      }
       // Safety net: whatever a deliverer does, an attempt ends, so its slot is never held forever.
       response =
           deliverer

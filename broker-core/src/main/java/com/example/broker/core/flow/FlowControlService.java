@@ -17,9 +17,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * Flow control (§13): per key, at most {@code parallelismMax} deliveries in flight and at most
- * {@code rateMax} started per period, across every message that names the key. The dispatcher asks
- * {@link #tryStart} before each attempt and reports {@link #finished}; a message that may not start
- * waits in the key's waitlist (the dispatcher's, in memory; its due entry stays on disk).
+ * {@code rateMax} started in any one period (a sliding window, so no burst at window boundaries),
+ * across every message that names the key. The dispatcher asks {@link #tryStart} before each
+ * attempt and reports {@link #finished}; a message that may not start waits in the key's waitlist
+ * (the dispatcher's, in memory; its due entry stays on disk).
  *
  * <p>A key's configuration (limits, pins, pause) is stored, in the same write as the message that
  * changed it; counters (in flight, started this period) live in memory and start from zero after a
@@ -100,14 +101,29 @@ public final class FlowControlService {
         return false;
       }
       if (c.rateMax() > 0) {
-        rollWindow(s, now);
-        if (s.rateCount >= c.rateMax()) {
+        slide(s, now);
+        if (s.starts.size() >= c.rateMax()) {
           return false;
         }
-        s.rateCount++;
+        s.starts.add(now);
       }
       s.inFlight++;
       return true;
+    }
+  }
+
+  /**
+   * An attempt counted at {@code claimedAt} is being sent now, at {@code sentAt}: its start counts
+   * from then, so the rate holds at the destination even when a pass sends many one by one.
+   */
+  public void sending(String tenant, String key, long claimedAt, long sentAt) {
+    KeyState s = keys.get(new FlowRef(tenant, key));
+    if (s != null && sentAt > claimedAt) {
+      synchronized (s) {
+        if (s.config.rateMax() > 0) {
+          s.starts.restamp(claimedAt, sentAt);
+        }
+      }
     }
   }
 
@@ -117,7 +133,9 @@ public final class FlowControlService {
     if (s != null) {
       synchronized (s) {
         s.inFlight = Math.max(0, s.inFlight - 1);
-        s.rateCount = Math.max(0, s.rateCount - 1);
+        if (s.config.rateMax() > 0) {
+          s.starts.removeNewest();
+        }
       }
     }
   }
@@ -146,8 +164,12 @@ public final class FlowControlService {
       if (c.paused() || (c.parallelismMax() > 0 && s.inFlight >= c.parallelismMax())) {
         return Long.MAX_VALUE;
       }
-      if (c.rateMax() > 0 && s.rateCount >= c.rateMax()) {
-        return s.periodStart + c.ratePeriodSeconds() * 1000;
+      if (c.rateMax() > 0) {
+        slide(s, now);
+        if (s.starts.size() >= c.rateMax()) {
+          // The start that frees a place is the one rateMax places back: it leaves the window.
+          return s.starts.oldest() + periodMillis(c);
+        }
       }
       return now;
     }
@@ -163,12 +185,17 @@ public final class FlowControlService {
     }
   }
 
-  private static void rollWindow(KeyState s, long now) {
-    long periodMillis = Math.max(1, s.config.ratePeriodSeconds()) * 1000;
-    if (s.periodStart == 0 || now >= s.periodStart + periodMillis) {
-      s.periodStart = now;
-      s.rateCount = 0;
-    }
+  /**
+   * Forgets starts older than one period (and, when the limit was lowered, all but the newest
+   * {@code rateMax}): what remains is this period's count.
+   */
+  private static void slide(KeyState s, long now) {
+    s.starts.dropUpTo(now - periodMillis(s.config));
+    s.starts.keepNewest(Math.max(0, s.config.rateMax()));
+  }
+
+  private static long periodMillis(FlowKey c) {
+    return Math.max(1, c.ratePeriodSeconds()) * 1000;
   }
 
   // ---- management (§13.2) ---------------------------------------------------------------------
@@ -220,8 +247,8 @@ public final class FlowControlService {
   public void resetRate(String tenant, String key) {
     KeyState s = existing(tenant, key);
     synchronized (s) {
-      s.rateCount = 0;
-      s.periodStart = clock.millis();
+      s.starts.clear();
+      s.periodReset = clock.millis();
     }
     wake.run();
   }
@@ -230,8 +257,8 @@ public final class FlowControlService {
   public void reset(String tenant, String key) {
     KeyState s = existing(tenant, key);
     synchronized (s) {
-      s.rateCount = 0;
-      s.periodStart = clock.millis();
+      s.starts.clear();
+      s.periodReset = clock.millis();
       s.inFlight = 0;
     }
     wake.run();
@@ -245,8 +272,8 @@ public final class FlowControlService {
       s.config = next;
       s.stored = true;
       if (resetRate) {
-        s.rateCount = 0;
-        s.periodStart = clock.millis();
+        s.starts.clear();
+        s.periodReset = clock.millis();
       }
     }
     wake.run();
@@ -263,12 +290,18 @@ public final class FlowControlService {
     return s;
   }
 
+  /**
+   * The key as the API shows it. The window slides, so {@code rateCount} is the starts of the last
+   * period and the period "started" at the oldest of them (or at the last reset, or now).
+   */
   private static View view(KeyState s, long now) {
     synchronized (s) {
-      if (s.config.rateMax() > 0 && s.periodStart != 0) {
-        rollWindow(s, now);
-      }
-      return new View(s.config, s.waiting, s.inFlight, s.rateCount, s.periodStart);
+      slide(s, now);
+      long periodStart =
+          s.starts.size() > 0
+              ? s.starts.oldest()
+              : Math.max(s.periodReset, now - periodMillis(s.config));
+      return new View(s.config, s.waiting, s.inFlight, s.starts.size(), periodStart);
     }
   }
 
@@ -282,8 +315,8 @@ public final class FlowControlService {
     FlowKey config;
     boolean stored;
     int inFlight;
-    int rateCount;
-    long periodStart;
+    final StartLog starts = new StartLog();
+    long periodReset;
     int waiting;
 
     KeyState(FlowKey config) {
