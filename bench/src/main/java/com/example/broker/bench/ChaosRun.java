@@ -22,7 +22,12 @@ public final class ChaosRun {
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
     Path root = Path.of(System.getProperty("postbox.root", ".")).toAbsolutePath().normalize();
-    Path jar = root.resolve("broker-app/target/postbox.jar");
+    // -Dpostbox.jar=other.jar compares another build (A/B) under the same load.
+    Path jar =
+        Path.of(
+            System.getProperty(
+                "postbox.jar", root.resolve("broker-app/target/postbox.jar").toString()));
+    boolean crashOnly = List.of(args).contains("--crash-only");
     Path work = Files.createTempDirectory("postbox-chaos");
     long seed = System.nanoTime();
     Map<String, Object> out = new LinkedHashMap<>();
@@ -43,6 +48,10 @@ public final class ChaosRun {
     loop.put("duplicate_ratio_percent", Stats.round(r.duplicateRatio() * 100));
     loop.put("ledger_balanced", r.acknowledged() == r.delivered() + r.pendingAtEnd() + r.lost());
     out.put("crash_loop", loop);
+    if (crashOnly) {
+      System.out.println(loop); // a partial run: chaos.json keeps the last full figures
+      return;
+    }
 
     long badRequests = quick ? 10_000 : 100_000;
     System.err.println("[chaos] bad input: " + badRequests + " malformed requests");

@@ -28,9 +28,11 @@ import java.util.function.Predicate;
  * another's.
  *
  * <p>Thread-safety: all methods may be called from any thread. {@link #commit} never blocks the
- * caller: it queues the batch and returns a future; commits complete in the order they were
- * submitted. Reads are blocking but bounded (point lookups and bounded scans) and see every commit
- * whose future has completed.
+ * caller: it queues the batch and returns a future. Commits apply, and become visible to reads, in
+ * the order they were submitted; their futures complete in submission order within each {@link
+ * Durability} class (a SYNC commit completes once on disk, so it may complete after an ASYNC one
+ * submitted later). Reads are blocking but bounded (point lookups and bounded scans) and see every
+ * commit whose future has completed.
  */
 public interface MessageStore extends AutoCloseable {
 

@@ -263,29 +263,41 @@ public abstract class MessageStoreContract {
   }
 
   @Test
-  void commitsCompleteInSubmissionOrder() {
-    List<Integer> order = new ArrayList<>();
+  void commitsApplyInOrderAndCompleteInOrderWithinEachDurability() {
+    List<Integer> syncOrder = new ArrayList<>();
+    List<Integer> asyncOrder = new ArrayList<>();
+    List<String> notYetVisible = new ArrayList<>();
     List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       int n = i;
+      boolean sync = i % 2 == 0;
       all.add(
           store
               .commit(
                   new StoreBatch().putMessage(aMessage("t1", "o" + i).build()),
-                  i % 2 == 0 ? Durability.SYNC : Durability.ASYNC)
+                  sync ? Durability.SYNC : Durability.ASYNC)
               .thenRun(
                   () -> {
-                    synchronized (order) {
-                      order.add(n);
+                    synchronized (syncOrder) {
+                      (sync ? syncOrder : asyncOrder).add(n);
+                      // Everything submitted before it is applied (visible) by now.
+                      for (int k = 0; k <= n; k++) {
+                        if (store.findMessage(new MessageRef("t1", "o" + k)).isEmpty()) {
+                          notYetVisible.add("o" + k + " when o" + n + " completed");
+                        }
+                      }
                     }
                   }));
     }
     all.forEach(java.util.concurrent.CompletableFuture::join);
-    List<Integer> expected = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      expected.add(i);
-    }
-    assertEquals(expected, order);
+    List<Integer> sorted = new ArrayList<>(syncOrder);
+    sorted.sort(null);
+    assertEquals(sorted, syncOrder);
+    sorted = new ArrayList<>(asyncOrder);
+    sorted.sort(null);
+    assertEquals(sorted, asyncOrder);
+    assertEquals(25, syncOrder.size());
+    assertEquals(List.of(), notYetVisible);
   }
 
   private static DlqEntry dlq(String tenant, String id, int n) {

@@ -2,6 +2,7 @@ package com.example.broker.storage.rocksdb;
 
 import com.example.broker.core.error.ErrorCode;
 import com.example.broker.core.error.StorageException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,12 +18,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: one writer thread takes everything submitted since its last write, applies it as
- * ONE {@link WriteBatch}, syncs the WAL once if any submission needs it, then completes the
- * submissions' futures in submission order. Many concurrent publishes cost one fsync.
+ * Group commit, with the WAL sync apart from the writes. One writer thread takes everything
+ * submitted since its last write and applies it as ONE {@link WriteBatch}, without syncing; a
+ * second thread syncs the WAL ({@code syncWal}) for every synced submission written since its last
+ * sync, then completes them. Many concurrent publishes cost one fsync, and writes never wait for a
+ * sync: a delivery outcome is in the WAL file (so it survives the process being killed) as soon as
+ * it is written, even while an fsync of earlier publishes is running.
  *
- * <p>Callers never block: {@link #submit} only enqueues. Futures complete on the writer thread, so
- * their dependents must not block (they must not wait for another commit).
+ * <p>Order: writes apply, and become visible, in submission order. Unsynced submissions complete
+ * right after their write; synced ones after the sync that followed their write. So completions
+ * keep submission order within each durability class, and a synced commit may complete after an
+ * unsynced one submitted later. (A reader may see a synced write before it is on disk; only an OS
+ * crash, not a killed process, could then lose it, and its caller was never told it was stored.)
+ *
+ * <p>Callers never block: {@link #submit} only enqueues. Futures complete on the writer or syncer
+ * thread, so their dependents must not block (they must not wait for another commit).
  */
 final class GroupCommitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
@@ -40,18 +50,26 @@ final class GroupCommitter implements AutoCloseable {
 
   private final RocksDB db;
   private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
-  private final WriteOptions syncOptions = new WriteOptions().setSync(true);
-  private final WriteOptions asyncOptions = new WriteOptions().setSync(false);
+  private final WriteOptions writeOptions = new WriteOptions().setSync(false);
   private final Thread writer;
+  private final Thread syncer;
+  // Synced submissions already written, waiting for the next WAL sync (guarded by itself).
+  private final ArrayDeque<Submission> awaitingSync = new ArrayDeque<>();
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong submissions = new AtomicLong();
+  private final AtomicLong syncs = new AtomicLong();
+  private final AtomicLong synced = new AtomicLong();
   private volatile boolean closed;
+  private volatile boolean writerDone;
 
   GroupCommitter(RocksDB db) {
     this.db = db;
     this.writer = new Thread(this::run, "postbox-group-commit");
     writer.setDaemon(true);
+    this.syncer = new Thread(this::syncLoop, "postbox-wal-sync");
+    syncer.setDaemon(true);
     writer.start();
+    syncer.start();
   }
 
   CompletableFuture<Void> submit(List<Mutation> mutations, boolean sync) {
@@ -74,6 +92,15 @@ final class GroupCommitter implements AutoCloseable {
     return submissions.get();
   }
 
+  /** WAL syncs made so far, and the synced submissions they covered. */
+  long syncs() {
+    return syncs.get();
+  }
+
+  long syncedSubmissions() {
+    return synced.get();
+  }
+
   private void run() {
     List<Submission> group = new ArrayList<>();
     while (true) {
@@ -81,6 +108,10 @@ final class GroupCommitter implements AutoCloseable {
         Submission first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           if (closed && queue.isEmpty()) {
+            writerDone = true;
+            synchronized (awaitingSync) {
+              awaitingSync.notifyAll();
+            }
             return;
           }
           continue;
@@ -115,10 +146,8 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   private void write(List<Submission> group) {
-    boolean sync = false;
     try (WriteBatch batch = new WriteBatch()) {
       for (Submission s : group) {
-        sync |= s.sync();
         for (Mutation m : s.mutations()) {
           if (m.value() == null) {
             batch.delete(m.cf(), m.key());
@@ -127,7 +156,7 @@ final class GroupCommitter implements AutoCloseable {
           }
         }
       }
-      db.write(sync ? syncOptions : asyncOptions, batch);
+      db.write(writeOptions, batch);
       writes.incrementAndGet();
       submissions.addAndGet(group.size());
     } catch (RocksDBException e) {
@@ -137,8 +166,58 @@ final class GroupCommitter implements AutoCloseable {
       }
       return;
     }
+    boolean toSync = false;
     for (Submission s : group) {
-      s.done().complete(null);
+      if (s.sync()) {
+        toSync = true;
+        synchronized (awaitingSync) {
+          awaitingSync.add(s);
+        }
+      } else {
+        s.done().complete(null);
+      }
+    }
+    if (toSync) {
+      synchronized (awaitingSync) {
+        awaitingSync.notifyAll();
+      }
+    }
+  }
+
+  /** Syncs the WAL for every synced submission written so far, again and again. */
+  private void syncLoop() {
+    List<Submission> batch = new ArrayList<>();
+    while (true) {
+      batch.clear();
+      synchronized (awaitingSync) {
+        while (awaitingSync.isEmpty()) {
+          if (writerDone) {
+            return;
+          }
+          try {
+            awaitingSync.wait(100);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+        batch.addAll(awaitingSync);
+        awaitingSync.clear();
+      }
+      try {
+        db.syncWal(); // covers everything written before it started, so all of `batch`
+        syncs.incrementAndGet();
+        synced.addAndGet(batch.size());
+        for (Submission s : batch) {
+          s.done().complete(null);
+        }
+      } catch (RocksDBException | RuntimeException e) {
+        LOG.error("WAL sync failed", e);
+        StorageException failure = new StorageException("WAL sync failed: " + e.getMessage(), e);
+        for (Submission s : batch) {
+          s.done().completeExceptionally(failure);
+        }
+      }
     }
   }
 
@@ -148,6 +227,7 @@ final class GroupCommitter implements AutoCloseable {
     closed = true;
     try {
       writer.join(30_000);
+      syncer.join(30_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -157,7 +237,6 @@ final class GroupCommitter implements AutoCloseable {
           .completeExceptionally(
               new StorageException(ErrorCode.SHUTTING_DOWN, "the store is shutting down"));
     }
-    syncOptions.close();
-    asyncOptions.close();
+    writeOptions.close();
   }
 }

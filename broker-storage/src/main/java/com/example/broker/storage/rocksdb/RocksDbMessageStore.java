@@ -74,9 +74,14 @@ public final class RocksDbMessageStore implements MessageStore {
     return new RocksDbMessageStore(new RocksDbStorage(dir));
   }
 
-  /** RocksDB writes so far and the submissions they carried (group-commit efficiency). */
+  /**
+   * Group-commit efficiency: RocksDB writes so far, the submissions they carried, WAL syncs, and
+   * the synced submissions those covered.
+   */
   public long[] commitStats() {
-    return new long[] {committer.writes(), committer.submissions()};
+    return new long[] {
+      committer.writes(), committer.submissions(), committer.syncs(), committer.syncedSubmissions()
+    };
   }
 
   @Override

@@ -93,12 +93,17 @@ class RocksDbMessageStoreTest extends MessageStoreContract {
     long[] after = rocks.commitStats();
     long writes = after[0] - before[0];
     long submissions = after[1] - before[1];
+    long syncs = after[2] - before[2];
+    long synced = after[3] - before[3];
     assertEquals(threads * perThread, submissions);
+    assertEquals(threads * perThread, synced);
     assertEquals(threads * perThread, store.scanMessages("t1", null, 100_000, m -> true).size());
     System.out.printf(
-        "group commit: %d synced commits in %d RocksDB writes (%.1f commits per write)%n",
-        submissions, writes, (double) submissions / writes);
+        "group commit: %d synced commits in %d RocksDB writes and %d WAL syncs"
+            + " (%.1f commits per sync)%n",
+        submissions, writes, syncs, (double) synced / syncs);
     assertTrue(writes < submissions, "commits were grouped");
+    assertTrue(syncs < synced, "syncs were shared");
   }
 
   @Test
