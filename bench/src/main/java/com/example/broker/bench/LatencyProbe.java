@@ -1,0 +1,49 @@
+package com.example.broker.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A/B helper: publish latency of one build at a fixed rate (after a discarded warm-up), printed as
+ * one line. {@code java -cp postbox-bench.jar com.example.broker.bench.LatencyProbe <jar> [rate]
+ * [seconds]}. Loads only 127.0.0.1.
+ */
+public final class LatencyProbe {
+  private LatencyProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    Path jar = Path.of(args[0]);
+    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    Path work = Files.createTempDirectory("postbox-latency");
+    byte[] body = new byte[256];
+    try (HttpSink receiver = new HttpSink(true);
+        ServerProcess s =
+            new ServerProcess(
+                jar,
+                work.resolve("data"),
+                ServerProcess.freePort(),
+                work.resolve("server.log"),
+                List.of(),
+                receiver.url("/probe"))) {
+      Publisher warm = new Publisher(s.base(), ServerProcess.TOKEN);
+      warm.atRate(receiver.url("/warm"), body, rate, 5, i -> 3_600_000);
+      warm.close();
+      Publisher p = new Publisher(s.base(), ServerProcess.TOKEN);
+      p.atRate(receiver.url("/fixed"), body, rate, seconds, i -> 3_600_000);
+      p.close();
+      List<Double> rt = new ArrayList<>();
+      p.roundTrips.forEach(n -> rt.add(n / 1e6));
+      System.out.printf(
+          "rate %d/s: n=%d p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms%n",
+          rate,
+          rt.size(),
+          Stats.percentile(rt, 50),
+          Stats.percentile(rt, 90),
+          Stats.percentile(rt, 99),
+          Stats.percentile(rt, 100));
+    }
+  }
+}
