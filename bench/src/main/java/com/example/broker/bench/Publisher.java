@@ -40,6 +40,9 @@ final class Publisher {
   /** Publish round trips (send to acknowledgement), nanoseconds. */
   final java.util.Queue<Long> roundTrips = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+  /** When set (epoch seconds), every publish carries this {@code Upstash-Not-Before}. */
+  volatile long notBeforeSeconds;
+
   Publisher(String base, String token) {
     this.base = base;
     this.token = token;
@@ -51,6 +54,9 @@ final class Publisher {
     headers.put("Content-Type", List.of("application/json"));
     if (delayMillis > 0) {
       headers.put("Upstash-Delay", List.of(delayMillis + "ms"));
+    }
+    if (notBeforeSeconds > 0) {
+      headers.put("Upstash-Not-Before", List.of(Long.toString(notBeforeSeconds)));
     }
     if (retryEverySecond) {
       headers.put("Upstash-Retries", List.of("20"));

@@ -109,7 +109,11 @@ public final class Broker implements AutoCloseable {
               flow,
               clock,
               new Dispatcher.Options(
-                  config.maxInFlight(), config.maxInFlightPerHost(), 1000, 1000));
+                  config.maxInFlight(),
+                  config.maxInFlightPerHost(),
+                  1000,
+                  1000,
+                  config.sendThreads()));
       queues.bind(dispatcher::notifyDue);
       flow.bind(dispatcher::wakeUp);
       dispatcher.recover();

@@ -29,7 +29,8 @@ public record BrokerConfig(
     String deliverer,
     long maxStorageBytes,
     Duration dedupWindow,
-    boolean cronSeconds) {
+    boolean cronSeconds,
+    int sendThreads) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -44,6 +45,7 @@ public record BrokerConfig(
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
   public static final String DEFAULT_DELIVERER = "netty";
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
+  public static final int DEFAULT_SEND_THREADS = 1;
 
   /** One setting: flag, environment variable, default and meaning. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
@@ -114,6 +116,12 @@ public record BrokerConfig(
               "10m",
               "how long a deduplication id (or content hash) suppresses repeats"),
           new Setting(
+              "--send-threads",
+              "POSTBOX_SEND_THREADS",
+              "1",
+              "threads that sign and send deliveries beside the dispatcher (0: the dispatcher"
+                  + " itself)"),
+          new Setting(
               "--cron-seconds",
               "POSTBOX_CRON_SECONDS",
               "false",
@@ -139,7 +147,8 @@ public record BrokerConfig(
         DEFAULT_DELIVERER,
         0,
         DEFAULT_DEDUP_WINDOW,
-        false);
+        false,
+        DEFAULT_SEND_THREADS);
   }
 
   public boolean devMode() {
@@ -201,7 +210,8 @@ public record BrokerConfig(
             values.getOrDefault("--deliverer", DEFAULT_DELIVERER),
             get(values, "--max-storage", BrokerConfig::bytes, 0L),
             get(values, "--dedup-window", BrokerConfig::duration, d.dedupWindow()),
-            get(values, "--cron-seconds", BrokerConfig::bool, false));
+            get(values, "--cron-seconds", BrokerConfig::bool, false),
+            get(values, "--send-threads", Integer::parseInt, d.sendThreads()));
     c.validate();
     return c;
   }
@@ -287,6 +297,9 @@ public record BrokerConfig(
     if (maxRetries < 0) {
       problems.add("--max-retries must be >= 0");
     }
+    if (sendThreads < 0 || sendThreads > 64) {
+      problems.add("--send-threads must be 0..64");
+    }
     if (!deliverer.equals("netty") && !deliverer.equals("jdk")) {
       problems.add("--deliverer must be netty or jdk");
     }
@@ -352,6 +365,7 @@ public record BrokerConfig(
         deliverer,
         maxStorageBytes,
         dedupWindow,
-        newCronSeconds);
+        newCronSeconds,
+        sendThreads);
   }
 }

@@ -63,9 +63,16 @@ public final class Dispatcher implements AutoCloseable {
    * @param maxInFlightPerHost cap per destination host
    * @param scanLimit due entries read per pass
    * @param maxIdleMillis longest sleep between passes when nothing is due
+   * @param sendThreads threads that sign and send the requests a pass started (0: the dispatch
+   *     thread does it); with more, a pass hands its sends over and goes on scanning
    */
   public record Options(
-      int maxInFlight, int maxInFlightPerHost, int scanLimit, long maxIdleMillis) {
+      int maxInFlight, int maxInFlightPerHost, int scanLimit, long maxIdleMillis, int sendThreads) {
+    /** Sends on the dispatch thread itself (what unit tests use: one thread, a fixed order). */
+    public Options(int maxInFlight, int maxInFlightPerHost, int scanLimit, long maxIdleMillis) {
+      this(maxInFlight, maxInFlightPerHost, scanLimit, maxIdleMillis, 0);
+    }
+
     public static Options defaults() {
       return new Options(1000, 200, 1000, 1000);
     }
@@ -130,6 +137,7 @@ public final class Dispatcher implements AutoCloseable {
   // to it were started, parked, or already in flight. Guarded by this.
   private DueRef cursor;
 
+  private final java.util.concurrent.ExecutorService sendPool;
   private volatile boolean running;
   private volatile Thread thread;
 
@@ -150,6 +158,16 @@ public final class Dispatcher implements AutoCloseable {
     this.flow = flow;
     this.clock = clock;
     this.options = options;
+    this.sendPool =
+        options.sendThreads() > 0
+            ? java.util.concurrent.Executors.newFixedThreadPool(
+                options.sendThreads(),
+                r -> {
+                  Thread t = new Thread(r, "postbox-send");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
     for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new Object();
     }
@@ -261,9 +279,7 @@ public final class Dispatcher implements AutoCloseable {
                 }
               });
     }
-    for (Message m : started) {
-      send(m, now);
-    }
+    sendAll(started, now);
     return started.size();
   }
 
@@ -404,6 +420,26 @@ public final class Dispatcher implements AutoCloseable {
       }
       inFlight.put(ref, new InFlight(host));
       return true;
+    }
+  }
+
+  /** Sends what a pass started: here, or split over the send threads. */
+  private void sendAll(List<Message> started, long now) {
+    int threads = options.sendThreads();
+    if (sendPool == null || started.size() < 2 * threads) {
+      for (Message m : started) {
+        send(m, now);
+      }
+      return;
+    }
+    int per = (started.size() + threads - 1) / threads;
+    for (int from = 0; from < started.size(); from += per) {
+      List<Message> chunk = started.subList(from, Math.min(started.size(), from + per));
+      try {
+        sendPool.execute(() -> chunk.forEach(m -> send(m, now)));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        chunk.forEach(m -> send(m, now)); // stopping: send here
+      }
     }
   }
 
@@ -621,6 +657,9 @@ public final class Dispatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (sendPool != null) {
+      sendPool.shutdown(); // the sends already handed over still run
     }
     long deadline = System.nanoTime() + graceMillis * 1_000_000L;
     while (!inFlight.isEmpty() && System.nanoTime() < deadline) {

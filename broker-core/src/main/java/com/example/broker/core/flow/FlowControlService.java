@@ -266,15 +266,30 @@ public final class FlowControlService {
 
   private void update(String tenant, String key, UnaryOperator<FlowKey> change, boolean resetRate) {
     KeyState s = existing(tenant, key);
+    FlowKey before;
+    FlowKey next;
+    java.util.concurrent.CompletableFuture<Void> written;
     synchronized (s) {
-      FlowKey next = change.apply(s.config);
-      store.commit(new StoreBatch().putFlowKey(next), Durability.SYNC).join();
+      before = s.config;
+      next = change.apply(before);
       s.config = next;
       s.stored = true;
       if (resetRate) {
         s.starts.clear();
         s.periodReset = clock.millis();
       }
+      // Waited for outside the lock: commit completions (finished attempts) take it.
+      written = store.commit(new StoreBatch().putFlowKey(next), Durability.SYNC);
+    }
+    try {
+      written.join();
+    } catch (RuntimeException e) {
+      synchronized (s) {
+        if (s.config == next) {
+          s.config = before;
+        }
+      }
+      throw e;
     }
     wake.run();
   }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In memory, per queue: its settings, its slot holders and its waiting count, all rebuilt from
  * the store by {@link #recover()}. Promotions ("pumps") run on one executor; a pump and the changes
- * it reacts to are serialised by the queue's lock.
+ * it reacts to are serialised by the queue's lock. Nothing waits for a commit while holding that
+ * lock: commit completions run {@link #committed}, which takes it.
  */
 public final class QueueService {
   private static final Logger LOG = LoggerFactory.getLogger(QueueService.class);
@@ -116,15 +118,29 @@ public final class QueueService {
     checkName(name);
     QueueState s = state(new QueueRef(tenant, name));
     Queue q;
+    Queue old;
+    CompletableFuture<Void> written;
     synchronized (s) {
-      Queue old = s.queue;
+      old = s.queue;
       if (old == null && !create) {
         throw new NotFoundException("queue " + name + " not found");
       }
       long now = clock.millis();
       q = update.apply(old != null ? old : new Queue(tenant, name, now, now, 1, false));
-      store.commit(new StoreBatch().putQueue(q), Durability.SYNC).join();
       s.queue = q;
+      // Submitted under the lock (writes apply in order), waited for outside it: commit
+      // completions take queue locks, so waiting here could deadlock.
+      written = store.commit(new StoreBatch().putQueue(q), Durability.SYNC);
+    }
+    try {
+      written.join();
+    } catch (RuntimeException e) {
+      synchronized (s) {
+        if (s.queue == q) {
+          s.queue = old;
+        }
+      }
+      throw e;
     }
     schedulePump(s);
     return q;
@@ -167,11 +183,13 @@ public final class QueueService {
     checkName(name);
     QueueState s = state(new QueueRef(tenant, name));
     long deletedAt;
+    CompletableFuture<Void> written;
     synchronized (s) {
       deletedAt = clock.millis();
-      store.commit(new StoreBatch().deleteQueue(tenant, name), Durability.SYNC).join();
       s.queue = null;
+      written = store.commit(new StoreBatch().deleteQueue(tenant, name), Durability.SYNC);
     }
+    written.join(); // outside the lock, as in change()
     cancelWaiting(s, deletedAt);
   }
 
@@ -181,6 +199,7 @@ public final class QueueService {
     while (true) {
       StoreBatch b = new StoreBatch();
       boolean more;
+      CompletableFuture<Void> written = null;
       synchronized (s) {
         List<WaitingEntry> chunk =
             store.scanWaiting(s.ref.tenant(), s.ref.name(), after, DELETE_CHUNK);
@@ -198,10 +217,11 @@ public final class QueueService {
           }
         }
         if (!b.isEmpty()) {
-          store.commit(b, Durability.SYNC).join();
+          written = store.commit(b, Durability.SYNC);
         }
       }
-      if (!b.isEmpty()) {
+      if (written != null) {
+        written.join();
         committed(b);
       }
       if (!more) {
@@ -325,7 +345,7 @@ public final class QueueService {
     StoreBatch b = new StoreBatch();
     List<WaitingEntry> promoted = new ArrayList<>();
     long earliest = Long.MAX_VALUE;
-    java.util.concurrent.CompletableFuture<Void> written;
+    CompletableFuture<Void> written;
     synchronized (s) {
       s.pumpQueued = false;
       Queue q = s.queue;

@@ -117,4 +117,39 @@ class FlowDispatchTest {
     assertEquals(0, flow.get("t1", "busy").waitListSize());
     assertTrue(store.scanDue(null, Long.MAX_VALUE, 10).isEmpty());
   }
+
+  @Test
+  void aHostWithMoreDueMessagesThanItsWaitingQueueHoldsGetsThemAll() {
+    dispatcher =
+        TestDispatchers.create(
+            store,
+            deliverer,
+            TestDispatchers.queues(store, clock),
+            flow,
+            clock,
+            new Dispatcher.Options(100, 2, 100, 1000));
+    int n = Dispatcher.MAX_PARKED_PER_GATE + 2_500;
+    List<Message> ms = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ms.add(message("http://one-host/" + i, null));
+    }
+    publish(ms);
+    deliverer.hold = true;
+    int completed = 0;
+    for (int pass = 0; pass < 20 * n && completed < n; pass++) {
+      dispatcher.runOnce();
+      // Deliveries end a little later, as they do over a network.
+      List<
+              java.util.concurrent.CompletableFuture<
+                  com.example.broker.core.delivery.DeliveryResponse>>
+          held = new ArrayList<>(deliverer.held);
+      deliverer.held.clear();
+      for (var f : held) {
+        f.complete(ScriptedDeliverer.status(200));
+        completed++;
+      }
+    }
+    assertEquals(n, completed, "every message delivered");
+    assertTrue(store.scanDue(null, Long.MAX_VALUE, 10).isEmpty());
+  }
 }
