@@ -86,18 +86,7 @@ final class QueueBench {
         "/v2/queues",
         "{\"queueName\":\"" + queue + "\",\"parallelism\":" + parallelism + ",\"paused\":true}");
     String prefix = "/" + queue + "/";
-    receiver.pathArrivals.clear();
-    receiver.trackPrefix = prefix;
-    for (int from = 0; from < n; from += BATCH) {
-      ArrayNode batch = JSON.createArrayNode();
-      for (int i = from; i < Math.min(n, from + BATCH); i++) {
-        ObjectNode e = batch.addObject();
-        e.put("destination", receiver.url(prefix + i));
-        e.put("queue", queue);
-        e.put("body", "{\"i\":" + i + "}");
-      }
-      api("POST", "/v2/batch", JSON.writeValueAsString(batch));
-    }
+    publishTracked(prefix, n, (e, i) -> e.put("queue", queue).put("body", "{\"i\":" + i + "}"));
     long t0 = System.nanoTime();
     api("POST", "/v2/queues/" + queue + "/resume", null);
     long deadline = System.currentTimeMillis() + 300_000;
@@ -136,20 +125,14 @@ final class QueueBench {
   /** {@code n} messages under one flow key limited to {@code rate}/s: achieved rate and peak. */
   private void flowRate(String key, int n, int rate, boolean record) throws Exception {
     String prefix = "/" + key + "/";
-    receiver.pathArrivals.clear();
-    receiver.trackPrefix = prefix;
-    for (int from = 0; from < n; from += BATCH) {
-      ArrayNode batch = JSON.createArrayNode();
-      for (int i = from; i < Math.min(n, from + BATCH); i++) {
-        ObjectNode e = batch.addObject();
-        e.put("destination", receiver.url(prefix + i));
-        e.putObject("headers")
-            .put("Upstash-Flow-Control-Key", key)
-            .put("Upstash-Flow-Control-Value", "rate=" + rate + ", period=1s");
-        e.put("body", "x");
-      }
-      api("POST", "/v2/batch", JSON.writeValueAsString(batch));
-    }
+    publishTracked(
+        prefix,
+        n,
+        (e, i) ->
+            e.put("body", "x")
+                .putObject("headers")
+                .put("Upstash-Flow-Control-Key", key)
+                .put("Upstash-Flow-Control-Value", "rate=" + rate + ", period=1s"));
     long deadline = System.currentTimeMillis() + 120_000 + 1000L * n / rate;
     while (receiver.pathArrivals.size() < n && System.currentTimeMillis() < deadline) {
       Thread.sleep(10);
@@ -174,6 +157,26 @@ final class QueueBench {
     r.put("flow_rate_achieved_per_s", Stats.round(span == 0 ? 0 : (at.size() - rate) / span));
     r.put("flow_rate_peak_in_any_1s", peak);
     r.put("flow_rate_peak_in_any_900ms", peakJitter);
+  }
+
+  /**
+   * Starts recording arrivals under {@code prefix}, then publishes {@code n} batch entries in order
+   * (batches of 100) to {@code prefix + i}, each completed by {@code entry}.
+   */
+  private void publishTracked(
+      String prefix, int n, java.util.function.BiConsumer<ObjectNode, Integer> entry)
+      throws Exception {
+    receiver.pathArrivals.clear();
+    receiver.trackPrefix = prefix;
+    for (int from = 0; from < n; from += BATCH) {
+      ArrayNode batch = JSON.createArrayNode();
+      for (int i = from; i < Math.min(n, from + BATCH); i++) {
+        ObjectNode e = batch.addObject();
+        e.put("destination", receiver.url(prefix + i));
+        entry.accept(e, i);
+      }
+      api("POST", "/v2/batch", JSON.writeValueAsString(batch));
+    }
   }
 
   /** Most arrivals within any {@code windowMs} (sorted nanosecond times). */
