@@ -404,7 +404,7 @@ public final class Dispatcher implements AutoCloseable {
     batch
         .deleteDue(d.dueAt(), d.ref())
         .putInFlight(d.ref(), now)
-        .appendLog(LogEntry.of(now, MessageState.ACTIVE, RecordOutcome.withoutBody(m), 0));
+        .appendLog(LogEntry.of(now, MessageState.ACTIVE, m.withoutBody(), 0));
     started.add(m);
     return true;
   }
@@ -537,8 +537,7 @@ public final class Dispatcher implements AutoCloseable {
         StoreBatch b =
             new StoreBatch()
                 .appendLog(
-                    LogEntry.of(
-                        now, MessageState.CANCEL_REQUESTED, RecordOutcome.withoutBody(m.get()), 0));
+                    LogEntry.of(now, MessageState.CANCEL_REQUESTED, m.get().withoutBody(), 0));
         return store.commit(b, Durability.SYNC).thenApply(v -> true);
       }
       cancelled.put(ref, now);
@@ -549,13 +548,9 @@ public final class Dispatcher implements AutoCloseable {
       return CompletableFuture.completedFuture(false);
     }
     Message m = found.get();
-    Message snapshot = RecordOutcome.withoutBody(m);
     StoreBatch b = new StoreBatch();
     queues.onCancel(m, b); // leave its queue's waiting list, or give back its slot
-    b.deleteMessage(ref)
-        .deleteDue(m.dueAt(), ref)
-        .appendLog(LogEntry.of(now, MessageState.CANCEL_REQUESTED, snapshot, 0))
-        .appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
+    b.cancelMessage(m, now).deleteDue(m.dueAt(), ref);
     return store
         .commit(b, Durability.SYNC)
         .thenApply(

@@ -36,7 +36,7 @@ public final class RecordOutcome {
   public Changes record(Message m, DeliveryResponse r, long now, boolean cancelRequested) {
     MessageRef ref = m.ref();
     StoreBatch b = new StoreBatch().deleteInFlight(ref);
-    Message snapshot = withoutBody(m);
+    Message snapshot = m.withoutBody();
     long earliest = Long.MAX_VALUE;
     if (r.isSuccess()) {
       b.finishMessage(m, true)
@@ -60,7 +60,7 @@ public final class RecordOutcome {
       Message next = m.toBuilder().withRetried(attemptsMade).withDueAt(due).build();
       b.putMessage(next)
           .putDue(due, ref)
-          .appendLog(LogEntry.of(now, MessageState.RETRY, withoutBody(next), due));
+          .appendLog(LogEntry.of(now, MessageState.RETRY, next.withoutBody(), due));
       earliest = Math.min(earliest, due);
     } else {
       String dlqId = ids.dlqId(now);
@@ -96,10 +96,5 @@ public final class RecordOutcome {
       return r.error();
     }
     return "destination answered with status " + r.status();
-  }
-
-  /** Log entries after CREATED carry no body: it was logged once already. */
-  public static Message withoutBody(Message m) {
-    return m.body().length == 0 ? m : m.toBuilder().withBody(null).build();
   }
 }

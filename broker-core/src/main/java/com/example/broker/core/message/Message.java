@@ -79,6 +79,11 @@ public record Message(
     return new MessageRef(tenant, id);
   }
 
+  /** This message without its body: what log entries after CREATED carry (it was logged once). */
+  public Message withoutBody() {
+    return body.length == 0 ? this : toBuilder().withBody(null).build();
+  }
+
   public Builder toBuilder() {
     return new Builder(this);
   }

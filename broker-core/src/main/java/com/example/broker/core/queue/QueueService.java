@@ -5,11 +5,9 @@ import com.example.broker.core.error.ErrorCode;
 import com.example.broker.core.error.InvalidRequestException;
 import com.example.broker.core.error.NotFoundException;
 import com.example.broker.core.group.UrlGroupService;
-import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageKind;
 import com.example.broker.core.message.MessageRef;
-import com.example.broker.core.message.MessageState;
 import com.example.broker.core.store.Durability;
 import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.StoreBatch;
@@ -213,7 +211,7 @@ public final class QueueService {
           }
           if (s.cancelling.add(w.seq())) {
             b.deleteQueued(w);
-            m.ifPresent(msg -> cancelledLogs(b, msg));
+            m.ifPresent(msg -> b.cancelMessage(msg, clock.millis()));
           }
         }
         if (!b.isEmpty()) {
@@ -228,14 +226,6 @@ public final class QueueService {
         return;
       }
     }
-  }
-
-  private void cancelledLogs(StoreBatch b, Message m) {
-    long now = clock.millis();
-    Message snapshot = m.body().length == 0 ? m : m.toBuilder().withBody(null).build();
-    b.deleteMessage(m.ref())
-        .appendLog(LogEntry.of(now, MessageState.CANCEL_REQUESTED, snapshot, 0))
-        .appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
   }
 
   // ---- hooks for the paths that create, finish or cancel messages ---------------------------

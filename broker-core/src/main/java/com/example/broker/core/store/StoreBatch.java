@@ -66,6 +66,17 @@ public final class StoreBatch {
     return this;
   }
 
+  /**
+   * A pending message is cancelled (§8.2): its record goes, with CANCEL_REQUESTED and CANCELED
+   * logged at {@code now}. The caller removes its due entry or its place in a queue.
+   */
+  public StoreBatch cancelMessage(Message m, long now) {
+    Message snapshot = m.withoutBody();
+    return deleteMessage(m.ref())
+        .appendLog(LogEntry.of(now, MessageState.CANCEL_REQUESTED, snapshot, 0))
+        .appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
+  }
+
   public StoreBatch putQueue(Queue q) {
     ops.add(new StoreOp.PutQueue(q));
     return this;
