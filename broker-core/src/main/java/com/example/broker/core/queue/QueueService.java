@@ -255,6 +255,9 @@ public final class QueueService {
    * later on the pump executor.
    */
   public void committed(StoreBatch b) {
+    if (!b.changesQueues()) {
+      return; // most publishes and outcomes: nothing to do
+    }
     Set<QueueState> touched = new LinkedHashSet<>();
     // Slots taken first, so a message handing its slot to its callback never frees it meanwhile.
     for (StoreOp op : b.ops()) {

@@ -23,6 +23,8 @@ import java.util.List;
  */
 public final class StoreBatch {
   private final List<StoreOp> ops = new ArrayList<>();
+  private boolean enqueues; // has a PutQueued
+  private boolean queueChanges; // has any op on queue waiting lists or slots
 
   public StoreBatch putMessage(Message m) {
     ops.add(new StoreOp.PutMessage(m));
@@ -42,10 +44,13 @@ public final class StoreBatch {
     if (m.kind() == MessageKind.MESSAGE) {
       // Enqueued: it waits for a slot of its queue before it enters the due index.
       ops.add(new StoreOp.PutQueued(m.tenant(), m.queueName(), m.id(), m.dueAt()));
+      enqueues = true;
+      queueChanges = true;
       return this;
     }
     // A callback of a queued message: due at once, holding its source's slot until it ends.
     ops.add(new StoreOp.PutSlotHolder(m.tenant(), m.queueName(), m.id(), m.sourceMessageId()));
+    queueChanges = true;
     return putDue(m.dueAt(), m.ref());
   }
 
@@ -57,6 +62,7 @@ public final class StoreBatch {
     deleteMessage(m.ref());
     if (heldSlot && m.queueName() != null) {
       ops.add(new StoreOp.DeleteSlotHolder(m.tenant(), m.queueName(), m.id()));
+      queueChanges = true;
     }
     return this;
   }
@@ -89,11 +95,13 @@ public final class StoreBatch {
 
   public StoreBatch deleteQueued(WaitingEntry w) {
     ops.add(new StoreOp.DeleteQueued(w.tenant(), w.queue(), w.seq(), w.messageId()));
+    queueChanges = true;
     return this;
   }
 
   public StoreBatch promoteQueued(WaitingEntry w) {
     ops.add(new StoreOp.PromoteQueued(w.tenant(), w.queue(), w.seq(), w.messageId(), w.dueAt()));
+    queueChanges = true;
     return this;
   }
 
@@ -179,6 +187,16 @@ public final class StoreBatch {
 
   public List<StoreOp> ops() {
     return ops;
+  }
+
+  /** Whether the batch appends messages to queue waiting lists (the store orders those writes). */
+  public boolean enqueues() {
+    return enqueues;
+  }
+
+  /** Whether the batch changes queue waiting lists or slots (so queue state must follow). */
+  public boolean changesQueues() {
+    return queueChanges;
   }
 
   public boolean isEmpty() {

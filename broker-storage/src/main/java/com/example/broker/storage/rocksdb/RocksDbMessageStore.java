@@ -86,11 +86,9 @@ public final class RocksDbMessageStore implements MessageStore {
 
   @Override
   public CompletableFuture<Void> commit(StoreBatch batch, Durability durability) {
-    for (StoreOp op : batch.ops()) {
-      if (op instanceof StoreOp.PutQueued) {
-        synchronized (queueOrder) {
-          return encodeAndSubmit(batch, durability);
-        }
+    if (batch.enqueues()) {
+      synchronized (queueOrder) {
+        return encodeAndSubmit(batch, durability);
       }
     }
     return encodeAndSubmit(batch, durability);
@@ -426,16 +424,8 @@ public final class RocksDbMessageStore implements MessageStore {
 
   @Override
   public List<UrlGroup> listGroups(String tenant) {
-    byte[] prefix = Keys.tenantPrefix(tenant);
     List<UrlGroup> out = new ArrayList<>();
-    try (Slice upper = new Slice(Keys.upperBound(prefix));
-        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-        RocksIterator it = storage.db.newIterator(storage.groups, ro)) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
-        out.add(Codec.group(it.value()));
-      }
-      check(it);
-    }
+    scanPrefix(storage.groups, Keys.tenantPrefix(tenant), (k, v) -> out.add(Codec.group(v)));
     return out;
   }
 
@@ -463,20 +453,18 @@ public final class RocksDbMessageStore implements MessageStore {
   @Override
   public List<WaitingEntry> scanWaiting(String tenant, String queue, long afterSeq, int limit) {
     List<WaitingEntry> out = new ArrayList<>();
-    byte[] prefix = Keys.queuePrefix(tenant, queue);
-    try (ReadOptions ro = new ReadOptions();
-        Slice upper = new Slice(Keys.upperBound(prefix))) {
-      ro.setIterateUpperBound(upper);
-      try (RocksIterator it = storage.db.newIterator(storage.queueWaiting, ro)) {
-        it.seek(afterSeq < 0 ? prefix : Keys.waiting(tenant, queue, afterSeq + 1));
-        for (; it.isValid() && out.size() < limit; it.next()) {
-          Map.Entry<String, Long> v = Codec.strLong(it.value());
-          out.add(
-              new WaitingEntry(tenant, queue, Keys.waitingSeq(it.key()), v.getKey(), v.getValue()));
-        }
-        check(it);
-      }
+    if (limit <= 0) {
+      return out;
     }
+    scan(
+        storage.queueWaiting,
+        Keys.queuePrefix(tenant, queue),
+        afterSeq < 0 ? null : Keys.waiting(tenant, queue, afterSeq + 1),
+        (k, v) -> {
+          Map.Entry<String, Long> w = Codec.strLong(v);
+          out.add(new WaitingEntry(tenant, queue, Keys.waitingSeq(k), w.getKey(), w.getValue()));
+          return out.size() < limit;
+        });
     return out;
   }
 
@@ -521,20 +509,39 @@ public final class RocksDbMessageStore implements MessageStore {
   /** Calls {@code f} for every entry whose key starts with {@code prefix} (null: all). */
   private void scanPrefix(
       ColumnFamilyHandle cf, byte[] prefix, java.util.function.BiConsumer<byte[], byte[]> f) {
+    scan(
+        cf,
+        prefix,
+        null,
+        (k, v) -> {
+          f.accept(k, v);
+          return true;
+        });
+  }
+
+  /**
+   * Calls {@code f} for the entries whose key starts with {@code prefix} (null: all), from the
+   * first key at or after {@code from} (null: the first of the prefix), while it returns true.
+   */
+  private void scan(
+      ColumnFamilyHandle cf,
+      byte[] prefix,
+      byte[] from,
+      java.util.function.BiPredicate<byte[], byte[]> f) {
     try (ReadOptions ro = new ReadOptions();
         Slice upper = prefix == null ? null : new Slice(Keys.upperBound(prefix))) {
       if (upper != null) {
         ro.setIterateUpperBound(upper);
       }
       try (RocksIterator it = storage.db.newIterator(cf, ro)) {
-        if (prefix == null) {
-          it.seekToFirst();
-        } else {
+        if (from != null) {
+          it.seek(from);
+        } else if (prefix != null) {
           it.seek(prefix);
+        } else {
+          it.seekToFirst();
         }
-        for (; it.isValid(); it.next()) {
-          f.accept(it.key(), it.value());
-        }
+        for (; it.isValid() && f.test(it.key(), it.value()); it.next()) {}
         check(it);
       }
     }
@@ -574,17 +581,13 @@ public final class RocksDbMessageStore implements MessageStore {
   public Map<String, RunState> runStates(ScheduleRef ref) {
     byte[] prefix = Keys.runPrefix(ref.tenant(), ref.id());
     Map<String, RunState> out = new HashMap<>();
-    try (Slice upper = new Slice(Keys.upperBound(prefix));
-        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-        RocksIterator it = storage.db.newIterator(storage.scheduleRuns, ro)) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
-        byte[] k = it.key();
-        out.put(
-            new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8),
-            RUN_STATES[it.value()[0]]);
-      }
-      check(it);
-    }
+    scanPrefix(
+        storage.scheduleRuns,
+        prefix,
+        (k, v) ->
+            out.put(
+                new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8),
+                RUN_STATES[v[0]]));
     return out;
   }
 
