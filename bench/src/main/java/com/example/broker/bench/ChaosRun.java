@@ -46,6 +46,11 @@ public final class ChaosRun {
     loop.put("lost", r.lost());
     loop.put("duplicates", r.duplicates());
     loop.put("duplicate_ratio_percent", Stats.round(r.duplicateRatio() * 100));
+    loop.put("duplicates_within_a_life", r.duplicatesWithinLife());
+    double[] age = r.firstArrivalBeforeKillMs();
+    loop.put(
+        "duplicate_first_arrival_before_kill_ms",
+        Map.of("p50", Stats.round(age[0]), "p99", Stats.round(age[1]), "max", Stats.round(age[2])));
     loop.put("ledger_balanced", r.acknowledged() == r.delivered() + r.pendingAtEnd() + r.lost());
     out.put("crash_loop", loop);
     if (crashOnly) {

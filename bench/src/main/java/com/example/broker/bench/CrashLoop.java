@@ -29,9 +29,19 @@ public final class CrashLoop {
    * @param lost acknowledged, not delivered, and no longer pending at the server
    * @param pendingAtEnd acknowledged, not yet delivered, but still pending at the server
    * @param duplicates extra deliveries of acknowledged messages
+   * @param duplicatesWithinLife extra deliveries with no kill between them and the previous one
+   * @param firstArrivalBeforeKillMs for the other duplicates: how long before the kill the first
+   *     delivery had arrived (p50, p99, max), i.e. how long the outcome had not reached the store
    */
   public record Result(
-      int kills, long acknowledged, long delivered, long lost, long pendingAtEnd, long duplicates) {
+      int kills,
+      long acknowledged,
+      long delivered,
+      long lost,
+      long pendingAtEnd,
+      long duplicates,
+      long duplicatesWithinLife,
+      double[] firstArrivalBeforeKillMs) {
     public double duplicateRatio() {
       return acknowledged == 0 ? 0 : (double) duplicates / acknowledged;
     }
@@ -53,6 +63,7 @@ public final class CrashLoop {
     Path data = work.resolve("data");
     int port = ServerProcess.freePort();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    List<Long> killTimes = new java.util.ArrayList<>();
     try (HttpSink receiver = new HttpSink(true)) {
       receiver.trackArrivals = true;
       for (int cycle = 0; cycle <= kills; cycle++) {
@@ -62,11 +73,11 @@ public final class CrashLoop {
                 data,
                 port,
                 work.resolve("server-" + cycle + ".log"),
-                List.of(),
+                jvmArgs(),
                 receiver.url("/probe"));
         if (cycle == kills) {
           waitForDelivery(receiver, acknowledged, 90);
-          Result r = ledger(receiver, acknowledged, server, kills);
+          Result r = ledger(receiver, acknowledged, server, killTimes);
           server.close();
           return r;
         }
@@ -90,12 +101,20 @@ public final class CrashLoop {
         load.start();
         Thread.sleep(runMillis);
         server.kill(); // while publishes and deliveries are in flight
+        // Deliveries may still arrive while the process dies: a kill is "done" once it has died.
+        killTimes.add(System.nanoTime());
         load.join(TimeUnit.SECONDS.toMillis(30));
         publisher.close();
         acknowledged.addAll(publisher.acked.keySet());
       }
       throw new IllegalStateException("unreachable");
     }
+  }
+
+  /** Extra JVM options for the server, {@code -Dpostbox.jvmArgs="-Xa -Xb"} (for A/B runs). */
+  static List<String> jvmArgs() {
+    String v = System.getProperty("postbox.jvmArgs", "").trim();
+    return v.isEmpty() ? List.of() : List.of(v.split("\\s+"));
   }
 
   private static void waitForDelivery(HttpSink receiver, Set<String> acked, int seconds)
@@ -107,7 +126,8 @@ public final class CrashLoop {
   }
 
   private static Result ledger(
-      HttpSink receiver, Set<String> acked, ServerProcess server, int kills) throws Exception {
+      HttpSink receiver, Set<String> acked, ServerProcess server, List<Long> killTimes)
+      throws Exception {
     Set<String> missing = new HashSet<>(acked);
     missing.removeAll(receiver.deliveries.keySet());
     long pending = 0;
@@ -122,18 +142,49 @@ public final class CrashLoop {
       }
     }
     long duplicates = 0;
+    long withinLife = 0;
+    List<Double> beforeKill = new java.util.ArrayList<>();
     for (String id : acked) {
       AtomicInteger n = receiver.deliveries.get(id);
       if (n != null && n.get() > 1) {
         duplicates += n.get() - 1;
+        List<Long> times = new java.util.ArrayList<>(receiver.arrivalTimes.get(id));
+        java.util.Collections.sort(times);
+        for (int i = 1; i < times.size(); i++) {
+          Long kill = firstKillBetween(killTimes, times.get(i - 1), times.get(i));
+          if (kill == null) {
+            withinLife++;
+
+          } else {
+            beforeKill.add((kill - times.get(i - 1)) / 1e6);
+          }
+        }
       }
     }
+    java.util.Collections.sort(beforeKill);
     return new Result(
-        kills,
+        killTimes.size(),
         acked.size(),
         acked.size() - missing.size(),
         missing.size() - pending,
         pending,
-        duplicates);
+        duplicates,
+        withinLife,
+        beforeKill.isEmpty()
+            ? new double[3]
+            : new double[] {
+              Stats.percentile(beforeKill, 50),
+              Stats.percentile(beforeKill, 99),
+              beforeKill.get(beforeKill.size() - 1)
+            });
+  }
+
+  private static Long firstKillBetween(List<Long> kills, long from, long to) {
+    for (long kill : kills) {
+      if (kill >= from && kill <= to) {
+        return kill;
+      }
+    }
+    return null;
   }
 }

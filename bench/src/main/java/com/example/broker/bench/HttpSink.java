@@ -47,6 +47,10 @@ final class HttpSink implements AutoCloseable {
   final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> deliveries =
       new ConcurrentHashMap<>();
 
+  /** Every arrival time (nanos) per message id, when {@link #trackArrivals} is on. */
+  final ConcurrentHashMap<String, java.util.concurrent.ConcurrentLinkedQueue<Long>> arrivalTimes =
+      new ConcurrentHashMap<>();
+
   volatile boolean trackArrivals;
 
   /**
@@ -122,7 +126,11 @@ final class HttpSink implements AutoCloseable {
         if (trackArrivals) {
           String id = req.headers().get("Upstash-Message-Id");
           if (id != null) {
-            arrivals.putIfAbsent(id, System.nanoTime());
+            long now = System.nanoTime();
+            arrivals.putIfAbsent(id, now);
+            arrivalTimes
+                .computeIfAbsent(id, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+                .add(now);
             deliveries
                 .computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger())
                 .incrementAndGet();

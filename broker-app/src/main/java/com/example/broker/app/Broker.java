@@ -47,6 +47,7 @@ import com.example.broker.http.server.NettyHttpServer;
 import com.example.broker.scheduler.quartz.QuartzCronCompiler;
 import com.example.broker.scheduler.quartz.QuartzTickTimer;
 import com.example.broker.storage.rocksdb.RocksDbMessageStore;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,6 +86,10 @@ public final class Broker implements AutoCloseable {
     this.config = config;
     Clock clock = SystemClock.INSTANCE;
     this.store = RocksDbMessageStore.open(config.dataDir());
+    // What was started so far, closed in reverse order if a later step fails (a port in use):
+    // their threads would otherwise keep the process alive after the failure.
+    ArrayDeque<AutoCloseable> opened = new ArrayDeque<>();
+    opened.push(store);
     boolean started = false;
     try {
       this.tenants = tenants(config, store);
@@ -93,10 +98,12 @@ public final class Broker implements AutoCloseable {
           config.deliverer().equals("jdk")
               ? new JdkHttpDeliverer(config.maxBodyBytes())
               : new NettyHttpDeliverer(config.maxBodyBytes());
+      opened.push(deliverer);
       OutgoingRequests requests =
           new OutgoingRequests(
               new NimbusRequestSigner(), keys, config.deliveryTimeout().toMillis());
       this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
+      opened.push(queueExecutor::shutdownNow);
       QueueService queues = new QueueService(store, clock, queueExecutor);
       FlowControlService flow = new FlowControlService(store, clock);
       this.dispatcher =
@@ -124,7 +131,9 @@ public final class Broker implements AutoCloseable {
       PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
       JsonViews views = new JsonViews();
       this.tickTimer = new QuartzTickTimer(2);
+      opened.push(tickTimer);
       this.scheduleExecutor = Executors.newFixedThreadPool(2, named("postbox-schedules"));
+      opened.push(scheduleExecutor::shutdownNow);
       this.schedules =
           new ScheduleService(
               store,
@@ -156,13 +165,17 @@ public final class Broker implements AutoCloseable {
               new FlowControlEndpoints(flow, dispatcher),
               new BatchEndpoint(dedup, groups, limits, clock));
       this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
+      opened.push(blockingPool::shutdownNow);
       this.server =
           new NettyHttpServer(
               config.host(), config.port(), routes, blockingPool, config.maxBodyBytes());
+      opened.push(server);
       dispatcher.start();
+      opened.push(() -> dispatcher.stop(0));
       schedules.recover();
       schedules.start();
       this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("postbox-housekeeping"));
+      opened.push(housekeeping::shutdownNow);
       ExpireRetention retention =
           new ExpireRetention(
               store, tenants.all(), clock, config.logRetention(), config.dlqRetention());
@@ -191,7 +204,7 @@ public final class Broker implements AutoCloseable {
       started = true;
     } finally {
       if (!started) {
-        store.close();
+        closeAll(opened);
       }
     }
   }
@@ -274,6 +287,16 @@ public final class Broker implements AutoCloseable {
     deliverer.close();
     store.close();
     LOG.info("stopped");
+  }
+
+  private static void closeAll(ArrayDeque<AutoCloseable> opened) {
+    for (AutoCloseable c : opened) { // pushed last, closed first
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("while stopping after a failed start", e);
+      }
+    }
   }
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {

@@ -20,7 +20,14 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Broker broker = Broker.start(config);
+    Broker broker;
+    try {
+      broker = Broker.start(config);
+    } catch (RuntimeException e) { // a port in use, a data dir locked by another server, ...
+      System.err.println("postbox: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -25,22 +25,9 @@ final class JarServer {
 
   /** Starts the jar on a free port with {@code dataDir} and waits until it answers. */
   static JarServer start(Path dataDir, Path log, String... extraArgs) throws Exception {
-    Path jar = Path.of(System.getProperty("postbox.jar", "../broker-app/target/postbox.jar"));
-    assertTrue(Files.exists(jar), "build the server first: missing " + jar);
     int port = freePort();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of(
-            "-jar",
-            jar.toString(),
-            "--port",
-            Integer.toString(port),
-            "--data-dir",
-            dataDir.toString()));
-    cmd.addAll(List.of(extraArgs));
     File logFile = log.toFile();
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile).start();
+    Process p = launch(dataDir, port, log, extraArgs);
     JarServer server = new JarServer(p, port);
     Api probe = server.api();
     Poll.until(
@@ -59,6 +46,24 @@ final class JarServer {
     return server;
   }
 
+  /** Starts the jar without waiting for it: output (stdout and stderr) goes to {@code log}. */
+  static Process launch(Path dataDir, int port, Path log, String... extraArgs) throws IOException {
+    Path jar = Path.of(System.getProperty("postbox.jar", "../broker-app/target/postbox.jar"));
+    assertTrue(Files.exists(jar), "build the server first: missing " + jar);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "--port",
+            Integer.toString(port),
+            "--data-dir",
+            dataDir.toString()));
+    cmd.addAll(List.of(extraArgs));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
   Api api() {
     return new Api("http://127.0.0.1:" + port, DevTenants.DEFAULT_USER.token());
   }
@@ -75,7 +80,7 @@ final class JarServer {
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), "graceful shutdown took too long");
   }
 
-  private static String read(File f) {
+  static String read(File f) {
     try {
       return Files.readString(f.toPath());
     } catch (IOException e) {
@@ -83,7 +88,7 @@ final class JarServer {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

@@ -66,7 +66,8 @@ public final class NettyHttpDeliverer implements Deliverer {
 
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
-  private final SslContext ssl;
+  // Built on the first https delivery: the JDK's TLS set-up costs ~0.3 s of start-up otherwise.
+  private volatile SslContext ssl;
   private final int maxResponseBytes;
   private final ConcurrentHashMap<Origin, ChannelPool> pools = new ConcurrentHashMap<>();
 
@@ -86,11 +87,6 @@ public final class NettyHttpDeliverer implements Deliverer {
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
-    try {
-      this.ssl = SslContextBuilder.forClient().build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("cannot create the TLS client context", e);
-    }
     this.maxResponseBytes = maxResponseBytes;
   }
 
@@ -235,9 +231,9 @@ public final class NettyHttpDeliverer implements Deliverer {
         bootstrap.clone().remoteAddress(origin.host(), origin.port()),
         new AbstractChannelPoolHandler() {
           @Override
-          public void channelCreated(Channel ch) {
+          public void channelCreated(Channel ch) throws SSLException {
             if (origin.https()) {
-              SSLEngine engine = ssl.newEngine(ch.alloc(), origin.host(), origin.port());
+              SSLEngine engine = ssl().newEngine(ch.alloc(), origin.host(), origin.port());
               SSLParameters params = engine.getSSLParameters();
               params.setEndpointIdentificationAlgorithm("HTTPS");
               engine.setSSLParameters(params);
@@ -249,6 +245,20 @@ public final class NettyHttpDeliverer implements Deliverer {
                 .addLast(new ResponseCollector(maxResponseBytes));
           }
         });
+  }
+
+  private SslContext ssl() throws SSLException {
+    SslContext s = ssl;
+    if (s == null) {
+      synchronized (this) {
+        s = ssl;
+        if (s == null) {
+          s = SslContextBuilder.forClient().build();
+          ssl = s;
+        }
+      }
+    }
+    return s;
   }
 
   private static String describe(Throwable t) {

@@ -27,7 +27,23 @@ public final class NettyHttpServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new BrokerChannelInitializer(router, blockingPool, maxBodyBytes));
-    this.channel = b.bind(host, port).sync().channel();
+    Channel bound;
+    try {
+      bound = b.bind(host, port).sync().channel();
+    } catch (Exception e) { // sync() rethrows the bind failure (a checked BindException) as is
+      shutDownGroups();
+      if (e instanceof InterruptedException) {
+        throw (InterruptedException) e;
+      }
+      throw new IllegalStateException(
+          "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    this.channel = bound;
+  }
+
+  private void shutDownGroups() {
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   public int port() {
@@ -38,7 +54,6 @@ public final class NettyHttpServer implements AutoCloseable {
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    shutDownGroups();
   }
 }

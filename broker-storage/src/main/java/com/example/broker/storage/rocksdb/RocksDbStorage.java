@@ -58,10 +58,6 @@ final class RocksDbStorage implements AutoCloseable {
           QUEUE_SLOTS,
           FLOW_KEYS);
 
-  static {
-    RocksDB.loadLibrary();
-  }
-
   private final LRUCache cache;
   private final BloomFilter bloom;
   private final DBOptions dbOptions;
@@ -91,6 +87,7 @@ final class RocksDbStorage implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new StorageException("cannot create data directory " + dir, e);
     }
+    RocksDbNativeLibrary.load(dir.resolve("native"));
     cache = new LRUCache(64L * 1024 * 1024);
     bloom = new BloomFilter(10);
     dbOptions =
