@@ -82,7 +82,21 @@ public final class BenchRun {
       r.put(
           "baseline_http_rps",
           Stats.round(wrk.post(baseline.url("/"), small, json, CONNECTIONS, seconds).rps()));
+      log("baseline: the fixed-rate generator at 5,000/s against the minimal server");
+      String base = "http://127.0.0.1:" + baseline.port();
+      Publisher warm = new Publisher(base, TOKEN);
+      warm.atRate("warm", small, 5000, quick ? 3 : 5, i -> 0, CONNECTIONS);
+      warm.close();
+      Publisher fixed = new Publisher(base, TOKEN);
+      fixed.atRate("fixed", small, 5000, seconds, i -> 0, CONNECTIONS);
+      fixed.close();
+      List<Double> rt = new ArrayList<>();
+      fixed.roundTrips.forEach(n -> rt.add(n / 1e6));
+      r.put("baseline_p50_ms_at_5000", Stats.round(Stats.percentile(rt, 50)));
+      r.put("baseline_p99_ms_at_5000", Stats.round(Stats.percentile(rt, 99)));
     }
+    log("baseline: fsync (fdatasync) of a 256-byte append on the data directory's disk");
+    r.put("baseline_fsync_p99_ms", Stats.round(FsyncProbe.p99Millis(work, 2000)));
     try (HttpSink receiver = new HttpSink(true)) {
       log("baseline: the benchmark's receiver");
       r.put(
@@ -141,11 +155,13 @@ public final class BenchRun {
       r.put("publish_errors", p.errors());
       log("warm-up of the fixed-rate generator (JIT in the bench JVM), discarded");
       Publisher warm = new Publisher(s.base(), TOKEN);
-      warm.atRate(receiver.url("/delayed-warm"), small, 5000, quick ? 3 : 5, i -> 3_600_000);
+      warm.atRate(
+          receiver.url("/delayed-warm"), small, 5000, quick ? 3 : 5, i -> 3_600_000, CONNECTIONS);
       warm.close();
       log("publish latency at 5,000/s offered");
       Publisher fixed = new Publisher(s.base(), TOKEN);
-      fixed.atRate(receiver.url("/delayed-fixed"), small, 5000, seconds, i -> 3_600_000);
+      fixed.atRate(
+          receiver.url("/delayed-fixed"), small, 5000, seconds, i -> 3_600_000, CONNECTIONS);
       fixed.close();
       List<Double> rt = new ArrayList<>();
       fixed.roundTrips.forEach(n -> rt.add(n / 1e6));
@@ -257,17 +273,32 @@ public final class BenchRun {
       r.put("pending_heap_mb", Stats.round(s.heapUsedAfterGcMb()));
       r.put("pending_rss_mb", Stats.round(s.rssMb()));
     }
-    log("startup: reopening the data dir with the backlog");
-    try (ServerProcess again =
-        new ServerProcess(
-            jar,
-            data,
-            ServerProcess.freePort(),
-            work.resolve("b2.log"),
-            List.of(),
-            receiver.url("/probe"))) {
-      r.put("startup_ms", again.startupMillis);
+    log("startup: reopening the data dir with the backlog, 3 times; and an empty one, 3 times");
+    List<Long> full = startups(jar, receiver, i -> data);
+    List<Long> empty = startups(jar, receiver, i -> work.resolve("empty-" + i));
+    r.put("startup_ms", full.get(1)); // the median
+    r.put("startup_samples_ms", full);
+    r.put("startup_empty_ms", empty.get(1));
+  }
+
+  /** Three starts (process start to the first accepted publish), sorted. */
+  private List<Long> startups(
+      Path jar, HttpSink receiver, java.util.function.IntFunction<Path> dataDir) throws Exception {
+    List<Long> ms = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      try (ServerProcess again =
+          new ServerProcess(
+              jar,
+              dataDir.apply(i),
+              ServerProcess.freePort(),
+              work.resolve("startup-" + i + ".log"),
+              List.of(),
+              receiver.url("/probe"))) {
+        ms.add(again.startupMillis);
+      }
     }
+    java.util.Collections.sort(ms);
+    return ms;
   }
 
   private void finish() throws IOException {
@@ -332,7 +363,9 @@ public final class BenchRun {
         .append(Stats.round(num("publish_rps") / num("baseline_http_rps")))
         .append(", deliver/baseline_receiver = ")
         .append(Stats.round(num("deliver_rps") / num("baseline_receiver_rps")))
-        .append("\n");
+        .append(", publish_p99_at_5000 - baseline_p99_at_5000 (the generator on this machine) = ")
+        .append(Stats.round(num("publish_p99_ms_at_5000") - num("baseline_p99_ms_at_5000")))
+        .append(" ms\n");
     return sb.toString();
   }
 

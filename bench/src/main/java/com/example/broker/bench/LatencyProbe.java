@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A/B helper: publish latency of one build at a fixed rate (after a discarded warm-up), printed as
  * one line. {@code java -cp postbox-bench.jar com.example.broker.bench.LatencyProbe <jar> [rate]
- * [seconds]}. Loads only 127.0.0.1.
+ * [seconds]}; {@code -Dpostbox.jvmArgs="..."} passes JVM options to the server. Loads only
+ * 127.0.0.1.
  */
 public final class LatencyProbe {
   private LatencyProbe() {}
@@ -26,13 +27,13 @@ public final class LatencyProbe {
                 work.resolve("data"),
                 ServerProcess.freePort(),
                 work.resolve("server.log"),
-                List.of(),
+                CrashLoop.jvmArgs(),
                 receiver.url("/probe"))) {
       Publisher warm = new Publisher(s.base(), ServerProcess.TOKEN);
-      warm.atRate(receiver.url("/warm"), body, rate, 5, i -> 3_600_000);
+      warm.atRate(receiver.url("/warm"), body, rate, 5, i -> 3_600_000, 64);
       warm.close();
       Publisher p = new Publisher(s.base(), ServerProcess.TOKEN);
-      p.atRate(receiver.url("/fixed"), body, rate, seconds, i -> 3_600_000);
+      p.atRate(receiver.url("/fixed"), body, rate, seconds, i -> 3_600_000, 64);
       p.close();
       List<Double> rt = new ArrayList<>();
       p.roundTrips.forEach(n -> rt.add(n / 1e6));

@@ -49,6 +49,12 @@ final class Publisher {
   }
 
   private CompletableFuture<Void> publish(String destination, byte[] body, long delayMillis) {
+    return publish(destination, body, delayMillis, System.nanoTime());
+  }
+
+  /** {@code intended}: when the request should have been sent; its round trip counts from then. */
+  private CompletableFuture<Void> publish(
+      String destination, byte[] body, long delayMillis, long intended) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     headers.put("Authorization", List.of("Bearer " + token));
     headers.put("Content-Type", List.of("application/json"));
@@ -73,7 +79,7 @@ final class Publisher {
                 failures.incrementAndGet();
                 return;
               }
-              roundTrips.add(now - sent);
+              roundTrips.add(now - intended);
               Matcher m = ID.matcher(new String(res.body(), StandardCharsets.UTF_8));
               if (m.find()) {
                 acked.put(m.group(1), now);
@@ -91,10 +97,21 @@ final class Publisher {
   /** Publishes at {@code perSecond} for {@code seconds}, delays drawn by {@code delay}. */
   void atRate(String destination, byte[] body, int perSecond, int seconds, DelayFn delay)
       throws InterruptedException {
+    atRate(destination, body, perSecond, seconds, delay, 2000);
+  }
+
+  /**
+   * Fixed-rate publishing with at most {@code maxInFlight} requests (so about as many connections)
+   * at once. Round trips count from when each request was due to be sent, so time spent waiting for
+   * a free slot counts too (no coordinated omission, like wrk2).
+   */
+  void atRate(
+      String destination, byte[] body, int perSecond, int seconds, DelayFn delay, int maxInFlight)
+      throws InterruptedException {
     long interval = 1_000_000_000L / perSecond;
     long start = System.nanoTime();
     long total = (long) perSecond * seconds;
-    Semaphore inFlight = new Semaphore(2000);
+    Semaphore inFlight = new Semaphore(maxInFlight);
     for (long i = 0; i < total; i++) {
       long due = start + i * interval;
       long wait;
@@ -102,9 +119,9 @@ final class Publisher {
         LockSupport.parkNanos(wait);
       }
       inFlight.acquire();
-      publish(destination, body, delay.millis(i)).whenComplete((v, e) -> inFlight.release());
+      publish(destination, body, delay.millis(i), due).whenComplete((v, e) -> inFlight.release());
     }
-    inFlight.acquire(2000);
+    inFlight.acquire(maxInFlight);
   }
 
   /** Publishes {@code count} messages with at most {@code concurrency} in flight. */

@@ -140,6 +140,8 @@ public final class Dispatcher implements AutoCloseable {
   private final java.util.concurrent.ExecutorService sendPool;
   private volatile boolean running;
   private volatile Thread thread;
+  // When the dispatch thread is parked on a timer: the time it wakes by itself; 0 while awake.
+  private volatile long sleepingUntil;
 
   public Dispatcher(
       MessageStore store,
@@ -199,7 +201,10 @@ public final class Dispatcher implements AutoCloseable {
   /** A message became due at {@code dueAt} (its write has completed): look again from there. */
   public void notifyDue(long dueAt) {
     pendingMin.accumulateAndGet(dueAt, Math::min);
-    wake();
+    long until = sleepingUntil;
+    if (until == 0 || dueAt < until || dueAt <= clock.millis()) {
+      wake(); // a message due later than the timer needs no extra pass (delayed publishes)
+    }
   }
 
   /** Something other than a due time may let waiting messages start (a flow key was resumed). */
@@ -632,9 +637,12 @@ public final class Dispatcher implements AutoCloseable {
         }
       }
       long waitMillis = wakeAt - now;
-      if (waitMillis > 0 && running) {
+      sleepingUntil = wakeAt;
+      // Read after publishing sleepingUntil: a notifyDue that saw the old value has woken us.
+      if (waitMillis > 0 && running && pendingMin.get() >= wakeAt) {
         LockSupport.parkNanos(this, waitMillis * 1_000_000L);
       }
+      sleepingUntil = 0;
     }
   }
 
