@@ -92,7 +92,8 @@ public final class CrashLoop {
                         "{\"chaos\":true}".getBytes(),
                         perSecond,
                         (runMillis + 999) / 1000 + 1,
-                        i -> i % 2 == 0 ? 0 : random.nextInt(3000));
+                        i -> i % 2 == 0 ? 0 : random.nextInt(3000),
+                        64); // as many connections as wrk uses elsewhere
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
