@@ -35,12 +35,26 @@ class StartupFailureIT {
     } finally {
       running.kill();
     }
-    JarServer again = JarServer.start(dir.resolve("a"), dir.resolve("a2.log"));
-    again.stop();
-    try (Stream<Path> copies = Files.walk(dir.resolve("a").resolve("native"))) {
-      List<Path> files = copies.filter(Files::isRegularFile).toList();
-      assertEquals(1, files.size(), "one kept copy of the native library, reused: " + files);
+    Path nativeDir = dir.resolve("a").resolve("native");
+    Path copy = onlyFile(nativeDir);
+    JarServer.start(dir.resolve("a"), dir.resolve("a2.log")).stop();
+    assertEquals(copy, onlyFile(nativeDir), "the kept copy is reused");
+
+    // An upgrade: this build's copy is missing and an earlier build's is there.
+    Files.delete(copy);
+    Path old = Files.createDirectories(nativeDir.resolve("0-3"));
+    Files.writeString(old.resolve(copy.getFileName().toString()), "old");
+    JarServer.start(dir.resolve("a"), dir.resolve("a3.log")).stop();
+    assertEquals(copy, onlyFile(nativeDir), "copied again, and the earlier build's copy removed");
+    assertTrue(Files.notExists(old));
+  }
+
+  private static Path onlyFile(Path root) throws Exception {
+    try (Stream<Path> walk = Files.walk(root)) {
+      List<Path> files = walk.filter(Files::isRegularFile).toList();
+      assertEquals(1, files.size(), "one copy of the native library: " + files);
       assertTrue(files.get(0).getFileName().toString().endsWith(".so"), files.toString());
+      return files.get(0);
     }
   }
 

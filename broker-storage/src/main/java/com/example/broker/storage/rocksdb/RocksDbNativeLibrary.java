@@ -86,6 +86,27 @@ final class RocksDbNativeLibrary {
     } finally {
       Files.deleteIfExists(partial);
     }
+    removeOtherBuilds(cacheRoot, dir);
     return dir;
+  }
+
+  /** Copies of earlier builds (an upgrade made this one): 15 MB each, no longer needed. */
+  private static void removeOtherBuilds(Path cacheRoot, Path keep) {
+    try (var builds = Files.newDirectoryStream(cacheRoot, Files::isDirectory)) {
+      for (Path old : builds) {
+        if (old.equals(keep)) {
+          continue;
+        }
+        try (var files = Files.newDirectoryStream(old)) {
+          for (Path f : files) {
+            Files.deleteIfExists(f); // a library still mapped by a running process stays mapped
+          }
+        }
+        Files.deleteIfExists(old);
+      }
+    } catch (IOException e) {
+      LOG.warn(
+          "cannot remove old copies of the RocksDB library in {}: {}", cacheRoot, e.toString());
+    }
   }
 }
