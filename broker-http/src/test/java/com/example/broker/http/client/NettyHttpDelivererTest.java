@@ -7,12 +7,17 @@ import com.example.broker.core.delivery.DeliveryRequest;
 import com.example.broker.core.delivery.DeliveryResponse;
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,5 +135,49 @@ class NettyHttpDelivererTest {
             .join();
     assertEquals(0, refused.status());
     assertTrue(refused.error().toLowerCase().contains("refused"), refused.error());
+  }
+
+  @Test
+  void aSlowHostNameLookupDoesNotHoldUpOtherDestinations() throws Exception {
+    CountDownLatch answerDns = new CountDownLatch(1);
+    NettyHttpDeliverer d =
+        new NettyHttpDeliverer(
+            10,
+            host -> {
+              if (host.equals("slow.test")) {
+                try {
+                  answerDns.await(); // a name server that does not answer (yet)
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return InetAddress.getAllByName(host.endsWith(".test") ? "127.0.0.1" : host);
+            });
+    try {
+      int port = server.getAddress().getPort();
+      List<CompletableFuture<DeliveryResponse>> slow = new ArrayList<>();
+      for (int i = 0; i < 4; i++) { // each opens a connection, so each waits for a lookup
+        slow.add(d.deliver(post("http://slow.test:" + port + "/slow-dns")));
+      }
+      List<CompletableFuture<DeliveryResponse>> fast = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        fast.add(d.deliver(post("http://fast.test:" + port + "/fast")));
+      }
+      for (CompletableFuture<DeliveryResponse> f : fast) {
+        assertEquals(200, f.get(20, TimeUnit.SECONDS).status());
+      }
+      assertTrue(slow.stream().noneMatch(CompletableFuture::isDone));
+      answerDns.countDown();
+      for (CompletableFuture<DeliveryResponse> f : slow) {
+        assertEquals(200, f.get(20, TimeUnit.SECONDS).status());
+      }
+    } finally {
+      answerDns.countDown();
+      d.close();
+    }
+  }
+
+  private static DeliveryRequest post(String url) {
+    return new DeliveryRequest("POST", url, Map.of(), "x".getBytes(StandardCharsets.UTF_8), 30_000);
   }
 }
