@@ -27,8 +27,14 @@ public final class Routes implements ApiRouter {
     CompletableFuture<ApiResponse> handle(Call call) throws Exception;
   }
 
+  /** {@code prefix}: for a catch-all, the raw-path prefix its tail follows ("a/b/"). */
   private record Entry(
-      String method, String[] pattern, boolean catchAll, CallHandler handler, boolean blocking) {}
+      String method,
+      String[] pattern,
+      boolean catchAll,
+      String prefix,
+      CallHandler handler,
+      boolean blocking) {}
 
   private final Tenants tenants;
   private final List<Entry> entries = new ArrayList<>();
@@ -44,7 +50,9 @@ public final class Routes implements ApiRouter {
   public Routes add(String method, String pattern, boolean blocking, CallHandler handler) {
     boolean catchAll = pattern.endsWith("/**");
     String p = catchAll ? pattern.substring(0, pattern.length() - 3) : pattern;
-    entries.add(new Entry(method, p.split("/"), catchAll, handler, blocking));
+    String[] segments = p.split("/");
+    entries.add(
+        new Entry(method, segments, catchAll, String.join("/", segments) + "/", handler, blocking));
     return this;
   }
 
@@ -62,8 +70,9 @@ public final class Routes implements ApiRouter {
     }
     String[] segments = trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
     boolean pathMatched = false;
+    List<String> params = new ArrayList<>(); // reused: routes are tried one after another
     for (Entry e : entries) {
-      List<String> params = new ArrayList<>();
+      params.clear();
       String tail = match(e, rest, segments, params);
       if (tail == null) {
         continue;
@@ -89,11 +98,7 @@ public final class Routes implements ApiRouter {
   private static String match(Entry e, String rest, String[] segments, List<String> params) {
     String[] p = e.pattern();
     if (e.catchAll()) {
-      String prefix = String.join("/", p) + "/";
-      if (!rest.startsWith(prefix)) {
-        return null;
-      }
-      return rest.substring(prefix.length());
+      return rest.startsWith(e.prefix()) ? rest.substring(e.prefix().length()) : null;
     }
     if (segments.length != p.length) {
       return null;

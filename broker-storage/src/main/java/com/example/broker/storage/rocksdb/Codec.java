@@ -17,14 +17,9 @@ import com.example.broker.core.publish.DedupRecord;
 import com.example.broker.core.queue.Queue;
 import com.example.broker.core.schedule.Schedule;
 import com.example.broker.core.tenant.SigningKeys;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -399,42 +394,70 @@ final class Codec {
         in.str(), in.str(), in.long_(), in.nullableInt(), in.str(), in.long_(), in.headers());
   }
 
-  /** Output buffer; IOExceptions cannot happen on a byte array. */
+  /**
+   * Output buffer, in DataOutputStream's format (big-endian ints and longs, UTF-8 strings and byte
+   * arrays after an int length, -1 for null). It writes into a per-thread scratch array and
+   * allocates once per record, the exact-size copy {@link #bytes()} returns: records are built on
+   * every publish and delivery outcome, and the stream classes allocated and copied the body
+   * several times over.
+   */
   private static final class Out {
-    private final ByteArrayOutputStream buf;
-    private final DataOutputStream out;
+    private static final int KEEP_AT_MOST = 256 * 1024; // larger scratch arrays are not kept
+    private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
+
+    private byte[] buf;
+    private int pos;
 
     Out(int size) {
-      buf = new ByteArrayOutputStream(size);
-      out = new DataOutputStream(buf);
+      byte[] scratch = SCRATCH.get();
+      if (scratch != null && scratch.length >= size) {
+        SCRATCH.remove(); // taken: an Out built meanwhile on this thread gets its own
+        buf = scratch;
+      } else {
+        buf = new byte[Math.max(size, 64)];
+      }
     }
 
+    /** The record; call once, last. */
     byte[] bytes() {
-      return buf.toByteArray();
+      byte[] out = Arrays.copyOf(buf, pos);
+      if (buf.length <= KEEP_AT_MOST) {
+        byte[] kept = SCRATCH.get();
+        if (kept == null || kept.length < buf.length) {
+          SCRATCH.set(buf);
+        }
+      }
+      buf = null;
+      return out;
+    }
+
+    private void room(int n) {
+      if (pos + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+      }
     }
 
     void byte_(byte b) {
-      buf.write(b);
+      room(1);
+      buf[pos++] = b;
     }
 
     void bool(boolean b) {
-      buf.write(b ? 1 : 0);
+      byte_((byte) (b ? 1 : 0));
     }
 
     void int_(int v) {
-      try {
-        out.writeInt(v);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      room(4);
+      buf[pos] = (byte) (v >>> 24);
+      buf[pos + 1] = (byte) (v >>> 16);
+      buf[pos + 2] = (byte) (v >>> 8);
+      buf[pos + 3] = (byte) v;
+      pos += 4;
     }
 
     void long_(long v) {
-      try {
-        out.writeLong(v);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      int_((int) (v >>> 32));
+      int_((int) v);
     }
 
     void nullableInt(Integer v) {
@@ -446,7 +469,9 @@ final class Codec {
 
     void bytes(byte[] b) {
       int_(b.length);
-      buf.write(b, 0, b.length);
+      room(b.length);
+      System.arraycopy(b, 0, buf, pos, b.length);
+      pos += b.length;
     }
 
     void str(String s) {
@@ -469,12 +494,13 @@ final class Codec {
     }
   }
 
-  /** Input reader; any malformed record is a StorageException. */
+  /** Input reader over the record's array (no stream copies); a malformed record throws. */
   private static final class In {
-    private final DataInputStream in;
+    private final byte[] b;
+    private int pos;
 
     In(byte[] b) {
-      in = new DataInputStream(new ByteArrayInputStream(b));
+      this.b = b;
     }
 
     void version() {
@@ -484,12 +510,18 @@ final class Codec {
       }
     }
 
-    byte byte_() {
-      try {
-        return in.readByte();
-      } catch (IOException e) {
-        throw corrupt(e);
+    private int take(int n) {
+      if (n < 0 || n > b.length - pos) {
+        throw new StorageException(
+            ErrorCode.STORAGE_UNAVAILABLE, "corrupt record: needs " + n + " bytes at " + pos);
       }
+      int at = pos;
+      pos += n;
+      return at;
+    }
+
+    byte byte_() {
+      return b[take(1)];
     }
 
     boolean bool() {
@@ -497,19 +529,15 @@ final class Codec {
     }
 
     int int_() {
-      try {
-        return in.readInt();
-      } catch (IOException e) {
-        throw corrupt(e);
-      }
+      int at = take(4);
+      return (b[at] & 0xff) << 24
+          | (b[at + 1] & 0xff) << 16
+          | (b[at + 2] & 0xff) << 8
+          | (b[at + 3] & 0xff);
     }
 
     long long_() {
-      try {
-        return in.readLong();
-      } catch (IOException e) {
-        throw corrupt(e);
-      }
+      return ((long) int_() << 32) | (int_() & 0xffffffffL);
     }
 
     Integer nullableInt() {
@@ -521,18 +549,16 @@ final class Codec {
       if (n < 0) {
         return null;
       }
-      try {
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
-      } catch (IOException e) {
-        throw corrupt(e);
-      }
+      int at = take(n);
+      return Arrays.copyOfRange(b, at, at + n);
     }
 
     String str() {
-      byte[] b = bytes();
-      return b == null ? null : new String(b, StandardCharsets.UTF_8);
+      int n = int_();
+      if (n < 0) {
+        return null;
+      }
+      return new String(b, take(n), n, StandardCharsets.UTF_8);
     }
 
     Map<String, List<String>> headers() {
@@ -541,17 +567,13 @@ final class Codec {
       for (int i = 0; i < n; i++) {
         String k = str();
         int m = int_();
-        List<String> vs = new ArrayList<>(m);
+        List<String> vs = new ArrayList<>(Math.min(m, 16));
         for (int j = 0; j < m; j++) {
           vs.add(str());
         }
         h.put(k, vs);
       }
       return h;
-    }
-
-    private static StorageException corrupt(IOException e) {
-      return new StorageException("corrupt record", e);
     }
   }
 }
