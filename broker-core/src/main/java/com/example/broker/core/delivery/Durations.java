@@ -1,6 +1,7 @@
 package com.example.broker.core.delivery;
 
 import com.example.broker.core.error.InvalidRequestException;
+import java.util.regex.Pattern;
 
 /**
  * Go-style durations as QStash headers use them: {@code 10s}, {@code 1d10h30m}, {@code 1.5s},
@@ -20,6 +21,8 @@ public final class Durations {
     return (long) Math.ceil(parseNanos(value, headerName) / 1_000_000_000.0);
   }
 
+  private static final Pattern PLAIN_NUMBER = Pattern.compile("\\d+(\\.\\d+)?");
+
   private static double parseNanos(String value, String headerName) {
     if (value == null) {
       throw invalid(value, headerName);
@@ -28,7 +31,7 @@ public final class Durations {
     if (s.isEmpty()) {
       throw invalid(value, headerName);
     }
-    if (s.matches("\\d+(\\.\\d+)?")) {
+    if (PLAIN_NUMBER.matcher(s).matches()) {
       return Double.parseDouble(s) * 1e9;
     }
     double total = 0;

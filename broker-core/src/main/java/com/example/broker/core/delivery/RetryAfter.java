@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * A destination's own retry hint (§4.3): {@code Retry-After}, {@code X-RateLimit-Reset}, {@code
@@ -15,6 +16,7 @@ import java.util.OptionalLong;
  * date or a Go duration. Hints beyond one day are ignored.
  */
 public final class RetryAfter {
+  private static final Pattern SECONDS = Pattern.compile("\\d{1,12}");
   private static final String[] NAMES = {
     "Retry-After", "X-RateLimit-Reset", "X-RateLimit-Reset-Requests", "X-RateLimit-Reset-Tokens"
   };
@@ -37,7 +39,7 @@ public final class RetryAfter {
   }
 
   private static OptionalLong parse(String v, long nowMillis) {
-    if (v.matches("\\d{1,12}")) {
+    if (SECONDS.matcher(v).matches()) {
       return OptionalLong.of(Long.parseLong(v) * 1000);
     }
     try {

@@ -477,9 +477,21 @@ final class Codec {
     void str(String s) {
       if (s == null) {
         int_(-1);
-      } else {
-        bytes(s.getBytes(StandardCharsets.UTF_8));
+        return;
       }
+      int n = s.length();
+      for (int i = 0; i < n; i++) {
+        if (s.charAt(i) >= 0x80) {
+          bytes(s.getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+      }
+      int_(n); // ASCII (almost every id, URL and header): its UTF-8 is one byte a char
+      room(n);
+      for (int i = 0; i < n; i++) {
+        buf[pos + i] = (byte) s.charAt(i);
+      }
+      pos += n;
     }
 
     void headers(Map<String, List<String>> h) {
