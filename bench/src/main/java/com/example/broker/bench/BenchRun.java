@@ -84,14 +84,7 @@ public final class BenchRun {
           Stats.round(wrk.post(baseline.url("/"), small, json, CONNECTIONS, seconds).rps()));
       log("baseline: the fixed-rate generator at 5,000/s against the minimal server");
       String base = "http://127.0.0.1:" + baseline.port();
-      Publisher warm = new Publisher(base, TOKEN);
-      warm.atRate("warm", small, 5000, quick ? 3 : 5, i -> 0, CONNECTIONS);
-      warm.close();
-      Publisher fixed = new Publisher(base, TOKEN);
-      fixed.atRate("fixed", small, 5000, seconds, i -> 0, CONNECTIONS);
-      fixed.close();
-      List<Double> rt = new ArrayList<>();
-      fixed.roundTrips.forEach(n -> rt.add(n / 1e6));
+      List<Double> rt = at5000(base, "warm", "fixed", small, 0, seconds);
       r.put("baseline_p50_ms_at_5000", Stats.round(Stats.percentile(rt, 50)));
       r.put("baseline_p99_ms_at_5000", Stats.round(Stats.percentile(rt, 99)));
     }
@@ -108,6 +101,24 @@ public final class BenchRun {
       runQueues(jar, receiver, seconds);
     }
     finish();
+  }
+
+  /**
+   * Round trips (ms) of the fixed-rate generator at 5,000/s for {@code seconds}, after a discarded
+   * warm-up (the generator's own JIT); 64 requests in flight at most.
+   */
+  private List<Double> at5000(
+      String base, String warmTo, String to, byte[] body, long delayMillis, int seconds)
+      throws InterruptedException {
+    Publisher warm = new Publisher(base, TOKEN);
+    warm.atRate(warmTo, body, 5000, quick ? 3 : 5, i -> delayMillis, CONNECTIONS);
+    warm.close();
+    Publisher fixed = new Publisher(base, TOKEN);
+    fixed.atRate(to, body, 5000, seconds, i -> delayMillis, CONNECTIONS);
+    fixed.close();
+    List<Double> rt = new ArrayList<>();
+    fixed.roundTrips.forEach(n -> rt.add(n / 1e6));
+    return rt;
   }
 
   private void runQueues(Path jar, HttpSink receiver, int seconds) throws Exception {
@@ -153,18 +164,15 @@ public final class BenchRun {
       r.put("publish_p50_ms", Stats.round(p.p50Ms()));
       r.put("publish_p99_ms", Stats.round(p.p99Ms()));
       r.put("publish_errors", p.errors());
-      log("warm-up of the fixed-rate generator (JIT in the bench JVM), discarded");
-      Publisher warm = new Publisher(s.base(), TOKEN);
-      warm.atRate(
-          receiver.url("/delayed-warm"), small, 5000, quick ? 3 : 5, i -> 3_600_000, CONNECTIONS);
-      warm.close();
-      log("publish latency at 5,000/s offered");
-      Publisher fixed = new Publisher(s.base(), TOKEN);
-      fixed.atRate(
-          receiver.url("/delayed-fixed"), small, 5000, seconds, i -> 3_600_000, CONNECTIONS);
-      fixed.close();
-      List<Double> rt = new ArrayList<>();
-      fixed.roundTrips.forEach(n -> rt.add(n / 1e6));
+      log("publish latency at 5,000/s offered (after a discarded warm-up of the generator)");
+      List<Double> rt =
+          at5000(
+              s.base(),
+              receiver.url("/delayed-warm"),
+              receiver.url("/delayed-fixed"),
+              small,
+              3_600_000,
+              seconds);
       r.put("publish_p99_ms_at_5000", Stats.round(Stats.percentile(rt, 99)));
       r.put("publish_p50_ms_at_5000", Stats.round(Stats.percentile(rt, 50)));
 
