@@ -49,6 +49,17 @@ class StartupFailureIT {
     assertTrue(Files.notExists(old));
   }
 
+  @Test
+  void theNativeLibraryIsKeptWithARelativeDataDirToo() throws Exception {
+    // The default data dir is relative (./postbox-data); System.load wants an absolute path.
+    Path relative = Path.of("target", "relative-data-" + System.nanoTime());
+    Path log = dir.resolve("relative.log");
+    JarServer.start(relative, log).stop();
+    String out = JarServer.read(log.toFile());
+    assertTrue(!out.contains("temporary copy"), out);
+    onlyFile(relative.resolve("native"));
+  }
+
   private static Path onlyFile(Path root) throws Exception {
     try (Stream<Path> walk = Files.walk(root)) {
       List<Path> files = walk.filter(Files::isRegularFile).toList();

@@ -36,7 +36,7 @@ final class RocksDbNativeLibrary {
       return;
     }
     try {
-      Path dir = extracted(cacheRoot);
+      Path dir = extracted(cacheRoot.toAbsolutePath()); // System.load takes absolute paths only
       if (dir != null) {
         RocksDB.loadLibrary(List.of(dir.toString()));
         loaded = true;
