@@ -5,6 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -30,8 +32,9 @@ public final class CrashLoop {
    * @param pendingAtEnd acknowledged, not yet delivered, but still pending at the server
    * @param duplicates extra deliveries of acknowledged messages
    * @param duplicatesWithinLife extra deliveries with no kill between them and the previous one
-   * @param firstArrivalBeforeKillMs for the other duplicates: how long before the kill the first
-   *     delivery had arrived (p50, p99, max), i.e. how long the outcome had not reached the store
+   * @param firstArrivalBeforeKillMs for the other duplicates: how long before the SIGKILL the first
+   *     delivery had arrived (p50, p99, max; 0 when it arrived while the process was dying), i.e.
+   *     how long its outcome had not reached the WAL
    */
   public record Result(
       int kills,
@@ -63,7 +66,7 @@ public final class CrashLoop {
     Path data = work.resolve("data");
     int port = ServerProcess.freePort();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    List<Long> killTimes = new java.util.ArrayList<>();
+    List<long[]> killed = new ArrayList<>(); // {signalled, died} (nanoTime)
     try (HttpSink receiver = new HttpSink(true)) {
       receiver.trackArrivals = true;
       for (int cycle = 0; cycle <= kills; cycle++) {
@@ -77,7 +80,7 @@ public final class CrashLoop {
                 receiver.url("/probe"));
         if (cycle == kills) {
           waitForDelivery(receiver, acknowledged, 90);
-          Result r = ledger(receiver, acknowledged, server, killTimes);
+          Result r = ledger(receiver, acknowledged, server, killed);
           server.close();
           return r;
         }
@@ -101,9 +104,9 @@ public final class CrashLoop {
                 "chaos-publisher");
         load.start();
         Thread.sleep(runMillis);
-        server.kill(); // while publishes and deliveries are in flight
-        // Deliveries may still arrive while the process dies: a kill is "done" once it has died.
-        killTimes.add(System.nanoTime());
+        long signalled = System.nanoTime();
+        server.kill(); // while publishes and deliveries are in flight; returns once it has died
+        killed.add(new long[] {signalled, System.nanoTime()});
         load.join(TimeUnit.SECONDS.toMillis(30));
         publisher.close();
         acknowledged.addAll(publisher.acked.keySet());
@@ -127,7 +130,7 @@ public final class CrashLoop {
   }
 
   private static Result ledger(
-      HttpSink receiver, Set<String> acked, ServerProcess server, List<Long> killTimes)
+      HttpSink receiver, Set<String> acked, ServerProcess server, List<long[]> kills)
       throws Exception {
     Set<String> missing = new HashSet<>(acked);
     missing.removeAll(receiver.deliveries.keySet());
@@ -144,27 +147,26 @@ public final class CrashLoop {
     }
     long duplicates = 0;
     long withinLife = 0;
-    List<Double> beforeKill = new java.util.ArrayList<>();
+    List<Double> beforeKill = new ArrayList<>();
     for (String id : acked) {
       AtomicInteger n = receiver.deliveries.get(id);
       if (n != null && n.get() > 1) {
         duplicates += n.get() - 1;
-        List<Long> times = new java.util.ArrayList<>(receiver.arrivalTimes.get(id));
-        java.util.Collections.sort(times);
+        List<Long> times = new ArrayList<>(receiver.arrivalTimes.get(id));
+        Collections.sort(times);
         for (int i = 1; i < times.size(); i++) {
-          Long kill = firstKillBetween(killTimes, times.get(i - 1), times.get(i));
+          long[] kill = killBetween(kills, times.get(i - 1), times.get(i));
           if (kill == null) {
             withinLife++;
-
           } else {
-            beforeKill.add((kill - times.get(i - 1)) / 1e6);
+            beforeKill.add(Math.max(0, kill[0] - times.get(i - 1)) / 1e6);
           }
         }
       }
     }
-    java.util.Collections.sort(beforeKill);
+    Collections.sort(beforeKill);
     return new Result(
-        killTimes.size(),
+        kills.size(),
         acked.size(),
         acked.size() - missing.size(),
         missing.size() - pending,
@@ -180,9 +182,10 @@ public final class CrashLoop {
             });
   }
 
-  private static Long firstKillBetween(List<Long> kills, long from, long to) {
-    for (long kill : kills) {
-      if (kill >= from && kill <= to) {
+  /** The kill whose process died between two arrivals (so the second came in a new life). */
+  private static long[] killBetween(List<long[]> kills, long from, long to) {
+    for (long[] kill : kills) {
+      if (kill[1] >= from && kill[1] <= to) {
         return kill;
       }
     }
