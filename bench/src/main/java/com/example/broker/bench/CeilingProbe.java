@@ -20,14 +20,7 @@ public final class CeilingProbe {
     Path work = Files.createTempDirectory("postbox-ceiling");
     byte[] body = new byte[256];
     try (HttpSink receiver = new HttpSink(true);
-        ServerProcess s =
-            new ServerProcess(
-                jar,
-                work.resolve("data"),
-                ServerProcess.freePort(),
-                work.resolve("server.log"),
-                jvmArgs,
-                receiver.url("/probe"))) {
+        ServerProcess s = ServerProcess.inDir(jar, work, jvmArgs, receiver)) {
       for (int round = 0; round < 2; round++) { // the first round warms the JIT up
         Publisher fill = new Publisher(s.base(), ServerProcess.TOKEN);
         long due = System.currentTimeMillis() / 1000 + 4 + count / 3_000;

@@ -21,14 +21,7 @@ public final class LatencyProbe {
     Path work = Files.createTempDirectory("postbox-latency");
     byte[] body = new byte[256];
     try (HttpSink receiver = new HttpSink(true);
-        ServerProcess s =
-            new ServerProcess(
-                jar,
-                work.resolve("data"),
-                ServerProcess.freePort(),
-                work.resolve("server.log"),
-                CrashLoop.jvmArgs(),
-                receiver.url("/probe"))) {
+        ServerProcess s = ServerProcess.inDir(jar, work, CrashLoop.jvmArgs(), receiver)) {
       Publisher warm = new Publisher(s.base(), ServerProcess.TOKEN);
       warm.atRate(receiver.url("/warm"), body, rate, 5, i -> 3_600_000, 64);
       warm.close();

@@ -160,6 +160,18 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** A server on a free port with its data and log in {@code work} (the A/B probes). */
+  static ServerProcess inDir(Path jar, Path work, List<String> jvmArgs, HttpSink receiver)
+      throws IOException, InterruptedException {
+    return new ServerProcess(
+        jar,
+        work.resolve("data"),
+        freePort(),
+        work.resolve("server.log"),
+        jvmArgs,
+        receiver.url("/probe"));
+  }
+
   static int freePort() throws IOException {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
