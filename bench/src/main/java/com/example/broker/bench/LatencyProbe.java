@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * A/B helper: publish latency of one build at a fixed rate (after a discarded warm-up), printed as
  * one line. {@code java -cp postbox-bench.jar com.example.broker.bench.LatencyProbe <jar> [rate]
- * [seconds]}; {@code -Dpostbox.jvmArgs="..."} passes JVM options to the server. Loads only
- * 127.0.0.1.
+ * [seconds] [warm-up seconds, 5]}; {@code -Dpostbox.jvmArgs="..."} passes JVM options to the
+ * server. Loads only 127.0.0.1.
  */
 public final class LatencyProbe {
   private LatencyProbe() {}
@@ -18,12 +18,13 @@ public final class LatencyProbe {
     Path jar = Path.of(args[0]);
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    int warmSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     Path work = Files.createTempDirectory("postbox-latency");
     byte[] body = new byte[256];
     try (HttpSink receiver = new HttpSink(true);
         ServerProcess s = ServerProcess.inDir(jar, work, CrashLoop.jvmArgs(), receiver)) {
       Publisher warm = new Publisher(s.base(), ServerProcess.TOKEN);
-      warm.atRate(receiver.url("/warm"), body, rate, 5, i -> 3_600_000, 64);
+      warm.atRate(receiver.url("/warm"), body, rate, warmSeconds, i -> 3_600_000, 64);
       warm.close();
       Publisher p = new Publisher(s.base(), ServerProcess.TOKEN);
       p.atRate(receiver.url("/fixed"), body, rate, seconds, i -> 3_600_000, 64);

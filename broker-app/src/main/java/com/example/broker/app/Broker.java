@@ -40,9 +40,9 @@ import com.example.broker.http.api.Routes;
 import com.example.broker.http.api.ScheduleEndpoints;
 import com.example.broker.http.api.UrlGroupEndpoints;
 import com.example.broker.http.api.json.JsonViews;
+import com.example.broker.http.client.JcaRequestSigner;
 import com.example.broker.http.client.JdkHttpDeliverer;
 import com.example.broker.http.client.NettyHttpDeliverer;
-import com.example.broker.http.client.NimbusRequestSigner;
 import com.example.broker.http.server.NettyHttpServer;
 import com.example.broker.scheduler.quartz.QuartzCronCompiler;
 import com.example.broker.scheduler.quartz.QuartzTickTimer;
@@ -100,8 +100,7 @@ public final class Broker implements AutoCloseable {
               : new NettyHttpDeliverer(config.maxBodyBytes());
       opened.push(deliverer);
       OutgoingRequests requests =
-          new OutgoingRequests(
-              new NimbusRequestSigner(), keys, config.deliveryTimeout().toMillis());
+          new OutgoingRequests(new JcaRequestSigner(), keys, config.deliveryTimeout().toMillis());
       this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
       opened.push(queueExecutor::shutdownNow);
       QueueService queues = new QueueService(store, clock, queueExecutor);

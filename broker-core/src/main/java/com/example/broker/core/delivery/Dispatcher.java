@@ -3,6 +3,7 @@ package com.example.broker.core.delivery;
 import com.example.broker.core.flow.FlowControlService;
 import com.example.broker.core.flow.FlowRef;
 import com.example.broker.core.message.FlowControl;
+import com.example.broker.core.message.Hosts;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageRef;
@@ -190,7 +191,7 @@ public final class Dispatcher implements AutoCloseable {
       b.deleteInFlight(ref);
       Optional<Message> m = store.findMessage(ref);
       if (m.isPresent()) {
-        b.putMessage(m.get().toBuilder().withDueAt(now).build()).putDue(now, ref);
+        b.putMessage(m.get().toBuilder().withDueAt(now).build()).putDue(now, m.get());
       }
     }
     store.commit(b, Durability.SYNC).join();
@@ -262,6 +263,14 @@ public final class Dispatcher implements AutoCloseable {
       if (free == 0) {
         break;
       }
+      String host = d.host();
+      if (host != null && hostCount(host).get() >= options.maxInFlightPerHost()) {
+        // Its host is saturated: wait at its gate without reading the message (in a backlog for
+        // one host, reading each entry here and again at its start cost most of a pass).
+        park(Gate.host(host), d);
+        nextCursor = d;
+        continue;
+      }
       Optional<Message> found = store.findMessage(ref);
       if (found.isEmpty()) {
         batch.deleteDue(d.dueAt(), ref); // cancelled earlier: drop the stale entry
@@ -293,7 +302,7 @@ public final class Dispatcher implements AutoCloseable {
    * otherwise it waits at the gate that stopped it (or is skipped when that gate's queue is full).
    */
   private Admission admit(DueRef d, Message m, long now, StoreBatch batch, List<Message> started) {
-    String host = hostOf(m.url());
+    String host = Hosts.of(m.url());
     if (hostCount(host).get() >= options.maxInFlightPerHost()) {
       return park(Gate.host(host), d);
     }
@@ -502,7 +511,7 @@ public final class Dispatcher implements AutoCloseable {
       LOG.error("could not record the outcome of {}; retrying it in a minute", m.id(), e);
       long due = clock.millis() + 60_000;
       store
-          .commit(new StoreBatch().deleteInFlight(ref).putDue(due, ref), Durability.ASYNC)
+          .commit(new StoreBatch().deleteInFlight(ref).putDue(due, m), Durability.ASYNC)
           .whenComplete((v, err) -> release(ref, f));
     }
   }
@@ -573,21 +582,6 @@ public final class Dispatcher implements AutoCloseable {
 
   private Object stripe(MessageRef ref) {
     return stripes[(ref.hashCode() & 0x7fffffff) % stripes.length];
-  }
-
-  /** The authority (host:port) of a URL, lower-cased; cheap, since it runs for every due entry. */
-  static String hostOf(String url) {
-    int start = url.indexOf("://");
-    start = start < 0 ? 0 : start + 3;
-    int end = url.length();
-    for (int i = start; i < url.length(); i++) {
-      char c = url.charAt(i);
-      if (c == '/' || c == '?' || c == '#') {
-        end = i;
-        break;
-      }
-    }
-    return url.substring(start, end).toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Starts the dispatch thread. */

@@ -59,7 +59,7 @@ public final class RecordOutcome {
       long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
       Message next = m.toBuilder().withRetried(attemptsMade).withDueAt(due).build();
       b.putMessage(next)
-          .putDue(due, ref)
+          .putDue(due, next)
           .appendLog(LogEntry.of(now, MessageState.RETRY, next.withoutBody(), due));
       earliest = Math.min(earliest, due);
     } else {

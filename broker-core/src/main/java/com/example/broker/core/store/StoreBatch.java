@@ -3,6 +3,7 @@ package com.example.broker.core.store;
 import com.example.broker.core.flow.FlowKey;
 import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.DlqEntry;
+import com.example.broker.core.message.Hosts;
 import com.example.broker.core.message.LogEntry;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.message.MessageKind;
@@ -39,7 +40,7 @@ public final class StoreBatch {
   public StoreBatch putNewMessage(Message m) {
     putMessage(m).appendLog(LogEntry.of(m.createdAt(), MessageState.CREATED, m, m.dueAt()));
     if (m.queueName() == null) {
-      return putDue(m.dueAt(), m.ref());
+      return putDue(m.dueAt(), m);
     }
     if (m.kind() == MessageKind.MESSAGE) {
       // Enqueued: it waits for a slot of its queue before it enters the due index.
@@ -51,7 +52,7 @@ public final class StoreBatch {
     // A callback of a queued message: due at once, holding its source's slot until it ends.
     ops.add(new StoreOp.PutSlotHolder(m.tenant(), m.queueName(), m.id(), m.sourceMessageId()));
     queueChanges = true;
-    return putDue(m.dueAt(), m.ref());
+    return putDue(m.dueAt(), m);
   }
 
   /**
@@ -110,8 +111,15 @@ public final class StoreBatch {
     return this;
   }
 
+  /** A due-index entry without the host (the dispatcher reads the message to learn it). */
   public StoreBatch putDue(long dueAt, MessageRef ref) {
-    ops.add(new StoreOp.PutDue(dueAt, ref));
+    ops.add(new StoreOp.PutDue(dueAt, ref, null));
+    return this;
+  }
+
+  /** The message's due-index entry at {@code dueAt}, with its delivery host beside it. */
+  public StoreBatch putDue(long dueAt, Message m) {
+    ops.add(new StoreOp.PutDue(dueAt, m.ref(), Hosts.of(m.url())));
     return this;
   }
 

@@ -21,8 +21,11 @@ public sealed interface StoreOp {
   /** Remove a message record (the message reached a final state or was cancelled). */
   record DeleteMessage(MessageRef ref) implements StoreOp {}
 
-  /** Add the message to the due index at {@code dueAt}. */
-  record PutDue(long dueAt, MessageRef ref) implements StoreOp {}
+  /**
+   * Add the message to the due index at {@code dueAt}, with its delivery host when known (null: not
+   * kept; see {@link DueRef}).
+   */
+  record PutDue(long dueAt, MessageRef ref, String host) implements StoreOp {}
 
   /** Remove the message's due-index entry at {@code dueAt}. */
   record DeleteDue(long dueAt, MessageRef ref) implements StoreOp {}

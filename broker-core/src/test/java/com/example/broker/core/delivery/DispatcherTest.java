@@ -239,6 +239,46 @@ class DispatcherTest {
     assertTrue(store.findMessage(other.ref()).isPresent()); // still held in flight
   }
 
+  /**
+   * A backlog for one saturated host: its messages wait without being read, so draining it reads
+   * each message about once. Before, every pass read a scan's worth only to pass them by, and read
+   * them again when the host's queue had room: over 4 reads a delivery in a 100,000 drain.
+   */
+  @Test
+  void aBacklogForASaturatedHostIsNotReadWhileItWaits() {
+    InMemoryMessageStore counted = new InMemoryMessageStore();
+    QueueService q = TestDispatchers.queues(counted, clock);
+    FlowControlService f = new FlowControlService(counted, clock);
+    Dispatcher d =
+        TestDispatchers.create(
+            counted, deliverer, q, f, clock, new Dispatcher.Options(1000, 10, 1000, 1000));
+    PublishService p = new PublishService(counted, d, q, f, StorageQuota.unlimited(counted, clock));
+    List<Message> backlog = new ArrayList<>();
+    // More than a gate's queue holds (MAX_PARKED_PER_GATE), so some are passed by and read later.
+    for (int i = 0; i < 12_000; i++) {
+      backlog.add(message().build());
+    }
+    p.accept(backlog).join();
+    Message other = message().withUrl("http://other.example/x").build();
+    p.accept(List.of(other)).join();
+    deliverer.hold = true;
+    counted.messageReads = 0;
+    int started = 0;
+    for (int pass = 0; pass < 20 && started < 11; pass++) {
+      started += d.runOnce(); // a pass scans up to 1,000 entries: the other host's is the last
+    }
+    assertEquals(11, started, "10 for the saturated host, and the other host's one");
+    assertTrue(deliverer.urls().contains("http://other.example/x"));
+    assertTrue(counted.messageReads <= 12, "reads to get there: " + counted.messageReads);
+    while (!deliverer.held.isEmpty()) {
+      deliverer.held.remove(0).complete(ScriptedDeliverer.status(200));
+      started += d.runOnce();
+    }
+    assertEquals(12_001, started);
+    assertTrue(
+        counted.messageReads < 12_001 + 100, "reads to drain 12,001: " + counted.messageReads);
+  }
+
   @Test
   void globalInFlightCapIsRespected() {
     dispatcher = dispatcher(new Dispatcher.Options(2, 10, 100, 1000));

@@ -47,6 +47,10 @@ public final class InMemoryMessageStore implements MessageStore {
 
   private final Map<String, TreeMap<String, Message>> messages = new HashMap<>();
   private final TreeSet<DueRef> due = new TreeSet<>(DUE_ORDER);
+
+  /** {@link #findMessage} calls so far (tests of how often the dispatcher reads messages). */
+  public int messageReads;
+
   private final Map<MessageRef, Long> inFlight = new HashMap<>();
   private final Map<String, TreeMap<Pos, LogEntry>> logs = new HashMap<>();
   private final Map<String, TreeMap<Pos, DlqEntry>> dlq = new HashMap<>();
@@ -111,7 +115,9 @@ public final class InMemoryMessageStore implements MessageStore {
       }
     } else if (op instanceof StoreOp.PutDue) {
       StoreOp.PutDue p = (StoreOp.PutDue) op;
-      due.add(new DueRef(p.dueAt(), p.ref()));
+      DueRef d = new DueRef(p.dueAt(), p.ref(), p.host());
+      due.remove(d); // a put replaces the entry's host, as in RocksDB
+      due.add(d);
     } else if (op instanceof StoreOp.DeleteDue) {
       StoreOp.DeleteDue d = (StoreOp.DeleteDue) op;
       due.remove(new DueRef(d.dueAt(), d.ref()));
@@ -310,6 +316,7 @@ public final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public synchronized Optional<Message> findMessage(MessageRef ref) {
+    messageReads++;
     TreeMap<String, Message> t = messages.get(ref.tenant());
     return Optional.ofNullable(t == null ? null : t.get(ref.id()));
   }

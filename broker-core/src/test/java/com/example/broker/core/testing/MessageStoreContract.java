@@ -137,6 +137,19 @@ public abstract class MessageStoreContract {
   }
 
   @Test
+  void dueEntriesKeepTheDeliveryHostWhenGivenOne() {
+    Message m = aMessage("t1", "m-host").withUrl("https://API.example:8443/x?y").build();
+    MessageRef bare = new MessageRef("t1", "m-bare");
+    commit(new StoreBatch().putDue(100, m).putDue(200, bare));
+    List<DueRef> due = store.scanDue(null, 1000, 10);
+    assertEquals(List.of(new DueRef(100, m.ref()), new DueRef(200, bare)), due);
+    assertEquals("api.example:8443", due.get(0).host());
+    assertEquals(null, due.get(1).host(), "an entry written without its host (older versions)");
+    commit(new StoreBatch().putDue(100, m.toBuilder().withUrl("http://other/").build()));
+    assertEquals("other", store.scanDue(null, 150, 10).get(0).host(), "a put replaces the host");
+  }
+
+  @Test
   void inFlightMarks() {
     MessageRef a = new MessageRef("t1", "a");
     commit(new StoreBatch().putInFlight(a, 5).putInFlight(new MessageRef("t2", "b"), 6));

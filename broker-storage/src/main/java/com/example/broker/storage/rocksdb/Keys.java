@@ -50,8 +50,15 @@ final class Keys {
   }
 
   static DueRef parseDue(byte[] key) {
+    return parseDue(key, null);
+  }
+
+  /** A due entry with its value: the delivery host, or empty when it was written without it. */
+  static DueRef parseDue(byte[] key, byte[] value) {
     long at = ByteBuffer.wrap(key, 0, 8).getLong();
-    return new DueRef(at, parseMessage(Arrays.copyOfRange(key, 8, key.length)));
+    String host =
+        value == null || value.length == 0 ? null : new String(value, StandardCharsets.UTF_8);
+    return new DueRef(at, parseMessage(Arrays.copyOfRange(key, 8, key.length)), host);
   }
 
   /** {@code tenant\0 ‖ time ‖ seq}: log and DLQ positions. */

@@ -121,7 +121,9 @@ public final class RocksDbMessageStore implements MessageStore {
       out.add(delete(s.messages, Keys.message(r.tenant(), r.id())));
     } else if (op instanceof StoreOp.PutDue) {
       StoreOp.PutDue p = (StoreOp.PutDue) op;
-      out.add(put(s.due, Keys.due(p.dueAt(), p.ref()), EMPTY));
+      // The value is the delivery host when known (entries of older versions have none).
+      byte[] host = p.host() == null ? EMPTY : p.host().getBytes(StandardCharsets.UTF_8);
+      out.add(put(s.due, Keys.due(p.dueAt(), p.ref()), host));
     } else if (op instanceof StoreOp.DeleteDue) {
       StoreOp.DeleteDue d = (StoreOp.DeleteDue) op;
       out.add(delete(s.due, Keys.due(d.dueAt(), d.ref())));
@@ -239,7 +241,7 @@ public final class RocksDbMessageStore implements MessageStore {
     List<DueRef> out = new ArrayList<>();
     try (RocksIterator it = storage.db.newIterator(storage.due)) {
       for (seekAfter(it, after); it.isValid() && out.size() < limit; it.next()) {
-        DueRef d = Keys.parseDue(it.key());
+        DueRef d = Keys.parseDue(it.key(), it.value());
         if (d.dueAt() > to) {
           break;
         }
