@@ -56,6 +56,15 @@ public final class Dispatcher implements AutoCloseable {
   /** Most due messages kept waiting in memory for one host or one flow-control key. */
   static final int MAX_PARKED_PER_GATE = 10_000;
 
+  /** Due entries a host-queue refill looks at in one pass, at most. */
+  static final int REFILL_SCAN_LIMIT = 4096;
+
+  /** The due index's order. */
+  private static final java.util.Comparator<DueRef> DUE_ORDER =
+      java.util.Comparator.comparingLong(DueRef::dueAt)
+          .thenComparing(d -> d.ref().tenant())
+          .thenComparing(d -> d.ref().id());
+
   /** How long past its own timeout an attempt may stay without an outcome. */
   private static final long OUTCOME_GRACE_MILLIS = 30_000;
 
@@ -325,9 +334,13 @@ public final class Dispatcher implements AutoCloseable {
   private Admission park(Gate gate, DueRef d) {
     ArrayDeque<DueRef> queue = parked.computeIfAbsent(gate, g -> new ArrayDeque<>());
     countWaiting(gate, 1);
-    if (queue.size() >= MAX_PARKED_PER_GATE || parkedRefs.size() >= MAX_PARKED) {
-      // Full: pass it by, so other gates' messages behind it are not held up; come back later.
-      skipped.merge(gate, d, (a, b) -> a.dueAt() <= b.dueAt() ? a : b);
+    DueRef passedBy = skipped.get(gate);
+    if (queue.size() >= MAX_PARKED_PER_GATE
+        || parkedRefs.size() >= MAX_PARKED
+        || (passedBy != null && DUE_ORDER.compare(d, passedBy) > 0)) {
+      // Full, or messages before it were passed by (it must not overtake them): pass it by too,
+      // so other gates' messages behind it are not held up; come back later.
+      skipped.merge(gate, d, (a, b) -> DUE_ORDER.compare(a, b) <= 0 ? a : b);
       skippedCount.merge(gate, 1, Integer::sum);
       return Admission.SKIPPED;
     }
@@ -379,11 +392,15 @@ public final class Dispatcher implements AutoCloseable {
       }
       DueRef first = skipped.get(gate);
       if (first != null && queue.size() < MAX_PARKED_PER_GATE / 2) {
-        // The gate drained: read its skipped messages again from the earliest.
-        skipped.remove(gate);
-        countWaiting(gate, -skippedCount.getOrDefault(gate, 0));
-        skippedCount.remove(gate);
-        again.add(first);
+        if (gate.host() != null) {
+          refill(gate, queue, first, now);
+        } else {
+          // A flow key drained: scan again from its earliest passed-by message.
+          skipped.remove(gate);
+          countWaiting(gate, -skippedCount.getOrDefault(gate, 0));
+          skippedCount.remove(gate);
+          again.add(first);
+        }
       }
       if (queue.isEmpty() && !skipped.containsKey(gate)) {
         gates.remove();
@@ -393,6 +410,52 @@ public final class Dispatcher implements AutoCloseable {
       pendingMin.accumulateAndGet(d.dueAt(), Math::min);
     }
     return free;
+  }
+
+  /**
+   * Refills a host's queue with the messages that were passed by while it was full, looking only
+   * for that host's entries from {@code from} (inclusive) on; the scan cursor stays where it is. So
+   * a one-host backlog larger than the queue is walked about once, where scanning again from the
+   * earliest passed-by entry walked the rest of the backlog at every refill. Bounded per call;
+   * where it stops is remembered for the next.
+   */
+  private void refill(Gate gate, ArrayDeque<DueRef> queue, DueRef from, long now) {
+    DueRef position = from;
+    int scanned = 0;
+    List<DueRef> due = List.of(from);
+    while (true) {
+      for (DueRef d : due) {
+        if (queue.size() >= MAX_PARKED_PER_GATE || parkedRefs.size() >= MAX_PARKED) {
+          skipped.put(gate, d); // full again: go on from here next time
+          return;
+        }
+        position = d;
+        scanned++;
+        MessageRef ref = d.ref();
+        if (inFlight.containsKey(ref) || parkedRefs.contains(ref)) {
+          continue;
+        }
+        if (gate.host().equals(d.host() != null ? d.host() : storedHost(ref))) {
+          queue.add(d);
+          parkedRefs.add(ref);
+        }
+      }
+      if (scanned >= REFILL_SCAN_LIMIT) {
+        skipped.put(gate, position); // enough for one pass: go on from here next time
+        return;
+      }
+      due = store.scanDue(position, now, REFILL_SCAN_LIMIT - scanned);
+      if (due.isEmpty()) {
+        skipped.remove(gate); // reached what is due now: nothing of this host was left behind
+        skippedCount.remove(gate);
+        return;
+      }
+    }
+  }
+
+  /** The host of a stored message, for due entries written without it (null: it is gone). */
+  private String storedHost(MessageRef ref) {
+    return store.findMessage(ref).map(m -> Hosts.of(m.url())).orElse(null);
   }
 
   /** Earliest time a rate-limited flow key with waiting messages opens again, or MAX_VALUE. */

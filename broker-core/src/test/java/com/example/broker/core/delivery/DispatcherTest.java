@@ -279,6 +279,49 @@ class DispatcherTest {
         counted.messageReads < 12_001 + 100, "reads to drain 12,001: " + counted.messageReads);
   }
 
+  /**
+   * A one-host backlog several times what a host's queue holds drains in order with each due entry
+   * looked at a few times: the queue is refilled from where it left off. Before, each refill
+   * scanned again from the earliest passed-by entry to the end of the backlog (about 11 times the
+   * backlog here, and growing with its square).
+   */
+  @Test
+  void aLargeOneHostBacklogIsWalkedAboutOnce() {
+    InMemoryMessageStore counted = new InMemoryMessageStore();
+    QueueService q = TestDispatchers.queues(counted, clock);
+    FlowControlService f = new FlowControlService(counted, clock);
+    Dispatcher d =
+        TestDispatchers.create(
+            counted, deliverer, q, f, clock, new Dispatcher.Options(1000, 10, 1000, 1000));
+    PublishService p = new PublishService(counted, d, q, f, StorageQuota.unlimited(counted, clock));
+    int n = 50_000;
+    List<Message> backlog = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      backlog.add(message().withId(String.format("msg_%06d", i)).build());
+    }
+    p.accept(backlog).join();
+    deliverer.hold = true;
+    int started = 0;
+    for (int pass = 0; pass < 200 && started < 10; pass++) {
+      started += d.runOnce();
+    }
+    while (!deliverer.held.isEmpty()) {
+      deliverer.held.remove(0).complete(ScriptedDeliverer.status(200));
+      started += d.runOnce();
+    }
+    assertEquals(n, started);
+    List<String> order = new ArrayList<>();
+    deliverer.requests.forEach(r -> order.add(r.headers().get("Upstash-Message-Id").get(0)));
+    for (int i = 1; i < order.size(); i++) {
+      if (order.get(i - 1).compareTo(order.get(i)) > 0) {
+        throw new AssertionError(
+            "out of due order at " + i + ": " + order.subList(Math.max(0, i - 3), i + 3));
+      }
+    }
+    assertEquals(n, new java.util.HashSet<>(order).size(), "each once");
+    assertTrue(counted.dueScanned < 3L * n, "due entries looked at: " + counted.dueScanned);
+  }
+
   @Test
   void globalInFlightCapIsRespected() {
     dispatcher = dispatcher(new Dispatcher.Options(2, 10, 100, 1000));

@@ -51,6 +51,9 @@ public final class InMemoryMessageStore implements MessageStore {
   /** {@link #findMessage} calls so far (tests of how often the dispatcher reads messages). */
   public int messageReads;
 
+  /** Due entries {@link #scanDue} returned so far. */
+  public long dueScanned;
+
   private final Map<MessageRef, Long> inFlight = new HashMap<>();
   private final Map<String, TreeMap<Pos, LogEntry>> logs = new HashMap<>();
   private final Map<String, TreeMap<Pos, DlqEntry>> dlq = new HashMap<>();
@@ -330,6 +333,7 @@ public final class InMemoryMessageStore implements MessageStore {
       }
       out.add(d);
     }
+    dueScanned += out.size();
     return out;
   }
 
