@@ -422,7 +422,8 @@ public final class Dispatcher implements AutoCloseable {
   private void refill(Gate gate, ArrayDeque<DueRef> queue, DueRef from, long now) {
     DueRef position = from;
     int scanned = 0;
-    List<DueRef> due = List.of(from);
+    // From the store, never `from` itself: it may be gone meanwhile (started, retried later).
+    List<DueRef> due = store.scanDueFrom(from, now, REFILL_SCAN_LIMIT);
     while (true) {
       for (DueRef d : due) {
         if (queue.size() >= MAX_PARKED_PER_GATE || parkedRefs.size() >= MAX_PARKED) {
@@ -444,7 +445,7 @@ public final class Dispatcher implements AutoCloseable {
         skipped.put(gate, position); // enough for one pass: go on from here next time
         return;
       }
-      due = store.scanDue(position, now, REFILL_SCAN_LIMIT - scanned);
+      due = due.isEmpty() ? due : store.scanDue(position, now, REFILL_SCAN_LIMIT - scanned);
       if (due.isEmpty()) {
         skipped.remove(gate); // reached what is due now: nothing of this host was left behind
         skippedCount.remove(gate);

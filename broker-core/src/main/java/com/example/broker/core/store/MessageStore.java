@@ -51,6 +51,9 @@ public interface MessageStore extends AutoCloseable {
    */
   List<DueRef> scanDue(DueRef after, long to, int limit);
 
+  /** As {@link #scanDue}, but from the position {@code from} itself (included if it exists). */
+  List<DueRef> scanDueFrom(DueRef from, long to, int limit);
+
   /** The first due-index entry strictly after {@code after} (null: from the start), if any. */
   Optional<DueRef> firstDue(DueRef after);
 

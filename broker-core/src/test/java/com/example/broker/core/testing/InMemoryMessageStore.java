@@ -326,8 +326,17 @@ public final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public synchronized List<DueRef> scanDue(DueRef after, long to, int limit) {
+    return scan(after == null ? due : due.tailSet(after, false), to, limit);
+  }
+
+  @Override
+  public synchronized List<DueRef> scanDueFrom(DueRef from, long to, int limit) {
+    return scan(due.tailSet(from, true), to, limit);
+  }
+
+  private List<DueRef> scan(Iterable<DueRef> entries, long to, int limit) {
     List<DueRef> out = new ArrayList<>();
-    for (DueRef d : after == null ? due : due.tailSet(after, false)) {
+    for (DueRef d : entries) {
       if (d.dueAt() > to || out.size() >= limit) {
         break;
       }

@@ -132,6 +132,15 @@ public abstract class MessageStoreContract {
     assertEquals(new DueRef(200, a), store.firstDue(DueRef.before(101)).orElseThrow());
     assertEquals(new DueRef(300, c), store.firstDue(new DueRef(200, a)).orElseThrow());
     assertTrue(store.firstDue(DueRef.before(301)).isEmpty());
+    assertEquals(
+        List.of(new DueRef(200, a), new DueRef(300, c)),
+        store.scanDueFrom(new DueRef(200, a), 1000, 10),
+        "from a position, itself included");
+    assertEquals(
+        List.of(new DueRef(300, c)),
+        store.scanDueFrom(new DueRef(200, new MessageRef("t1", "b")), 1000, 10),
+        "from a position that is not (or no longer) an entry: what follows it");
+    assertEquals(List.of(new DueRef(200, a)), store.scanDueFrom(new DueRef(200, a), 250, 10));
     commit(new StoreBatch().deleteDue(200, a).deleteDue(999, a));
     assertEquals(List.of(new DueRef(100, b), new DueRef(300, c)), store.scanDue(null, 1000, 10));
   }

@@ -238,17 +238,30 @@ public final class RocksDbMessageStore implements MessageStore {
 
   @Override
   public List<DueRef> scanDue(DueRef after, long to, int limit) {
-    List<DueRef> out = new ArrayList<>();
     try (RocksIterator it = storage.db.newIterator(storage.due)) {
-      for (seekAfter(it, after); it.isValid() && out.size() < limit; it.next()) {
-        DueRef d = Keys.parseDue(it.key(), it.value());
-        if (d.dueAt() > to) {
-          break;
-        }
-        out.add(d);
-      }
-      check(it);
+      seekAfter(it, after);
+      return scanDue(it, to, limit);
     }
+  }
+
+  @Override
+  public List<DueRef> scanDueFrom(DueRef from, long to, int limit) {
+    try (RocksIterator it = storage.db.newIterator(storage.due)) {
+      it.seek(Keys.due(from.dueAt(), from.ref())); // the first key at or after it
+      return scanDue(it, to, limit);
+    }
+  }
+
+  private List<DueRef> scanDue(RocksIterator it, long to, int limit) {
+    List<DueRef> out = new ArrayList<>();
+    for (; it.isValid() && out.size() < limit; it.next()) {
+      DueRef d = Keys.parseDue(it.key(), it.value());
+      if (d.dueAt() > to) {
+        break;
+      }
+      out.add(d);
+    }
+    check(it);
     return out;
   }
 
