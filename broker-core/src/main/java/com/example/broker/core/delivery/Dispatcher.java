@@ -374,6 +374,20 @@ public final class Dispatcher implements AutoCloseable {
       Map.Entry<Gate, ArrayDeque<DueRef>> e = gates.next();
       Gate gate = e.getKey();
       ArrayDeque<DueRef> queue = e.getValue();
+      // First bring back what was passed by, so it can start in this very pass (nothing else
+      // would wake the dispatcher for a host with nothing in flight).
+      DueRef first = skipped.get(gate);
+      if (first != null && queue.size() < MAX_PARKED_PER_GATE / 2) {
+        if (gate.host() != null) {
+          refill(gate, queue, first, now);
+        } else {
+          // A flow key drained: scan again from its earliest passed-by message.
+          skipped.remove(gate);
+          countWaiting(gate, -skippedCount.getOrDefault(gate, 0));
+          skippedCount.remove(gate);
+          again.add(first);
+        }
+      }
       while (!queue.isEmpty() && free > 0 && isOpen(gate, now)) {
         DueRef d = queue.poll();
         parkedRefs.remove(d.ref());
@@ -388,18 +402,6 @@ public final class Dispatcher implements AutoCloseable {
           } else if (a != Admission.DROPPED) {
             break; // it waits again (at this gate or its host's): try the gate next pass
           }
-        }
-      }
-      DueRef first = skipped.get(gate);
-      if (first != null && queue.size() < MAX_PARKED_PER_GATE / 2) {
-        if (gate.host() != null) {
-          refill(gate, queue, first, now);
-        } else {
-          // A flow key drained: scan again from its earliest passed-by message.
-          skipped.remove(gate);
-          countWaiting(gate, -skippedCount.getOrDefault(gate, 0));
-          skippedCount.remove(gate);
-          again.add(first);
         }
       }
       if (queue.isEmpty() && !skipped.containsKey(gate)) {
