@@ -311,7 +311,7 @@ public final class Dispatcher implements AutoCloseable {
    * otherwise it waits at the gate that stopped it (or is skipped when that gate's queue is full).
    */
   private Admission admit(DueRef d, Message m, long now, StoreBatch batch, List<Message> started) {
-    String host = Hosts.of(m.url());
+    String host = d.host() != null ? d.host() : Hosts.of(m.url()); // the same, kept in the entry
     if (hostCount(host).get() >= options.maxInFlightPerHost()) {
       return park(Gate.host(host), d);
     }
