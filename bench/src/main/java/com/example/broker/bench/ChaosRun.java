@@ -84,6 +84,11 @@ public final class ChaosRun {
     }
     out.put("bad_input", bad);
 
+    int stalls = quick ? 300 : 3000;
+    System.err.println("[chaos] stalled clients: " + stalls + " connections that never finish");
+    Map<String, Object> stalled = StalledClients.run(jar, work, stalls);
+    out.put("stalled_clients", stalled);
+
     System.err.println("[chaos] receiver outage");
     Map<String, Object> outage =
         Outages.receiverOutage(jar, work, quick ? 5 : 15, quick ? 500 : 1000);
@@ -105,6 +110,7 @@ public final class ChaosRun {
             + "\n");
     print("crash loop", loop);
     print("bad input", bad);
+    print("stalled clients", stalled);
     print("receiver outage", outage);
     print("slow receiver", slowReceiver);
     print("storage full", storage);
@@ -112,6 +118,8 @@ public final class ChaosRun {
         r.lost() == 0
             && b5xx(bad) == 0
             && Boolean.TRUE.equals(bad.get("server_up_after"))
+            && ((Number) stalled.get("closed_by_server")).intValue() == stalls
+            && Boolean.TRUE.equals(stalled.get("server_up_after"))
             && ((Number) outage.get("lost")).longValue() == 0
             && Boolean.TRUE.equals(storage.get("resumed_after_freeing"))
             && ((Number) storage.get("refused_507")).intValue() > 0;

@@ -44,6 +44,7 @@ import com.example.broker.http.client.JcaRequestSigner;
 import com.example.broker.http.client.JdkHttpDeliverer;
 import com.example.broker.http.client.NettyHttpDeliverer;
 import com.example.broker.http.server.NettyHttpServer;
+import com.example.broker.http.server.ServerLimits;
 import com.example.broker.scheduler.quartz.QuartzCronCompiler;
 import com.example.broker.scheduler.quartz.QuartzTickTimer;
 import com.example.broker.storage.rocksdb.RocksDbMessageStore;
@@ -167,7 +168,12 @@ public final class Broker implements AutoCloseable {
       opened.push(blockingPool::shutdownNow);
       this.server =
           new NettyHttpServer(
-              config.host(), config.port(), routes, blockingPool, config.maxBodyBytes());
+              config.host(),
+              config.port(),
+              routes,
+              blockingPool,
+              new ServerLimits(
+                  config.maxBodyBytes(), config.requestTimeout(), config.idleTimeout()));
       opened.push(server);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));

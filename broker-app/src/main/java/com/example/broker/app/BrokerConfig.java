@@ -30,7 +30,9 @@ public record BrokerConfig(
     long maxStorageBytes,
     Duration dedupWindow,
     boolean cronSeconds,
-    int sendThreads) {
+    int sendThreads,
+    Duration requestTimeout,
+    Duration idleTimeout) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -46,6 +48,8 @@ public record BrokerConfig(
   public static final String DEFAULT_DELIVERER = "netty";
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
   public static final int DEFAULT_SEND_THREADS = 1;
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   /** One setting: flag, environment variable, default and meaning. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
@@ -75,6 +79,16 @@ public record BrokerConfig(
               "POSTBOX_MAX_BODY_SIZE",
               "10485760",
               "largest request body, bytes (413 beyond)"),
+          new Setting(
+              "--request-timeout",
+              "POSTBOX_REQUEST_TIMEOUT",
+              "60s",
+              "how long a request may take to arrive once its head is in (408 beyond; 0: no limit)"),
+          new Setting(
+              "--idle-timeout",
+              "POSTBOX_IDLE_TIMEOUT",
+              "60s",
+              "a connection with no request for this long is closed (0: never)"),
           new Setting("--log-retention", "POSTBOX_LOG_RETENTION", "7d", "how long logs are kept"),
           new Setting(
               "--dlq-retention", "POSTBOX_DLQ_RETENTION", "7d", "how long DLQ entries are kept"),
@@ -148,7 +162,9 @@ public record BrokerConfig(
         0,
         DEFAULT_DEDUP_WINDOW,
         false,
-        DEFAULT_SEND_THREADS);
+        DEFAULT_SEND_THREADS,
+        DEFAULT_REQUEST_TIMEOUT,
+        DEFAULT_IDLE_TIMEOUT);
   }
 
   public boolean devMode() {
@@ -211,7 +227,9 @@ public record BrokerConfig(
             get(values, "--max-storage", BrokerConfig::bytes, 0L),
             get(values, "--dedup-window", BrokerConfig::duration, d.dedupWindow()),
             get(values, "--cron-seconds", BrokerConfig::bool, false),
-            get(values, "--send-threads", Integer::parseInt, d.sendThreads()));
+            get(values, "--send-threads", Integer::parseInt, d.sendThreads()),
+            get(values, "--request-timeout", BrokerConfig::duration, d.requestTimeout()),
+            get(values, "--idle-timeout", BrokerConfig::duration, d.idleTimeout()));
     c.validate();
     return c;
   }
@@ -294,6 +312,9 @@ public record BrokerConfig(
     if (maxInFlight < 1 || maxInFlightPerHost < 1) {
       problems.add("--max-in-flight and --max-in-flight-per-host must be positive");
     }
+    if (requestTimeout.isNegative() || idleTimeout.isNegative()) {
+      problems.add("--request-timeout and --idle-timeout must not be negative");
+    }
     if (maxRetries < 0) {
       problems.add("--max-retries must be >= 0");
     }
@@ -366,6 +387,8 @@ public record BrokerConfig(
         maxStorageBytes,
         dedupWindow,
         newCronSeconds,
-        sendThreads);
+        sendThreads,
+        requestTimeout,
+        idleTimeout);
   }
 }

@@ -19,26 +19,32 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.ExecutorService;
 
-/** Pipeline: HTTP codec, aggregation up to the body limit (413 beyond), then the API handler. */
+/**
+ * Pipeline: HTTP codec, connection timeouts (408 for a request that does not arrive in time, close
+ * when idle), aggregation up to the body limit (413 beyond), then the API handler.
+ */
 final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
   static final int MAX_INITIAL_LINE = 64 * 1024;
   static final int MAX_HEADER_SIZE = 64 * 1024;
 
   private final ApiRouter router;
   private final ExecutorService blockingPool;
-  private final int maxBodyBytes;
+  private final ServerLimits limits;
 
-  BrokerChannelInitializer(ApiRouter router, ExecutorService blockingPool, int maxBodyBytes) {
+  BrokerChannelInitializer(ApiRouter router, ExecutorService blockingPool, ServerLimits limits) {
     this.router = router;
     this.blockingPool = blockingPool;
-    this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     ch.pipeline()
         .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
-        .addLast(new JsonTooLargeAggregator(maxBodyBytes))
+        .addLast(
+            new ConnectionTimeouts(
+                limits.requestTimeout().toNanos(), limits.idleTimeout().toNanos()))
+        .addLast(new JsonTooLargeAggregator(limits.maxBodyBytes()))
         .addLast(new BrokerHttpHandler(router, blockingPool));
   }
 

@@ -17,7 +17,7 @@ public final class NettyHttpServer implements AutoCloseable {
   private final Channel channel;
 
   public NettyHttpServer(
-      String host, int port, ApiRouter router, ExecutorService blockingPool, int maxBodyBytes)
+      String host, int port, ApiRouter router, ExecutorService blockingPool, ServerLimits limits)
       throws InterruptedException {
     this.workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     ServerBootstrap b =
@@ -26,7 +26,7 @@ public final class NettyHttpServer implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new BrokerChannelInitializer(router, blockingPool, maxBodyBytes));
+            .childHandler(new BrokerChannelInitializer(router, blockingPool, limits));
     Channel bound;
     try {
       bound = b.bind(host, port).sync().channel();

@@ -1,0 +1,150 @@
+package com.example.broker.http.server;
+
+import com.example.broker.http.error.ErrorResponses;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes connections that hold the server without using it, so slow or stalled clients cannot pile
+ * up (slowloris). Sits between the HTTP codec and the body aggregator, where it sees each request's
+ * head and end and each response's end:
+ *
+ * <ul>
+ *   <li><b>idle</b>: no request under way and none being answered (after connecting, or after the
+ *       last answer went out): closed after {@code idleNanos}, silently. A request head that
+ *       trickles in never completes, so this also ends a slow header.
+ *   <li><b>receiving</b>: a request head arrived but not yet its whole body: answered {@code 408}
+ *       with a JSON error and closed after {@code requestNanos}.
+ *   <li><b>answering</b>: every received request not yet answered: no limit (the broker's own work,
+ *       bounded by its handlers).
+ * </ul>
+ *
+ * A zero duration turns that limit off. All state is touched only on the channel's event loop.
+ */
+final class ConnectionTimeouts extends ChannelDuplexHandler {
+  private final long requestNanos;
+  private final long idleNanos;
+
+  private long started; // request heads read
+  private long answered; // final responses written
+  private boolean receiving;
+  private ScheduledFuture<?> timer;
+
+  ConnectionTimeouts(long requestNanos, long idleNanos) {
+    this.requestNanos = requestNanos;
+    this.idleNanos = idleNanos;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      arm(ctx, idleNanos, false);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    arm(ctx, idleNanos, false);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancel();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancel();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest) {
+      started++;
+      receiving = true;
+      arm(ctx, requestNanos, true);
+    }
+    if (msg instanceof LastHttpContent && receiving) {
+      receiving = false;
+      cancel();
+      if (answered >= started) { // answered before its body ended (413): idle again
+        arm(ctx, idleNanos, false);
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    boolean finalResponseEnd =
+        msg instanceof LastHttpContent
+            && !(msg instanceof HttpResponse
+                && ((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL);
+    ctx.write(msg, promise);
+    if (finalResponseEnd) {
+      answered++;
+      if (answered >= started && !receiving) {
+        arm(ctx, idleNanos, false);
+      }
+    }
+  }
+
+  private void arm(ChannelHandlerContext ctx, long nanos, boolean request) {
+    cancel();
+    if (nanos > 0) {
+      timer = ctx.executor().schedule(() -> expire(ctx, request), nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void cancel() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void expire(ChannelHandlerContext ctx, boolean request) {
+    timer = null;
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    if (request && receiving && answered == started - 1) {
+      // Only this request is outstanding, so its answer is next in order.
+      ApiResponse r =
+          ErrorResponses.of(
+              408,
+              "request not received in full within "
+                  + java.time.Duration.ofNanos(requestNanos).toMillis()
+                  + " ms; closing the connection");
+      FullHttpResponse res =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.REQUEST_TIMEOUT,
+              Unpooled.wrappedBuffer(r.body()));
+      res.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, r.contentType())
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length)
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    } else if (request ? receiving : answered >= started && !receiving) {
+      ctx.close();
+    }
+  }
+}
