@@ -65,6 +65,24 @@ public final class Dispatcher implements AutoCloseable {
           .thenComparing(d -> d.ref().tenant())
           .thenComparing(d -> d.ref().id());
 
+  /**
+   * While the deliverer is more than this far behind ({@link Deliverer#lagNanos}), no delivery
+   * starts. A young GC pause here lasts 6-11 ms, so only a longer stall counts. {@code
+   * -Dpostbox.lagHoldMillis=0} turns this and {@link #LAGGED_HOST_CAP} off (for A/B runs).
+   */
+  private static final long LAG_HOLD_NANOS = Long.getLong("postbox.lagHoldMillis", 20) * 1_000_000L;
+
+  /**
+   * For {@link #LAG_MEMORY_MILLIS} after the deliverer was last behind, a host gets at most this
+   * many deliveries in flight (or its own cap if lower). A delivery whose answer has arrived but
+   * not been read is one a crash repeats, and a stalled broker reads none: with a host's full 200
+   * in flight, a kill during a stall repeats up to 200. A fast receiver does not need them for
+   * throughput; a slow one keeps those already in flight and gets its full cap back a second later.
+   */
+  static final int LAGGED_HOST_CAP = 16;
+
+  static final long LAG_MEMORY_MILLIS = 1000;
+
   /** How long past its own timeout an attempt may stay without an outcome. */
   private static final long OUTCOME_GRACE_MILLIS = 30_000;
 
@@ -150,6 +168,13 @@ public final class Dispatcher implements AutoCloseable {
   private final java.util.concurrent.ExecutorService sendPool;
   private volatile boolean running;
   private volatile Thread thread;
+  // Set by a pass that started nothing because the deliverer was behind; dispatch thread only.
+  private boolean heldForLag;
+
+  // When the deliverer was last seen behind (millis), and the per-host cap that follows from it.
+  private long laggedAt = Long.MIN_VALUE / 2;
+  private int hostCap;
+
   // When the dispatch thread is parked on a timer: the time it wakes by itself; 0 while awake.
   private volatile long sleepingUntil;
 
@@ -170,6 +195,7 @@ public final class Dispatcher implements AutoCloseable {
     this.flow = flow;
     this.clock = clock;
     this.options = options;
+    this.hostCap = options.maxInFlightPerHost();
     this.sendPool =
         options.sendThreads() > 0
             ? java.util.concurrent.Executors.newFixedThreadPool(
@@ -256,6 +282,15 @@ public final class Dispatcher implements AutoCloseable {
     if (free <= 0) {
       return 0;
     }
+    if (LAG_HOLD_NANOS > 0 && deliverer.lagNanos() > LAG_HOLD_NANOS) {
+      heldForLag = true;
+      laggedAt = now;
+      return 0;
+    }
+    hostCap =
+        now - laggedAt < LAG_MEMORY_MILLIS
+            ? Math.min(LAGGED_HOST_CAP, options.maxInFlightPerHost())
+            : options.maxInFlightPerHost();
     StoreBatch batch = new StoreBatch();
     List<Message> started = new ArrayList<>();
     free = startParked(free, now, batch, started);
@@ -273,7 +308,7 @@ public final class Dispatcher implements AutoCloseable {
         break;
       }
       String host = d.host();
-      if (host != null && hostCount(host).get() >= options.maxInFlightPerHost()) {
+      if (host != null && hostCount(host).get() >= hostCap) {
         // Its host is saturated: wait at its gate without reading the message (in a backlog for
         // one host, reading each entry here and again at its start cost most of a pass).
         park(Gate.host(host), d);
@@ -312,7 +347,7 @@ public final class Dispatcher implements AutoCloseable {
    */
   private Admission admit(DueRef d, Message m, long now, StoreBatch batch, List<Message> started) {
     String host = d.host() != null ? d.host() : Hosts.of(m.url()); // the same, kept in the entry
-    if (hostCount(host).get() >= options.maxInFlightPerHost()) {
+    if (hostCount(host).get() >= hostCap) {
       return park(Gate.host(host), d);
     }
     FlowControl fc = m.flowControl();
@@ -358,7 +393,7 @@ public final class Dispatcher implements AutoCloseable {
   /** Whether a message waiting at {@code gate} could start now (as far as the gate goes). */
   private boolean isOpen(Gate gate, long now) {
     if (gate.host() != null) {
-      return hostCount(gate.host()).get() < options.maxInFlightPerHost();
+      return hostCount(gate.host()).get() < hostCap;
     }
     return flow.reopensAt(gate.flow().tenant(), gate.flow().key(), now) <= now;
   }
@@ -673,6 +708,11 @@ public final class Dispatcher implements AutoCloseable {
         continue;
       }
       if (started > 0 || pendingMin.get() != Long.MAX_VALUE) {
+        continue;
+      }
+      if (heldForLag) {
+        heldForLag = false;
+        LockSupport.parkNanos(this, 2_000_000L);
         continue;
       }
       long now = clock.millis();

@@ -23,6 +23,7 @@ import com.example.broker.core.store.StoreBatch;
 import com.example.broker.core.testing.InMemoryMessageStore;
 import com.example.broker.core.testing.SettableClock;
 import com.example.broker.core.testing.TestDispatchers;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -237,6 +238,45 @@ class DispatcherTest {
     assertEquals(1, dispatcher.runOnce());
     assertEquals(URL, deliverer.urls().get(2));
     assertTrue(store.findMessage(other.ref()).isPresent()); // still held in flight
+  }
+
+  @Test
+  void whileTheDelivererIsBehindNothingStartsAndForASecondAfterAHostGetsAtMost16() {
+    dispatcher = dispatcher(new Dispatcher.Options(100, 40, 100, 1000));
+    publish =
+        new PublishService(store, dispatcher, queues, flow, StorageQuota.unlimited(store, clock));
+    deliverer.hold = true;
+    for (int i = 0; i < 40; i++) {
+      publish(message().build());
+    }
+    deliverer.lagNanos = 50_000_000L; // its event loops are 50 ms behind
+    assertEquals(0, dispatcher.runOnce());
+    assertTrue(deliverer.requests.isEmpty());
+
+    deliverer.lagNanos = 0;
+    assertEquals(Dispatcher.LAGGED_HOST_CAP, dispatcher.runOnce());
+    clock.tick(Duration.ofMillis(Dispatcher.LAG_MEMORY_MILLIS - 1));
+    assertEquals(0, dispatcher.runOnce(), "still within a second of the stall");
+    deliverer.held.get(0).complete(ScriptedDeliverer.status(200));
+    assertEquals(1, dispatcher.runOnce(), "a freed slot is reused up to the lowered cap");
+
+    clock.tick(Duration.ofMillis(1));
+    assertEquals(40 - Dispatcher.LAGGED_HOST_CAP - 1, dispatcher.runOnce(), "the full cap again");
+    assertEquals(40, deliverer.requests.size());
+    assertEquals(40 - 1, dispatcher.inFlightCount());
+  }
+
+  @Test
+  void aLagOfAGcPauseChangesNothing() {
+    dispatcher = dispatcher(new Dispatcher.Options(100, 40, 100, 1000));
+    publish =
+        new PublishService(store, dispatcher, queues, flow, StorageQuota.unlimited(store, clock));
+    deliverer.hold = true;
+    for (int i = 0; i < 40; i++) {
+      publish(message().build());
+    }
+    deliverer.lagNanos = 11_000_000L;
+    assertEquals(40, dispatcher.runOnce());
   }
 
   /** Its own counting store, a dispatcher allowing 10 deliveries per host, and publishing. */

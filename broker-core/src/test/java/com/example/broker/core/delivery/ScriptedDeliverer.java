@@ -17,6 +17,12 @@ final class ScriptedDeliverer implements Deliverer {
   final List<CompletableFuture<DeliveryResponse>> held = new ArrayList<>();
   private final Map<String, Deque<DeliveryResponse>> script = new HashMap<>();
   boolean hold;
+  volatile long lagNanos;
+
+  @Override
+  public long lagNanos() {
+    return lagNanos;
+  }
 
   ScriptedDeliverer answer(String url, DeliveryResponse... responses) {
     script.computeIfAbsent(url, u -> new ArrayDeque<>()).addAll(List.of(responses));

@@ -69,6 +69,7 @@ public final class NettyHttpDeliverer implements Deliverer {
   private record Origin(boolean https, String host, int port) {}
 
   private final EventLoopGroup group;
+  private final LoopLag lag;
   private final Bootstrap bootstrap;
   private final PooledLookupResolverGroup resolver;
   // Built on the first https delivery: the JDK's TLS set-up costs ~0.3 s of start-up otherwise.
@@ -92,6 +93,7 @@ public final class NettyHttpDeliverer implements Deliverer {
               t.setDaemon(true);
               return t;
             });
+    this.lag = new LoopLag(group);
     this.bootstrap =
         new Bootstrap()
             .group(group)
@@ -100,6 +102,11 @@ public final class NettyHttpDeliverer implements Deliverer {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
     this.maxResponseBytes = maxResponseBytes;
+  }
+
+  @Override
+  public long lagNanos() {
+    return lag.nanos();
   }
 
   @Override
