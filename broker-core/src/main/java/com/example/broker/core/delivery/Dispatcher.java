@@ -66,11 +66,11 @@ public final class Dispatcher implements AutoCloseable {
           .thenComparing(d -> d.ref().id());
 
   /**
-   * While the deliverer is more than this far behind ({@link Deliverer#lagNanos}), no delivery
-   * starts. A young GC pause here lasts 6-11 ms, so only a longer stall counts. {@code
-   * -Dpostbox.lagHoldMillis=0} turns this and {@link #LAGGED_HOST_CAP} off (for A/B runs).
+   * The deliverer counts as behind when it is more than this late ({@link Deliverer#lagNanos}). A
+   * young GC pause here lasts 6-11 ms, so only a longer stall counts. {@code
+   * -Dpostbox.lagHoldMillis=0} turns {@link #LAGGED_HOST_CAP} off (for A/B runs).
    */
-  private static final long LAG_HOLD_NANOS = Long.getLong("postbox.lagHoldMillis", 20) * 1_000_000L;
+  private static final long LAG_NANOS = Long.getLong("postbox.lagHoldMillis", 20) * 1_000_000L;
 
   /**
    * For {@link #LAG_MEMORY_MILLIS} after the deliverer was last behind, a host gets at most this
@@ -168,9 +168,6 @@ public final class Dispatcher implements AutoCloseable {
   private final java.util.concurrent.ExecutorService sendPool;
   private volatile boolean running;
   private volatile Thread thread;
-  // Set by a pass that started nothing because the deliverer was behind; dispatch thread only.
-  private boolean heldForLag;
-
   // When the deliverer was last seen behind (millis), and the per-host cap that follows from it.
   private long laggedAt = Long.MIN_VALUE / 2;
   private int hostCap;
@@ -282,10 +279,8 @@ public final class Dispatcher implements AutoCloseable {
     if (free <= 0) {
       return 0;
     }
-    if (LAG_HOLD_NANOS > 0 && deliverer.lagNanos() > LAG_HOLD_NANOS) {
-      heldForLag = true;
+    if (LAG_NANOS > 0 && deliverer.lagNanos() > LAG_NANOS) {
       laggedAt = now;
-      return 0;
     }
     hostCap =
         now - laggedAt < LAG_MEMORY_MILLIS
@@ -708,11 +703,6 @@ public final class Dispatcher implements AutoCloseable {
         continue;
       }
       if (started > 0 || pendingMin.get() != Long.MAX_VALUE) {
-        continue;
-      }
-      if (heldForLag) {
-        heldForLag = false;
-        LockSupport.parkNanos(this, 2_000_000L);
         continue;
       }
       long now = clock.millis();

@@ -240,8 +240,8 @@ class DispatcherTest {
     assertTrue(store.findMessage(other.ref()).isPresent()); // still held in flight
   }
 
-  @Test
-  void whileTheDelivererIsBehindNothingStartsAndForASecondAfterAHostGetsAtMost16() {
+  /** A dispatcher allowing 40 per host, and 40 due messages for one host that never answers. */
+  private void fortyForOneHostThatHoldsItsAnswers() {
     dispatcher = dispatcher(new Dispatcher.Options(100, 40, 100, 1000));
     publish =
         new PublishService(store, dispatcher, queues, flow, StorageQuota.unlimited(store, clock));
@@ -249,12 +249,16 @@ class DispatcherTest {
     for (int i = 0; i < 40; i++) {
       publish(message().build());
     }
+  }
+
+  @Test
+  void whileTheDelivererIsBehindAndForASecondAfterAHostGetsAtMost16() {
+    fortyForOneHostThatHoldsItsAnswers();
     deliverer.lagNanos = 50_000_000L; // its event loops are 50 ms behind
+    assertEquals(Dispatcher.LAGGED_HOST_CAP, dispatcher.runOnce());
     assertEquals(0, dispatcher.runOnce());
-    assertTrue(deliverer.requests.isEmpty());
 
     deliverer.lagNanos = 0;
-    assertEquals(Dispatcher.LAGGED_HOST_CAP, dispatcher.runOnce());
     clock.tick(Duration.ofMillis(Dispatcher.LAG_MEMORY_MILLIS - 1));
     assertEquals(0, dispatcher.runOnce(), "still within a second of the stall");
     deliverer.held.get(0).complete(ScriptedDeliverer.status(200));
@@ -268,13 +272,7 @@ class DispatcherTest {
 
   @Test
   void aLagOfAGcPauseChangesNothing() {
-    dispatcher = dispatcher(new Dispatcher.Options(100, 40, 100, 1000));
-    publish =
-        new PublishService(store, dispatcher, queues, flow, StorageQuota.unlimited(store, clock));
-    deliverer.hold = true;
-    for (int i = 0; i < 40; i++) {
-      publish(message().build());
-    }
+    fortyForOneHostThatHoldsItsAnswers();
     deliverer.lagNanos = 11_000_000L;
     assertEquals(40, dispatcher.runOnce());
   }

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -36,9 +37,10 @@ final class LoopLag {
         worst = Math.max(worst, now - sent);
       } else if (probeSentAt.compareAndSet(i, NONE, now)) {
         int slot = i;
-        EventExecutor loop = loops.get(i);
-        if (!loop.isShuttingDown()) {
-          loop.execute(() -> probeSentAt.set(slot, NONE));
+        try {
+          loops.get(i).execute(() -> probeSentAt.set(slot, NONE));
+        } catch (RejectedExecutionException stopping) {
+          probeSentAt.set(slot, NONE); // shutting down: nothing to wait for
         }
       }
     }

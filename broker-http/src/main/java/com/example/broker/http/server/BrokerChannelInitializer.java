@@ -1,22 +1,15 @@
 package com.example.broker.http.server;
 
 import com.example.broker.http.error.ErrorResponses;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpMessage;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -67,20 +60,9 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
       boolean keepAlive = HttpUtil.isKeepAlive(oversized);
       ApiResponse r =
           ErrorResponses.of(413, "request body is larger than the limit of " + max + " bytes");
-      FullHttpResponse res =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1,
-              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-              Unpooled.wrappedBuffer(r.body()));
-      res.headers()
-          .set(HttpHeaderNames.CONTENT_TYPE, r.contentType())
-          .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
-      if (keepAlive && !(oversized instanceof FullHttpMessage)) {
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-      } else {
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-      }
+      boolean keep = keepAlive && !(oversized instanceof FullHttpMessage);
+      ctx.writeAndFlush(BrokerHttpHandler.toNetty(r, keep))
+          .addListener(keep ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
     }
   }
 }

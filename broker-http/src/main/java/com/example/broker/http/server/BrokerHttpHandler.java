@@ -113,7 +113,8 @@ final class BrokerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
   }
 
-  private static FullHttpResponse toNetty(ApiResponse r, boolean keepAlive) {
+  /** The Netty response for {@code r}; {@code Connection: close} unless {@code keepAlive}. */
+  static FullHttpResponse toNetty(ApiResponse r, boolean keepAlive) {
     FullHttpResponse res =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,

@@ -1,20 +1,13 @@
 package com.example.broker.http.server;
 
 import com.example.broker.http.error.ErrorResponses;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -133,16 +126,8 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
               "request not received in full within "
                   + java.time.Duration.ofNanos(requestNanos).toMillis()
                   + " ms; closing the connection");
-      FullHttpResponse res =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1,
-              HttpResponseStatus.REQUEST_TIMEOUT,
-              Unpooled.wrappedBuffer(r.body()));
-      res.headers()
-          .set(HttpHeaderNames.CONTENT_TYPE, r.contentType())
-          .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length)
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(BrokerHttpHandler.toNetty(r, false))
+          .addListener(ChannelFutureListener.CLOSE);
     } else if (request ? receiving : answered >= started && !receiving) {
       ctx.close();
     }
