@@ -120,7 +120,8 @@ public final class Broker implements AutoCloseable {
                   config.maxInFlightPerHost(),
                   1000,
                   1000,
-                  config.sendThreads()));
+                  config.sendThreads(),
+                  config.deliveryLagLimit().toNanos()));
       queues.bind(dispatcher::notifyDue);
       flow.bind(dispatcher::wakeUp);
       dispatcher.recover();

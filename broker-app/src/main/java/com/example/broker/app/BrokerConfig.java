@@ -32,7 +32,8 @@ public record BrokerConfig(
     boolean cronSeconds,
     int sendThreads,
     Duration requestTimeout,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    Duration deliveryLagLimit) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -50,6 +51,7 @@ public record BrokerConfig(
   public static final int DEFAULT_SEND_THREADS = 1;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_DELIVERY_LAG_LIMIT = Duration.ofMillis(20);
 
   /** One setting: flag, environment variable, default and meaning. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
@@ -136,6 +138,12 @@ public record BrokerConfig(
               "threads that sign and send deliveries beside the dispatcher (0: the dispatcher"
                   + " itself)"),
           new Setting(
+              "--delivery-lag-limit",
+              "POSTBOX_DELIVERY_LAG_LIMIT",
+              "20ms",
+              "when the delivery client falls further behind, hosts get at most 16 deliveries in"
+                  + " flight for a second (fewer repeats after a crash; 0: never)"),
+          new Setting(
               "--cron-seconds",
               "POSTBOX_CRON_SECONDS",
               "false",
@@ -164,7 +172,8 @@ public record BrokerConfig(
         false,
         DEFAULT_SEND_THREADS,
         DEFAULT_REQUEST_TIMEOUT,
-        DEFAULT_IDLE_TIMEOUT);
+        DEFAULT_IDLE_TIMEOUT,
+        DEFAULT_DELIVERY_LAG_LIMIT);
   }
 
   public boolean devMode() {
@@ -229,7 +238,8 @@ public record BrokerConfig(
             get(values, "--cron-seconds", BrokerConfig::bool, false),
             get(values, "--send-threads", Integer::parseInt, d.sendThreads()),
             get(values, "--request-timeout", BrokerConfig::duration, d.requestTimeout()),
-            get(values, "--idle-timeout", BrokerConfig::duration, d.idleTimeout()));
+            get(values, "--idle-timeout", BrokerConfig::duration, d.idleTimeout()),
+            get(values, "--delivery-lag-limit", BrokerConfig::duration, d.deliveryLagLimit()));
     c.validate();
     return c;
   }
@@ -264,10 +274,15 @@ public record BrokerConfig(
     }
   }
 
-  /** {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or a plain number of seconds. */
+  /**
+   * {@code 250ms}, {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or a plain number of seconds.
+   */
   static Duration duration(String s) {
     if (s.matches("\\d+")) {
       return Duration.ofSeconds(Long.parseLong(s));
+    }
+    if (s.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
     }
     long n = Long.parseLong(s.substring(0, s.length() - 1));
     switch (s.charAt(s.length() - 1)) {
@@ -314,6 +329,9 @@ public record BrokerConfig(
     }
     if (requestTimeout.isNegative() || idleTimeout.isNegative()) {
       problems.add("--request-timeout and --idle-timeout must not be negative");
+    }
+    if (deliveryLagLimit.isNegative()) {
+      problems.add("--delivery-lag-limit must not be negative");
     }
     if (maxRetries < 0) {
       problems.add("--max-retries must be >= 0");
@@ -389,6 +407,7 @@ public record BrokerConfig(
         newCronSeconds,
         sendThreads,
         requestTimeout,
-        idleTimeout);
+        idleTimeout,
+        deliveryLagLimit);
   }
 }

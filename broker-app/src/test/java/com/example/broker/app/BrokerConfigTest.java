@@ -36,6 +36,26 @@ class BrokerConfigTest {
   }
 
   @Test
+  void theDeliveryLagLimitTakesMillisecondsAndZeroTurnsItOff() {
+    assertEquals(
+        Duration.ofMillis(20), BrokerConfig.parse(new String[0], Map.of()).deliveryLagLimit());
+    assertEquals(
+        Duration.ofMillis(50),
+        BrokerConfig.parse(new String[] {"--delivery-lag-limit", "50ms"}, Map.of())
+            .deliveryLagLimit());
+    assertEquals(
+        Duration.ZERO,
+        BrokerConfig.parse(new String[0], Map.of("POSTBOX_DELIVERY_LAG_LIMIT", "0"))
+            .deliveryLagLimit());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BrokerConfig.parse(new String[] {"--delivery-lag-limit", "-5ms"}, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BrokerConfig.parse(new String[] {"--delivery-lag-limit", "fastms"}, Map.of()));
+  }
+
+  @Test
   void everySettingIsInTheReadmesConfigurationTable() throws Exception {
     Path readme = Path.of("..", "README.md");
     String text = Files.readString(readme);

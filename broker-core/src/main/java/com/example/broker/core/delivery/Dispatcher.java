@@ -65,18 +65,15 @@ public final class Dispatcher implements AutoCloseable {
           .thenComparing(d -> d.ref().tenant())
           .thenComparing(d -> d.ref().id());
 
-  /**
-   * The deliverer counts as behind when it is more than this late ({@link Deliverer#lagNanos}). A
-   * young GC pause here lasts 6-11 ms, so only a longer stall counts. {@code
-   * -Dpostbox.lagHoldMillis=0} turns {@link #LAGGED_HOST_CAP} off (for A/B runs).
-   */
-  private static final long LAG_NANOS = Long.getLong("postbox.lagHoldMillis", 20) * 1_000_000L;
+  /** The default of {@link Options#lagLimitNanos}: a young GC pause here lasts 6-11 ms. */
+  public static final long DEFAULT_LAG_LIMIT_NANOS = 20_000_000L;
 
   /**
-   * For {@link #LAG_MEMORY_MILLIS} after the deliverer was last behind, a host gets at most this
-   * many deliveries in flight (or its own cap if lower). A delivery whose answer has arrived but
-   * not been read is one a crash repeats, and a stalled broker reads none: with a host's full 200
-   * in flight, a kill during a stall repeats up to 200. A fast receiver does not need them for
+   * For {@link #LAG_MEMORY_MILLIS} after the deliverer was last behind (more than {@link
+   * Options#lagLimitNanos} late, see {@link Deliverer#lagNanos}), a host gets at most this many
+   * deliveries in flight (or its own cap if lower). A delivery whose answer has arrived but not
+   * been read is one a crash repeats, and a stalled broker reads none: with a host's full 200 in
+   * flight, a kill during a stall repeats up to 200. A fast receiver does not need them for
    * throughput; a slow one keeps those already in flight and gets its full cap back a second later.
    */
   static final int LAGGED_HOST_CAP = 16;
@@ -93,12 +90,19 @@ public final class Dispatcher implements AutoCloseable {
    * @param maxIdleMillis longest sleep between passes when nothing is due
    * @param sendThreads threads that sign and send the requests a pass started (0: the dispatch
    *     thread does it); with more, a pass hands its sends over and goes on scanning
+   * @param lagLimitNanos how late the deliverer may be before hosts get at most {@link
+   *     #LAGGED_HOST_CAP} in flight (0: never)
    */
   public record Options(
-      int maxInFlight, int maxInFlightPerHost, int scanLimit, long maxIdleMillis, int sendThreads) {
+      int maxInFlight,
+      int maxInFlightPerHost,
+      int scanLimit,
+      long maxIdleMillis,
+      int sendThreads,
+      long lagLimitNanos) {
     /** Sends on the dispatch thread itself (what unit tests use: one thread, a fixed order). */
     public Options(int maxInFlight, int maxInFlightPerHost, int scanLimit, long maxIdleMillis) {
-      this(maxInFlight, maxInFlightPerHost, scanLimit, maxIdleMillis, 0);
+      this(maxInFlight, maxInFlightPerHost, scanLimit, maxIdleMillis, 0, DEFAULT_LAG_LIMIT_NANOS);
     }
 
     public static Options defaults() {
@@ -279,7 +283,7 @@ public final class Dispatcher implements AutoCloseable {
     if (free <= 0) {
       return 0;
     }
-    if (LAG_NANOS > 0 && deliverer.lagNanos() > LAG_NANOS) {
+    if (options.lagLimitNanos() > 0 && deliverer.lagNanos() > options.lagLimitNanos()) {
       laggedAt = now;
     }
     hostCap =
