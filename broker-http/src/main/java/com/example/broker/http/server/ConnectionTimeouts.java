@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
  *       bounded by its handlers).
  * </ul>
  *
- * A zero duration turns that limit off. All state is touched only on the channel's event loop.
+ * Idle time counts from when the last answer was handed to the socket, not from when the client
+ * finished reading it, so a client that never reads its answer is closed too (and one that takes
+ * longer than the idle time to read a large answer is cut off). A zero duration turns that limit
+ * off. All state is touched only on the channel's event loop.
  */
 final class ConnectionTimeouts extends ChannelDuplexHandler {
   private final long requestNanos;
