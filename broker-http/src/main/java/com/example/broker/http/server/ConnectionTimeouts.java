@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Closes connections that hold the server without using it, so slow or stalled clients cannot pile
@@ -35,38 +36,55 @@ import java.util.concurrent.TimeUnit;
 final class ConnectionTimeouts extends ChannelDuplexHandler {
   private final long requestNanos;
   private final long idleNanos;
+  private final LongSupplier nanoClock;
 
   private long started; // request heads read
   private long answered; // final responses written
   private boolean receiving;
+
+  // The limit that runs now: when it runs out (0: none) and which it is. One timer at most, firing
+  // at or before that time; a request's head and end and each answer only move the deadline, so
+  // the hot path schedules nothing in the common case (the timer re-arms itself when it fires
+  // early).
+  private long deadline;
+  private boolean requestLimit;
   private ScheduledFuture<?> timer;
+  private long timerAt;
 
   ConnectionTimeouts(long requestNanos, long idleNanos) {
+    this(requestNanos, idleNanos, System::nanoTime);
+  }
+
+  /** With the clock that deadlines are read from (tests move it with the channel's own). */
+  ConnectionTimeouts(long requestNanos, long idleNanos, LongSupplier nanoClock) {
     this.requestNanos = requestNanos;
     this.idleNanos = idleNanos;
+    this.nanoClock = nanoClock;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     if (ctx.channel().isActive()) {
-      arm(ctx, idleNanos, false);
+      limit(ctx, idleNanos, false);
     }
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    arm(ctx, idleNanos, false);
+    limit(ctx, idleNanos, false);
     ctx.fireChannelActive();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    deadline = 0;
     cancel();
     ctx.fireChannelInactive();
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    deadline = 0;
     cancel();
   }
 
@@ -75,13 +93,14 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
     if (msg instanceof HttpRequest) {
       started++;
       receiving = true;
-      arm(ctx, requestNanos, true);
+      limit(ctx, requestNanos, true);
     }
     if (msg instanceof LastHttpContent && receiving) {
       receiving = false;
-      cancel();
       if (answered >= started) { // answered before its body ended (413): idle again
-        arm(ctx, idleNanos, false);
+        limit(ctx, idleNanos, false);
+      } else {
+        deadline = 0; // being answered: no limit
       }
     }
     ctx.fireChannelRead(msg);
@@ -97,16 +116,27 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
     if (finalResponseEnd) {
       answered++;
       if (answered >= started && !receiving) {
-        arm(ctx, idleNanos, false);
+        limit(ctx, idleNanos, false);
       }
     }
   }
 
-  private void arm(ChannelHandlerContext ctx, long nanos, boolean request) {
-    cancel();
-    if (nanos > 0) {
-      timer = ctx.executor().schedule(() -> expire(ctx, request), nanos, TimeUnit.NANOSECONDS);
+  private void limit(ChannelHandlerContext ctx, long nanos, boolean request) {
+    requestLimit = request;
+    if (nanos <= 0) {
+      deadline = 0;
+      return;
     }
+    deadline = nanoClock.getAsLong() + nanos;
+    if (timer == null || deadline - timerAt < 0) { // none yet, or it would fire too late
+      cancel();
+      schedule(ctx, nanos);
+    }
+  }
+
+  private void schedule(ChannelHandlerContext ctx, long nanos) {
+    timerAt = nanoClock.getAsLong() + nanos;
+    timer = ctx.executor().schedule(() -> check(ctx), nanos, TimeUnit.NANOSECONDS);
   }
 
   private void cancel() {
@@ -116,11 +146,21 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
     }
   }
 
-  private void expire(ChannelHandlerContext ctx, boolean request) {
+  private void check(ChannelHandlerContext ctx) {
     timer = null;
-    if (!ctx.channel().isActive()) {
+    if (deadline == 0 || !ctx.channel().isActive()) {
       return;
     }
+    long left = deadline - nanoClock.getAsLong();
+    if (left > 0) {
+      schedule(ctx, left); // the deadline moved on since this timer was set
+    } else {
+      deadline = 0;
+      expire(ctx, requestLimit);
+    }
+  }
+
+  private void expire(ChannelHandlerContext ctx, boolean request) {
     if (request && receiving && answered == started - 1) {
       // Only this request is outstanding, so its answer is next in order.
       ApiResponse r =

@@ -24,6 +24,7 @@ class ConnectionTimeoutsTest {
   private static final long IDLE_S = 60;
 
   private final ExecutorService pool = Executors.newSingleThreadExecutor();
+  private long nanos = 1_000_000_000L; // the handler's clock, moved with the channel's
   private final CompletableFuture<ApiResponse> slow = new CompletableFuture<>();
   private final ApiRouter router =
       req ->
@@ -44,7 +45,9 @@ class ConnectionTimeoutsTest {
         new EmbeddedChannel(
             new HttpServerCodec(),
             new ConnectionTimeouts(
-                TimeUnit.SECONDS.toNanos(requestSeconds), TimeUnit.SECONDS.toNanos(idleSeconds)),
+                TimeUnit.SECONDS.toNanos(requestSeconds),
+                TimeUnit.SECONDS.toNanos(idleSeconds),
+                () -> nanos),
             new BrokerChannelInitializer.JsonTooLargeAggregator(16),
             new BrokerHttpHandler(router, pool));
     ch.freezeTime();
@@ -55,7 +58,8 @@ class ConnectionTimeoutsTest {
     ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
   }
 
-  private static void after(EmbeddedChannel ch, long seconds) {
+  private void after(EmbeddedChannel ch, long seconds) {
+    nanos += TimeUnit.SECONDS.toNanos(seconds);
     ch.advanceTimeBy(seconds, TimeUnit.SECONDS);
     ch.runScheduledPendingTasks();
     ch.runPendingTasks();
