@@ -15,9 +15,10 @@ public interface Deliverer extends AutoCloseable {
   /**
    * How long the deliverer's own threads have been behind (nanoseconds; 0 when keeping up): work
    * handed to them waits that long before it runs, and so do the answers of requests already sent.
-   * The dispatcher starts no new deliveries while this is high, so that a broker that has fallen
-   * behind (CPU taken by other processes, its JIT compilers, GC) does not pile up requests whose
-   * answers it then cannot read: each such answer is a delivery a crash would repeat.
+   * While this is high (and for a second after), the dispatcher gives each host fewer deliveries in
+   * flight, so that a broker that has fallen behind (CPU taken by other processes, its JIT
+   * compilers) does not keep many requests out whose answers it then cannot read: each such answer
+   * is a delivery a crash would repeat.
    */
   default long lagNanos() {
     return 0;
