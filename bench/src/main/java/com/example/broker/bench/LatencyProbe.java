@@ -2,7 +2,6 @@ package com.example.broker.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,14 +22,12 @@ public final class LatencyProbe {
     byte[] body = new byte[256];
     try (HttpSink receiver = new HttpSink(true);
         ServerProcess s = ServerProcess.inDir(jar, work, CrashLoop.jvmArgs(), receiver)) {
-      Publisher warm = new Publisher(s.base(), ServerProcess.TOKEN);
-      warm.atRate(receiver.url("/warm"), body, rate, warmSeconds, i -> 3_600_000, 64);
-      warm.close();
-      Publisher p = new Publisher(s.base(), ServerProcess.TOKEN);
+      // One client for both, so the measured run starts on warm connections.
+      Publisher p = Publisher.latencyOnly(s.base(), ServerProcess.TOKEN);
+      p.atRate(receiver.url("/warm"), body, rate, warmSeconds, i -> 3_600_000, 64);
       p.atRate(receiver.url("/fixed"), body, rate, seconds, i -> 3_600_000, 64);
       p.close();
-      List<Double> rt = new ArrayList<>();
-      p.roundTrips.forEach(n -> rt.add(n / 1e6));
+      List<Double> rt = p.roundTripMillis();
       System.out.printf(
           "rate %d/s: n=%d p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms%n",
           rate,

@@ -3,6 +3,7 @@ package com.example.broker.bench;
 import com.example.broker.core.delivery.DeliveryRequest;
 import com.example.broker.http.client.NettyHttpDeliverer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,24 +38,47 @@ final class Publisher {
   /** Ask for 20 retries two seconds apart (outage scenario) instead of the default backoff. */
   volatile boolean retryEverySecond;
 
-  /** Publish round trips (send to acknowledgement), nanoseconds. */
-  final java.util.Queue<Long> roundTrips = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /**
+   * Round trips (due to acknowledgement, nanoseconds) of the last {@link #atRate} run, by sequence
+   * number; 0 for a publish that failed. One slot a publish, filled by its own callback, so
+   * recording allocates nothing: the generator's own GC pauses would otherwise count as latency.
+   */
+  private volatile long[] roundTrips = new long[0];
+
+  /**
+   * Whether to record message ids ({@link #acked}, {@link #expected}). A pure latency run turns it
+   * off, so that the generator keeps no growing live set that its young collections would copy.
+   */
+  private final boolean recordIds;
 
   /** When set (epoch seconds), every publish carries this {@code Upstash-Not-Before}. */
   volatile long notBeforeSeconds;
 
   Publisher(String base, String token) {
+    this(base, token, true);
+  }
+
+  Publisher(String base, String token, boolean recordIds) {
     this.base = base;
     this.token = token;
+    this.recordIds = recordIds;
+  }
+
+  /** A publisher for latency only: it records round trips, not message ids. */
+  static Publisher latencyOnly(String base, String token) {
+    return new Publisher(base, token, false);
   }
 
   private CompletableFuture<Void> publish(String destination, byte[] body, long delayMillis) {
-    return publish(destination, body, delayMillis, System.nanoTime());
+    return publish(destination, body, delayMillis, System.nanoTime(), null, 0);
   }
 
-  /** {@code intended}: when the request should have been sent; its round trip counts from then. */
+  /**
+   * {@code intended}: when the request should have been sent; its round trip counts from then and
+   * goes to {@code rt[seq]} when {@code rt} is given.
+   */
   private CompletableFuture<Void> publish(
-      String destination, byte[] body, long delayMillis, long intended) {
+      String destination, byte[] body, long delayMillis, long intended, long[] rt, int seq) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     headers.put("Authorization", List.of("Bearer " + token));
     headers.put("Content-Type", List.of("application/json"));
@@ -79,7 +103,12 @@ final class Publisher {
                 failures.incrementAndGet();
                 return;
               }
-              roundTrips.add(now - intended);
+              if (rt != null) {
+                rt[seq] = now - intended;
+              }
+              if (!recordIds) {
+                return;
+              }
               Matcher m = ID.matcher(new String(res.body(), StandardCharsets.UTF_8));
               if (m.find()) {
                 acked.put(m.group(1), now);
@@ -110,18 +139,32 @@ final class Publisher {
       throws InterruptedException {
     long interval = 1_000_000_000L / perSecond;
     long start = System.nanoTime();
-    long total = (long) perSecond * seconds;
+    int total = Math.multiplyExact(perSecond, seconds);
+    long[] rt = new long[total];
     Semaphore inFlight = new Semaphore(maxInFlight);
-    for (long i = 0; i < total; i++) {
+    for (int i = 0; i < total; i++) {
       long due = start + i * interval;
       long wait;
       while ((wait = due - System.nanoTime()) > 0) {
         LockSupport.parkNanos(wait);
       }
       inFlight.acquire();
-      publish(destination, body, delay.millis(i), due).whenComplete((v, e) -> inFlight.release());
+      publish(destination, body, delay.millis(i), due, rt, i)
+          .whenComplete((v, e) -> inFlight.release());
     }
-    inFlight.acquire(maxInFlight);
+    inFlight.acquire(maxInFlight); // every callback has run: their writes to rt are visible
+    roundTrips = rt;
+  }
+
+  /** Round trips of the last {@link #atRate} run that succeeded, in milliseconds. */
+  List<Double> roundTripMillis() {
+    List<Double> ms = new ArrayList<>();
+    for (long n : roundTrips) {
+      if (n > 0) {
+        ms.add(n / 1e6);
+      }
+    }
+    return ms;
   }
 
   /** Publishes {@code count} messages with at most {@code concurrency} in flight. */
