@@ -90,6 +90,8 @@ public final class BenchRun {
     }
     log("baseline: fsync (fdatasync) of a 256-byte append on the data directory's disk");
     r.put("baseline_fsync_p99_ms", Stats.round(FsyncProbe.p99Millis(work, 2000)));
+    log("baseline: the same with every core kept busy");
+    r.put("baseline_fsync_busy_p99_ms", Stats.round(FsyncProbe.p99MillisWithCoresBusy(work, 2000)));
     try (HttpSink receiver = new HttpSink(true)) {
       log("baseline: the benchmark's receiver");
       r.put(
