@@ -126,7 +126,6 @@ public final class Broker implements AutoCloseable {
       flow.bind(dispatcher::wakeUp);
       dispatcher.recover();
       queues.recover();
-      flow.recover();
       StorageQuota quota = new StorageQuota(store, config.maxStorageBytes(), clock);
       PublishService publish = new PublishService(store, dispatcher, queues, flow, quota);
       PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());

@@ -9,10 +9,14 @@ import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.StoreBatch;
 import com.example.broker.core.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,16 +29,38 @@ import java.util.function.UnaryOperator;
  * <p>A key's configuration (limits, pins, pause) is stored, in the same write as the message that
  * changed it; counters (in flight, started this period) live in memory and start from zero after a
  * restart, when nothing is in flight.
+ *
+ * <p>Memory holds only the keys in use: a key is read from the store when first used after a start,
+ * and once more than {@link #RESIDENT_FLOOR} keys are in memory, keys with nothing in flight,
+ * nothing waiting, no start left in their rate window and no use for {@link #IDLE_GRACE_MILLIS} are
+ * let go (their configuration stays on disk). So a key per user, or per message, costs disk, not
+ * heap. A sweep runs when the keys in memory have doubled since the last one, so its cost is
+ * constant per key added.
  */
 public final class FlowControlService {
+  /** Keys kept in memory before idle ones are let go. */
+  static final int RESIDENT_FLOOR = 10_000;
+
+  /** How long a key stays in memory after its last use, at least. */
+  static final long IDLE_GRACE_MILLIS = 10_000;
+
   private final MessageStore store;
   private final Clock clock;
+  private final int residentFloor;
   private final Map<FlowRef, KeyState> keys = new ConcurrentHashMap<>();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
+  private volatile int sweepAt;
   private volatile Runnable wake = () -> {};
 
   public FlowControlService(MessageStore store, Clock clock) {
+    this(store, clock, RESIDENT_FLOOR);
+  }
+
+  FlowControlService(MessageStore store, Clock clock, int residentFloor) {
     this.store = store;
     this.clock = clock;
+    this.residentFloor = residentFloor;
+    this.sweepAt = residentFloor;
   }
 
   /** Who to wake when a key may start more than before (the dispatcher). */
@@ -50,11 +76,9 @@ public final class FlowControlService {
       int rateCount,
       long ratePeriodStartMillis) {}
 
-  /** Loads the stored key configurations. */
-  public void recover() {
-    for (FlowKey k : store.listFlowKeys()) {
-      keys.put(k.ref(), new KeyState(k));
-    }
+  /** How many keys are in memory now (the rest are on disk only). */
+  int resident() {
+    return keys.size();
   }
 
   /**
@@ -68,16 +92,20 @@ public final class FlowControlService {
       if (fc == null) {
         continue;
       }
-      KeyState s = state(new FlowRef(m.tenant(), fc.key()), fc);
-      synchronized (s) {
-        FlowKey merged = s.config.merge(fc);
-        if (!merged.equals(s.config) || !s.stored) {
-          s.config = merged;
-          s.stored = true;
-          b.putFlowKey(merged);
-          changed = true;
-        }
-      }
+      changed |=
+          withState(
+              new FlowRef(m.tenant(), fc.key()),
+              fc,
+              s -> {
+                FlowKey merged = s.config.merge(fc);
+                if (merged.equals(s.config) && s.stored) {
+                  return false;
+                }
+                s.config = merged;
+                s.stored = true;
+                b.putFlowKey(merged);
+                return true;
+              });
     }
     if (changed) {
       wake.run(); // limits may have grown: let waiting messages try again
@@ -91,25 +119,27 @@ public final class FlowControlService {
    * and started this period) and must be ended by {@link #finished} or {@link #undoStart}.
    */
   public boolean tryStart(String tenant, FlowControl fc, long now) {
-    KeyState s = state(new FlowRef(tenant, fc.key()), fc);
-    synchronized (s) {
-      FlowKey c = s.config;
-      if (c.paused()) {
-        return false;
-      }
-      if (c.parallelismMax() > 0 && s.inFlight >= c.parallelismMax()) {
-        return false;
-      }
-      if (c.rateMax() > 0) {
-        slide(s, now);
-        if (s.starts.size() >= c.rateMax()) {
-          return false;
-        }
-        s.starts.add(now);
-      }
-      s.inFlight++;
-      return true;
-    }
+    return withState(
+        new FlowRef(tenant, fc.key()),
+        fc,
+        s -> {
+          FlowKey c = s.config;
+          if (c.paused()) {
+            return false;
+          }
+          if (c.parallelismMax() > 0 && s.inFlight >= c.parallelismMax()) {
+            return false;
+          }
+          if (c.rateMax() > 0) {
+            slide(s, now);
+            if (s.starts.size() >= c.rateMax()) {
+              return false;
+            }
+            s.starts.add(now);
+          }
+          s.inFlight++;
+          return true;
+        });
   }
 
   /**
@@ -126,6 +156,8 @@ public final class FlowControlService {
       }
     }
   }
+
+  // sending, undoStart and finished concern a key with an attempt in flight, which is never let go.
 
   /** An attempt counted by {@link #tryStart} did not start after all. */
   public void undoStart(String tenant, String key) {
@@ -157,9 +189,12 @@ public final class FlowControlService {
   public long reopensAt(String tenant, String key, long now) {
     KeyState s = keys.get(new FlowRef(tenant, key));
     if (s == null) {
-      return now;
+      return now; // not in memory: idle, so nothing holds it back
     }
     synchronized (s) {
+      if (s.evicted) {
+        return now;
+      }
       FlowKey c = s.config;
       if (c.paused() || (c.parallelismMax() > 0 && s.inFlight >= c.parallelismMax())) {
         return Long.MAX_VALUE;
@@ -177,12 +212,15 @@ public final class FlowControlService {
 
   /** The dispatcher's waitlist of a key grew or shrank by {@code delta}. */
   public void waiting(String tenant, String key, int delta) {
-    KeyState s = keys.get(new FlowRef(tenant, key));
-    if (s != null) {
-      synchronized (s) {
-        s.waiting = Math.max(0, s.waiting + delta);
-      }
-    }
+    withState(
+        new FlowRef(tenant, key),
+        null,
+        s -> {
+          if (s != null) {
+            s.waiting = Math.max(0, s.waiting + delta);
+          }
+          return null;
+        });
   }
 
   /**
@@ -202,19 +240,28 @@ public final class FlowControlService {
 
   /** A tenant's keys in key order; with {@code search}, only keys that contain it. */
   public List<View> list(String tenant, String search) {
-    List<View> out = new ArrayList<>();
+    Map<String, View> byKey = new TreeMap<>();
     long now = clock.millis();
-    for (KeyState s : keys.values()) {
-      if (s.config.tenant().equals(tenant) && (search == null || s.config.key().contains(search))) {
-        out.add(view(s, now));
+    for (KeyState s : keys.values()) { // in memory: with their counters, and keys not yet stored
+      View v = view(s, now);
+      if (v.config().tenant().equals(tenant) && matches(v.config().key(), search)) {
+        byKey.put(v.config().key(), v);
       }
     }
-    out.sort(Comparator.comparing(v -> v.config().key()));
-    return out;
+    for (FlowKey k : store.listFlowKeys()) { // on disk only: idle
+      if (k.tenant().equals(tenant) && matches(k.key(), search)) {
+        byKey.putIfAbsent(k.key(), new View(k, 0, 0, 0, now - periodMillis(k)));
+      }
+    }
+    return new ArrayList<>(byKey.values());
+  }
+
+  private static boolean matches(String key, String search) {
+    return search == null || key.contains(search);
   }
 
   public View get(String tenant, String key) {
-    return view(existing(tenant, key), clock.millis());
+    return withState(existingRef(tenant, key), null, s -> view(existing(s, key), clock.millis()));
   }
 
   public void pause(String tenant, String key) {
@@ -245,48 +292,62 @@ public final class FlowControlService {
 
   /** Starts a new rate period now with nothing started in it. */
   public void resetRate(String tenant, String key) {
-    KeyState s = existing(tenant, key);
-    synchronized (s) {
-      s.starts.clear();
-      s.periodReset = clock.millis();
-    }
+    withState(
+        existingRef(tenant, key),
+        null,
+        s -> {
+          existing(s, key).starts.clear();
+          s.periodReset = clock.millis();
+          return null;
+        });
     wake.run();
   }
 
   /** Resets the counters: nothing started this period, and none counted in flight. */
   public void reset(String tenant, String key) {
-    KeyState s = existing(tenant, key);
-    synchronized (s) {
-      s.starts.clear();
-      s.periodReset = clock.millis();
-      s.inFlight = 0;
-    }
+    withState(
+        existingRef(tenant, key),
+        null,
+        s -> {
+          existing(s, key).starts.clear();
+          s.periodReset = clock.millis();
+          s.inFlight = 0;
+          return null;
+        });
     wake.run();
   }
 
+  private record Change(
+      KeyState state, FlowKey before, FlowKey next, CompletableFuture<Void> written) {}
+
   private void update(String tenant, String key, UnaryOperator<FlowKey> change, boolean resetRate) {
-    KeyState s = existing(tenant, key);
-    FlowKey before;
-    FlowKey next;
-    java.util.concurrent.CompletableFuture<Void> written;
-    synchronized (s) {
-      before = s.config;
-      next = change.apply(before);
-      s.config = next;
-      s.stored = true;
-      if (resetRate) {
-        s.starts.clear();
-        s.periodReset = clock.millis();
-      }
-      // Waited for outside the lock: commit completions (finished attempts) take it.
-      written = store.commit(new StoreBatch().putFlowKey(next), Durability.SYNC);
-    }
+    Change c =
+        withState(
+            existingRef(tenant, key),
+            null,
+            s -> {
+              FlowKey before = existing(s, key).config;
+              FlowKey next = change.apply(before);
+              s.config = next;
+              s.stored = true;
+              if (resetRate) {
+                s.starts.clear();
+                s.periodReset = clock.millis();
+              }
+              // Waited for outside the lock: commit completions (finished attempts) take it. The
+              // key was just used, so it stays in memory at least until the write is done.
+              return new Change(
+                  s,
+                  before,
+                  next,
+                  store.commit(new StoreBatch().putFlowKey(next), Durability.SYNC));
+            });
     try {
-      written.join();
+      c.written().join();
     } catch (RuntimeException e) {
-      synchronized (s) {
-        if (s.config == next) {
-          s.config = before;
+      synchronized (c.state()) {
+        if (c.state().config == c.next()) {
+          c.state().config = c.before();
         }
       }
       throw e;
@@ -294,11 +355,14 @@ public final class FlowControlService {
     wake.run();
   }
 
-  private KeyState existing(String tenant, String key) {
+  private static FlowRef existingRef(String tenant, String key) {
     if (key == null || key.isBlank()) {
       throw new InvalidRequestException("a flow-control key is required");
     }
-    KeyState s = keys.get(new FlowRef(tenant, key));
+    return new FlowRef(tenant, key);
+  }
+
+  private static KeyState existing(KeyState s, String key) {
     if (s == null) {
       throw new NotFoundException("flow-control key " + key + " not found");
     }
@@ -320,9 +384,83 @@ public final class FlowControlService {
     }
   }
 
-  private KeyState state(FlowRef ref, FlowControl declared) {
-    return keys.computeIfAbsent(
-        ref, r -> new KeyState(FlowKey.declared(r.tenant(), declared), false));
+  /**
+   * Runs {@code use} on the key's state in memory, under its lock, reading the key from the store
+   * first if it is not in memory (or, when it is not stored either, as {@code declared} declares
+   * it); {@code use} gets null when there is no such key and nothing declares it.
+   */
+  private <T> T withState(FlowRef ref, FlowControl declared, Function<KeyState, T> use) {
+    while (true) {
+      KeyState s = load(ref, declared);
+      if (s == null) {
+        return use.apply(null);
+      }
+      synchronized (s) {
+        if (!s.evicted) { // else it was let go after we found it: read it again
+          s.lastUsed = clock.millis();
+          return use.apply(s);
+        }
+      }
+    }
+  }
+
+  private KeyState load(FlowRef ref, FlowControl declared) {
+    KeyState s = keys.get(ref);
+    if (s != null) {
+      return s;
+    }
+    Optional<FlowKey> stored = store.findFlowKey(ref.tenant(), ref.key());
+    if (stored.isEmpty() && declared == null) {
+      return null;
+    }
+    KeyState fresh =
+        stored.isPresent()
+            ? new KeyState(stored.get(), true, clock.millis())
+            : new KeyState(FlowKey.declared(ref.tenant(), declared), false, clock.millis());
+    KeyState raced = keys.putIfAbsent(ref, fresh);
+    if (raced != null) {
+      return raced;
+    }
+    if (keys.size() >= sweepAt) {
+      sweep();
+    }
+    return fresh;
+  }
+
+  /** Lets go of idle keys; the next sweep comes when the keys in memory have doubled. */
+  private void sweep() {
+    if (!sweeping.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      long now = clock.millis();
+      keys.forEach(
+          (ref, s) -> {
+            synchronized (s) {
+              if (idle(s, now)) {
+                s.evicted = true;
+                keys.remove(ref, s);
+              }
+            }
+          });
+      sweepAt = Math.max(residentFloor, 2 * keys.size());
+    } finally {
+      sweeping.set(false);
+    }
+  }
+
+  /**
+   * Whether a key can be read back from the store later without losing anything; holds its lock.
+   */
+  private static boolean idle(KeyState s, long now) {
+    if (!s.stored || s.inFlight > 0 || s.waiting > 0 || now - s.lastUsed < IDLE_GRACE_MILLIS) {
+      return false;
+    }
+    if (s.periodReset > now - periodMillis(s.config)) {
+      return false; // a reset this period shows in the period's start
+    }
+    slide(s, now);
+    return s.starts.size() == 0;
   }
 
   /** One key's configuration and counters; guarded by itself. */
@@ -333,14 +471,13 @@ public final class FlowControlService {
     final StartLog starts = new StartLog();
     long periodReset;
     int waiting;
+    long lastUsed;
+    boolean evicted; // let go: no longer in the map, must not be changed
 
-    KeyState(FlowKey config) {
-      this(config, true);
-    }
-
-    KeyState(FlowKey config, boolean stored) {
+    KeyState(FlowKey config, boolean stored, long now) {
       this.config = config;
       this.stored = stored;
+      this.lastUsed = now;
     }
   }
 }

@@ -133,8 +133,11 @@ public interface MessageStore extends AutoCloseable {
   /** Every message that holds a queue slot (read once, on start). */
   List<SlotHolder> slotHolders();
 
-  /** Every stored flow-control key configuration (read once, on start). */
+  /** Every stored flow-control key configuration (for the management API's list). */
   List<FlowKey> listFlowKeys();
+
+  /** One stored flow-control key configuration (read when the key is first used after a start). */
+  Optional<FlowKey> findFlowKey(String tenant, String key);
 
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();

@@ -47,7 +47,6 @@ class QueueDispatchTest {
         new PublishService(store, dispatcher, queues, flow, StorageQuota.unlimited(store, clock));
     dispatcher.recover();
     queues.recover();
-    flow.recover();
   }
 
   private Message enqueue(String queue, String path) {

@@ -241,6 +241,11 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
+  public synchronized Optional<FlowKey> findFlowKey(String tenant, String key) {
+    return Optional.ofNullable(flowKeys.get(new FlowRef(tenant, key)));
+  }
+
+  @Override
   public synchronized Optional<Queue> findQueue(String tenant, String name) {
     return Optional.ofNullable(queues.get(new QueueRef(tenant, name)));
   }

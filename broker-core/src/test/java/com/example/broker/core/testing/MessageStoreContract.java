@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.broker.core.flow.FlowKey;
 import com.example.broker.core.group.Endpoint;
 import com.example.broker.core.group.UrlGroup;
 import com.example.broker.core.message.CallbackSpec;
@@ -34,6 +35,7 @@ import com.example.broker.core.tenant.SigningKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -542,5 +544,15 @@ public abstract class MessageStoreContract {
 
     store.commit(new StoreBatch().deleteQueue("t1", "jobs"), Durability.SYNC).join();
     assertTrue(store.findQueue("t1", "jobs").isEmpty());
+  }
+
+  @Test
+  void flowKeysAreFoundByTenantAndKey() {
+    FlowKey k = FlowKey.declared("t1", new FlowControl("user-1", 2, 10, 60)).withPaused(true);
+    store.commit(new StoreBatch().putFlowKey(k), Durability.SYNC).join();
+    assertEquals(Optional.of(k), store.findFlowKey("t1", "user-1"));
+    assertTrue(store.findFlowKey("t2", "user-1").isEmpty());
+    assertTrue(store.findFlowKey("t1", "user-2").isEmpty());
+    assertEquals(List.of(k), store.listFlowKeys());
   }
 }

@@ -452,6 +452,17 @@ public final class RocksDbMessageStore implements MessageStore {
   }
 
   @Override
+  public Optional<FlowKey> findFlowKey(String tenant, String key) {
+    byte[] k = Keys.message(tenant, key);
+    if (!storage.db.keyMayExist(storage.flowKeys, k, null)) {
+      return Optional
+          .empty(); // a new key, known from the filters alone (a get of a miss costs more)
+    }
+    byte[] v = get(storage.flowKeys, k);
+    return v == null ? Optional.empty() : Optional.of(Codec.flowKey(v));
+  }
+
+  @Override
   public Optional<Queue> findQueue(String tenant, String name) {
     byte[] v = get(storage.queues, Keys.message(tenant, name));
     return v == null ? Optional.empty() : Optional.of(Codec.queue(v));

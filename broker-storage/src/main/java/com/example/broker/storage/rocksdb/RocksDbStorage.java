@@ -101,8 +101,13 @@ final class RocksDbStorage implements AutoCloseable {
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, options(4)));
     for (String name : FAMILIES) {
       long mb = name.equals(MESSAGES) || name.equals(LOGS) ? 32 : 8;
-      descriptors.add(
-          new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), options(mb)));
+      ColumnFamilyOptions o = options(mb);
+      if (name.equals(FLOW_KEYS)) {
+        // Looked up by key whenever a key not in memory is used, and mostly absent (a new key):
+        // a whole-key filter on the write buffer answers those without searching it.
+        o.setMemtablePrefixBloomSizeRatio(0.1).setMemtableWholeKeyFiltering(true);
+      }
+      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), o));
     }
     try {
       db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
