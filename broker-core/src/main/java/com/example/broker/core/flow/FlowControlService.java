@@ -101,10 +101,13 @@ public final class FlowControlService {
                 if (merged.equals(s.config) && s.stored) {
                   return false;
                 }
+                boolean limitsChanged = !merged.equals(s.config);
                 s.config = merged;
                 s.stored = true;
                 b.putFlowKey(merged);
-                return true;
+                // Only messages already waiting at this key can gain from new limits (a new key
+                // has none): waking the dispatcher for every new key cost a pass per publish.
+                return limitsChanged && s.waiting > 0;
               });
     }
     if (changed) {

@@ -15,6 +15,7 @@ import com.example.broker.core.testing.InMemoryMessageStore;
 import com.example.broker.core.testing.SettableClock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Keys in memory stay bounded: idle ones are let go and read back from the store when used. */
@@ -119,5 +120,21 @@ class FlowControlServiceTest {
     // all but the last grace period's, so at most about twice a round stays.
     assertTrue(flow.resident() <= 2 * 500 + FLOOR, "in memory: " + flow.resident());
     assertEquals(10_000, store.listFlowKeys().size());
+  }
+
+  @Test
+  void theDispatcherIsWokenOnlyWhenNewLimitsCanReleaseWaitingMessages() {
+    AtomicInteger wakes = new AtomicInteger();
+    flow.bind(wakes::incrementAndGet);
+    publish("k", parallelism("k", 1));
+    publish("other", parallelism("other", 1));
+    assertEquals(0, wakes.get(), "new keys have nobody waiting");
+    publish("k", parallelism("k", 2));
+    assertEquals(0, wakes.get(), "raised, but nobody waits at k");
+    flow.waiting("t1", "k", 1);
+    publish("k", parallelism("k", 2));
+    assertEquals(0, wakes.get(), "the same limits again");
+    publish("k", parallelism("k", 3));
+    assertEquals(1, wakes.get(), "raised with a message waiting");
   }
 }
