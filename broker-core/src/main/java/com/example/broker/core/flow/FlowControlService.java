@@ -295,26 +295,24 @@ public final class FlowControlService {
 
   /** Starts a new rate period now with nothing started in it. */
   public void resetRate(String tenant, String key) {
-    withState(
-        existingRef(tenant, key),
-        null,
-        s -> {
-          existing(s, key).starts.clear();
-          s.periodReset = clock.millis();
-          return null;
-        });
-    wake.run();
+    resetCounters(tenant, key, false);
   }
 
   /** Resets the counters: nothing started this period, and none counted in flight. */
   public void reset(String tenant, String key) {
+    resetCounters(tenant, key, true);
+  }
+
+  private void resetCounters(String tenant, String key, boolean inFlightToo) {
     withState(
         existingRef(tenant, key),
         null,
         s -> {
           existing(s, key).starts.clear();
           s.periodReset = clock.millis();
-          s.inFlight = 0;
+          if (inFlightToo) {
+            s.inFlight = 0;
+          }
           return null;
         });
     wake.run();
