@@ -25,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -152,7 +151,9 @@ public final class Dispatcher implements AutoCloseable {
   private final Options options;
 
   private final ConcurrentHashMap<MessageRef, InFlight> inFlight = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, AtomicInteger> perHost = new ConcurrentHashMap<>();
+  // Deliveries in flight per destination host; a host leaves the map when its count drops to 0, so
+  // the map holds the hosts being delivered to now, not every host ever seen.
+  private final ConcurrentHashMap<String, Integer> perHost = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<MessageRef, Long> cancelled = new ConcurrentHashMap<>();
   private final Object[] stripes = new Object[64];
   private final AtomicLong pendingMin = new AtomicLong(Long.MAX_VALUE);
@@ -307,7 +308,7 @@ public final class Dispatcher implements AutoCloseable {
         break;
       }
       String host = d.host();
-      if (host != null && hostCount(host).get() >= hostCap) {
+      if (host != null && inFlightTo(host) >= hostCap) {
         // Its host is saturated: wait at its gate without reading the message (in a backlog for
         // one host, reading each entry here and again at its start cost most of a pass).
         park(Gate.host(host), d);
@@ -346,7 +347,7 @@ public final class Dispatcher implements AutoCloseable {
    */
   private Admission admit(DueRef d, Message m, long now, StoreBatch batch, List<Message> started) {
     String host = d.host() != null ? d.host() : Hosts.of(m.url()); // the same, kept in the entry
-    if (hostCount(host).get() >= hostCap) {
+    if (inFlightTo(host) >= hostCap) {
       return park(Gate.host(host), d);
     }
     FlowControl fc = m.flowControl();
@@ -392,7 +393,7 @@ public final class Dispatcher implements AutoCloseable {
   /** Whether a message waiting at {@code gate} could start now (as far as the gate goes). */
   private boolean isOpen(Gate gate, long now) {
     if (gate.host() != null) {
-      return hostCount(gate.host()).get() < hostCap;
+      return inFlightTo(gate.host()) < hostCap;
     }
     return flow.reopensAt(gate.flow().tenant(), gate.flow().key(), now) <= now;
   }
@@ -514,7 +515,7 @@ public final class Dispatcher implements AutoCloseable {
       batch.deleteDue(d.dueAt(), d.ref());
       return false;
     }
-    hostCount(host).incrementAndGet();
+    perHost.merge(host, 1, Integer::sum);
     batch
         .deleteDue(d.dueAt(), d.ref())
         .putInFlight(d.ref(), now)
@@ -523,8 +524,14 @@ public final class Dispatcher implements AutoCloseable {
     return true;
   }
 
-  private AtomicInteger hostCount(String host) {
-    return perHost.computeIfAbsent(host, h -> new AtomicInteger());
+  private int inFlightTo(String host) {
+    Integer n = perHost.get(host);
+    return n == null ? 0 : n;
+  }
+
+  /** Destination hosts with a delivery in flight (those the per-host counters track). */
+  int hostsTracked() {
+    return perHost.size();
   }
 
   private boolean claim(MessageRef ref, String host) {
@@ -619,10 +626,7 @@ public final class Dispatcher implements AutoCloseable {
   private void release(MessageRef ref, InFlight f) {
     inFlight.remove(ref);
     if (f != null) {
-      AtomicInteger c = perHost.get(f.host);
-      if (c != null) {
-        c.decrementAndGet();
-      }
+      perHost.computeIfPresent(f.host, (h, n) -> n == 1 ? null : n - 1);
       FlowRef key = f.flow;
       if (key != null) {
         flow.finished(key.tenant(), key.key());

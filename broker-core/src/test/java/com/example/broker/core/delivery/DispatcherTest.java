@@ -240,6 +240,22 @@ class DispatcherTest {
     assertTrue(store.findMessage(other.ref()).isPresent()); // still held in flight
   }
 
+  @Test
+  void aHostLeavesThePerHostCountersWhenItsLastDeliveryEnds() {
+    deliverer.hold = true;
+    for (int i = 0; i < 50; i++) {
+      publish(message().withUrl("http://host" + i + ".example/x").build());
+    }
+    assertEquals(50, dispatcher.runOnce());
+    assertEquals(50, dispatcher.hostsTracked());
+    for (int i = 0; i < 49; i++) {
+      deliverer.held.get(i).complete(ScriptedDeliverer.status(200));
+    }
+    assertEquals(1, dispatcher.hostsTracked()); // the one still in flight
+    deliverer.held.get(49).complete(ScriptedDeliverer.status(500)); // a retry follows, later
+    assertEquals(0, dispatcher.hostsTracked());
+  }
+
   /** A dispatcher allowing 40 per host, and 40 due messages for one host that never answers. */
   private void fortyForOneHostThatHoldsItsAnswers() {
     dispatcher = dispatcher(new Dispatcher.Options(100, 40, 100, 1000));
