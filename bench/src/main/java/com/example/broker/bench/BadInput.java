@@ -162,7 +162,7 @@ final class BadInput {
     Map<String, List<String>> h = new LinkedHashMap<>();
     h.put("Authorization", List.of("Bearer " + TOKEN));
     String publish = base + "/v2/publish/http://127.0.0.1:9/bad";
-    switch (random.nextInt(14)) {
+    switch (random.nextInt(15)) {
       case 0:
         return new DeliveryRequest("GET", base + pick(BAD_PATHS), h, null, 10_000);
       case 1:
@@ -213,6 +213,18 @@ final class BadInput {
       case 12:
         h.put("X-Huge", List.of("x".repeat(70 * 1024)));
         break;
+      case 13: // a new name each time: nothing may be kept for names that do not exist (404)
+        String name = "nope-" + random.nextLong(Long.MAX_VALUE);
+        return random.nextBoolean()
+            ? new DeliveryRequest("GET", base + "/v2/queues/" + name, h, null, 10_000)
+            : new DeliveryRequest(
+                "POST",
+                base
+                    + pick(new String[] {"/v2/queues/%s/pause", "/v2/flowControl/%s/pause"})
+                        .formatted(name),
+                h,
+                null,
+                10_000);
       default:
         h.remove("Authorization");
         h.put("Authorization", List.of(random.nextBoolean() ? "Bearer wrong" : "Basic abc"));

@@ -104,7 +104,7 @@ public final class Broker implements AutoCloseable {
           new OutgoingRequests(new JcaRequestSigner(), keys, config.deliveryTimeout().toMillis());
       this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
       opened.push(queueExecutor::shutdownNow);
-      QueueService queues = new QueueService(store, clock, queueExecutor);
+      QueueService queues = new QueueService(store, clock, queueExecutor, config.maxQueues());
       FlowControlService flow = new FlowControlService(store, clock);
       this.dispatcher =
           new Dispatcher(

@@ -33,7 +33,8 @@ public record BrokerConfig(
     int sendThreads,
     Duration requestTimeout,
     Duration idleTimeout,
-    Duration deliveryLagLimit) {
+    Duration deliveryLagLimit,
+    int maxQueues) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -49,6 +50,7 @@ public record BrokerConfig(
   public static final String DEFAULT_DELIVERER = "netty";
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
   public static final int DEFAULT_SEND_THREADS = 1;
+  public static final int DEFAULT_MAX_QUEUES = 10_000;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_DELIVERY_LAG_LIMIT = Duration.ofMillis(20);
@@ -144,6 +146,11 @@ public record BrokerConfig(
               "when the delivery client falls further behind, hosts get at most 16 deliveries in"
                   + " flight for a second (fewer repeats after a crash; 0: never)"),
           new Setting(
+              "--max-queues",
+              "POSTBOX_MAX_QUEUES",
+              "10000",
+              "queues per tenant (creating one more, or enqueueing into a new one, is a 412)"),
+          new Setting(
               "--cron-seconds",
               "POSTBOX_CRON_SECONDS",
               "false",
@@ -173,7 +180,8 @@ public record BrokerConfig(
         DEFAULT_SEND_THREADS,
         DEFAULT_REQUEST_TIMEOUT,
         DEFAULT_IDLE_TIMEOUT,
-        DEFAULT_DELIVERY_LAG_LIMIT);
+        DEFAULT_DELIVERY_LAG_LIMIT,
+        DEFAULT_MAX_QUEUES);
   }
 
   public boolean devMode() {
@@ -239,7 +247,8 @@ public record BrokerConfig(
             get(values, "--send-threads", Integer::parseInt, d.sendThreads()),
             get(values, "--request-timeout", BrokerConfig::duration, d.requestTimeout()),
             get(values, "--idle-timeout", BrokerConfig::duration, d.idleTimeout()),
-            get(values, "--delivery-lag-limit", BrokerConfig::duration, d.deliveryLagLimit()));
+            get(values, "--delivery-lag-limit", BrokerConfig::duration, d.deliveryLagLimit()),
+            get(values, "--max-queues", Integer::parseInt, d.maxQueues()));
     c.validate();
     return c;
   }
@@ -336,6 +345,9 @@ public record BrokerConfig(
     if (maxRetries < 0) {
       problems.add("--max-retries must be >= 0");
     }
+    if (maxQueues < 1) {
+      problems.add("--max-queues must be positive");
+    }
     if (sendThreads < 0 || sendThreads > 64) {
       problems.add("--send-threads must be 0..64");
     }
@@ -408,6 +420,7 @@ public record BrokerConfig(
         sendThreads,
         requestTimeout,
         idleTimeout,
-        deliveryLagLimit);
+        deliveryLagLimit,
+        maxQueues);
   }
 }

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,16 +56,30 @@ public final class QueueService {
   private final MessageStore store;
   private final Clock clock;
   private final Executor pumps;
+
+  /** Queues a tenant may have unless configured otherwise (creating one more is a 412). */
+  public static final int DEFAULT_MAX_QUEUES = 10_000;
+
   private final Map<QueueRef, QueueState> states = new ConcurrentHashMap<>();
+  // Queues that exist, per tenant; changed only under the lock of the queue that comes or goes.
+  private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  private final int maxQueues;
   private volatile LongConsumer dueListener = at -> {};
+
+  public QueueService(MessageStore store, Clock clock, Executor pumps) {
+    this(store, clock, pumps, DEFAULT_MAX_QUEUES);
+  }
 
   /**
    * @param pumps runs promotions; they read the store and must not run on its commit thread
+   * @param maxQueues queues a tenant may have; creating one more, explicitly or by enqueueing, is
+   *     refused with LIMIT_EXCEEDED (412, as QStash's plan limit on queues)
    */
-  public QueueService(MessageStore store, Clock clock, Executor pumps) {
+  public QueueService(MessageStore store, Clock clock, Executor pumps, int maxQueues) {
     this.store = store;
     this.clock = clock;
     this.pumps = pumps;
+    this.maxQueues = maxQueues;
   }
 
   /** Who to tell that promoted messages became due (the dispatcher's {@code notifyDue}). */
@@ -79,6 +94,7 @@ public final class QueueService {
   public void recover() {
     for (Queue q : store.listQueues(null)) {
       state(q.ref()).queue = q;
+      count(q.tenant()).incrementAndGet(); // those on disk count even beyond a lowered limit
     }
     for (SlotHolder h : store.slotHolders()) {
       state(new QueueRef(h.tenant(), h.queue())).addHolder(h.holderId(), h.token());
@@ -114,7 +130,11 @@ public final class QueueService {
   private Queue change(
       String tenant, String name, boolean create, java.util.function.UnaryOperator<Queue> update) {
     checkName(name);
-    QueueState s = state(new QueueRef(tenant, name));
+    QueueRef ref = new QueueRef(tenant, name);
+    QueueState s = create ? state(ref) : states.get(ref);
+    if (s == null) {
+      throw new NotFoundException("queue " + name + " not found");
+    }
     Queue q;
     Queue old;
     CompletableFuture<Void> written;
@@ -122,6 +142,9 @@ public final class QueueService {
       old = s.queue;
       if (old == null && !create) {
         throw new NotFoundException("queue " + name + " not found");
+      }
+      if (old == null) {
+        reserve(tenant);
       }
       long now = clock.millis();
       q = update.apply(old != null ? old : new Queue(tenant, name, now, now, 1, false));
@@ -136,6 +159,9 @@ public final class QueueService {
       synchronized (s) {
         if (s.queue == q) {
           s.queue = old;
+          if (old == null) {
+            count(tenant).decrementAndGet();
+          }
         }
       }
       throw e;
@@ -179,11 +205,17 @@ public final class QueueService {
    */
   public void delete(String tenant, String name) {
     checkName(name);
-    QueueState s = state(new QueueRef(tenant, name));
+    QueueState s = states.get(new QueueRef(tenant, name));
+    if (s == null) {
+      return; // never existed since start-up (every queue on disk is loaded by recover)
+    }
     long deletedAt;
     CompletableFuture<Void> written;
     synchronized (s) {
       deletedAt = clock.millis();
+      if (s.queue != null) {
+        count(tenant).decrementAndGet();
+      }
       s.queue = null;
       written = store.commit(new StoreBatch().deleteQueue(tenant, name), Durability.SYNC);
     }
@@ -235,18 +267,59 @@ public final class QueueService {
    * (created with parallelism 1, §3.3). Call before committing the batch that stores them.
    */
   public void prepare(List<Message> messages, StoreBatch b) {
-    for (Message m : messages) {
-      if (m.queueName() == null || m.kind() != MessageKind.MESSAGE) {
-        continue;
-      }
-      QueueState s = state(new QueueRef(m.tenant(), m.queueName()));
-      synchronized (s) {
-        if (s.queue == null) {
-          s.queue = new Queue(m.tenant(), m.queueName(), m.createdAt(), m.createdAt(), 1, false);
-          b.putQueue(s.queue);
+    Map<QueueState, Queue> created = new java.util.HashMap<>();
+    try {
+      for (Message m : messages) {
+        if (m.queueName() == null || m.kind() != MessageKind.MESSAGE) {
+          continue;
+        }
+        QueueState s = state(new QueueRef(m.tenant(), m.queueName()));
+        synchronized (s) {
+          if (s.queue == null) {
+            reserve(m.tenant());
+            s.queue = new Queue(m.tenant(), m.queueName(), m.createdAt(), m.createdAt(), 1, false);
+            b.putQueue(s.queue);
+            created.put(s, s.queue);
+          }
         }
       }
+    } catch (BrokerException e) {
+      // Over the limit: none of these messages is stored, so neither is any queue made for them.
+      for (Map.Entry<QueueState, Queue> c : created.entrySet()) {
+        QueueState s = c.getKey();
+        synchronized (s) {
+          if (s.queue == c.getValue()) {
+            s.queue = null;
+            count(s.ref.tenant()).decrementAndGet();
+          }
+        }
+      }
+      throw e;
     }
+  }
+
+  /** Counts one more queue for {@code tenant}, or throws LIMIT_EXCEEDED when it has the most. */
+  private void reserve(String tenant) {
+    AtomicInteger n = count(tenant);
+    while (true) {
+      int now = n.get();
+      if (now >= maxQueues) {
+        throw new BrokerException(
+            ErrorCode.LIMIT_EXCEEDED,
+            "queue limit reached: "
+                + now
+                + " queues exist and at most "
+                + maxQueues
+                + " are allowed (delete one, or raise --max-queues)");
+      }
+      if (n.compareAndSet(now, now + 1)) {
+        return;
+      }
+    }
+  }
+
+  private AtomicInteger count(String tenant) {
+    return counts.computeIfAbsent(tenant, t -> new AtomicInteger());
   }
 
   /**
@@ -390,6 +463,11 @@ public final class QueueService {
           }
           schedulePump(s);
         });
+  }
+
+  /** Queues with state in memory (existing ones, and deleted ones that had state). */
+  int statesHeld() {
+    return states.size();
   }
 
   private QueueState state(QueueRef ref) {
