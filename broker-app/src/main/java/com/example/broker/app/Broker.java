@@ -142,7 +142,8 @@ public final class Broker implements AutoCloseable {
               tickTimer,
               clock,
               config.cronSeconds(),
-              scheduleExecutor);
+              scheduleExecutor,
+              config.maxSchedules());
       ScheduleEndpoints scheduleEndpoints = new ScheduleEndpoints(schedules, views, limits, clock);
       UrlGroupService groups = new UrlGroupService(store, clock);
       Deduplication dedup =

@@ -34,7 +34,8 @@ public record BrokerConfig(
     Duration requestTimeout,
     Duration idleTimeout,
     Duration deliveryLagLimit,
-    int maxQueues) {
+    int maxQueues,
+    int maxSchedules) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -51,6 +52,7 @@ public record BrokerConfig(
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
   public static final int DEFAULT_SEND_THREADS = 1;
   public static final int DEFAULT_MAX_QUEUES = 10_000;
+  public static final int DEFAULT_MAX_SCHEDULES = 100_000;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_DELIVERY_LAG_LIMIT = Duration.ofMillis(20);
@@ -151,6 +153,11 @@ public record BrokerConfig(
               "10000",
               "queues per tenant (creating one more, or enqueueing into a new one, is a 412)"),
           new Setting(
+              "--max-schedules",
+              "POSTBOX_MAX_SCHEDULES",
+              "100000",
+              "schedules per tenant (creating one more is a 412; replacing one is not)"),
+          new Setting(
               "--cron-seconds",
               "POSTBOX_CRON_SECONDS",
               "false",
@@ -181,7 +188,8 @@ public record BrokerConfig(
         DEFAULT_REQUEST_TIMEOUT,
         DEFAULT_IDLE_TIMEOUT,
         DEFAULT_DELIVERY_LAG_LIMIT,
-        DEFAULT_MAX_QUEUES);
+        DEFAULT_MAX_QUEUES,
+        DEFAULT_MAX_SCHEDULES);
   }
 
   public boolean devMode() {
@@ -248,7 +256,8 @@ public record BrokerConfig(
             get(values, "--request-timeout", BrokerConfig::duration, d.requestTimeout()),
             get(values, "--idle-timeout", BrokerConfig::duration, d.idleTimeout()),
             get(values, "--delivery-lag-limit", BrokerConfig::duration, d.deliveryLagLimit()),
-            get(values, "--max-queues", Integer::parseInt, d.maxQueues()));
+            get(values, "--max-queues", Integer::parseInt, d.maxQueues()),
+            get(values, "--max-schedules", Integer::parseInt, d.maxSchedules()));
     c.validate();
     return c;
   }
@@ -345,8 +354,8 @@ public record BrokerConfig(
     if (maxRetries < 0) {
       problems.add("--max-retries must be >= 0");
     }
-    if (maxQueues < 1) {
-      problems.add("--max-queues must be positive");
+    if (maxQueues < 1 || maxSchedules < 1) {
+      problems.add("--max-queues and --max-schedules must be positive");
     }
     if (sendThreads < 0 || sendThreads > 64) {
       problems.add("--send-threads must be 0..64");
@@ -421,6 +430,7 @@ public record BrokerConfig(
         requestTimeout,
         idleTimeout,
         deliveryLagLimit,
-        maxQueues);
+        maxQueues,
+        maxSchedules);
   }
 }

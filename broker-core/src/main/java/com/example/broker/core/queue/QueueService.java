@@ -13,6 +13,7 @@ import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.StoreBatch;
 import com.example.broker.core.store.StoreOp;
 import com.example.broker.core.time.Clock;
+import com.example.broker.core.util.TenantLimit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -23,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +62,7 @@ public final class QueueService {
 
   private final Map<QueueRef, QueueState> states = new ConcurrentHashMap<>();
   // Queues that exist, per tenant; changed only under the lock of the queue that comes or goes.
-  private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-  private final int maxQueues;
+  private final TenantLimit limit;
   private volatile LongConsumer dueListener = at -> {};
 
   public QueueService(MessageStore store, Clock clock, Executor pumps) {
@@ -79,7 +78,7 @@ public final class QueueService {
     this.store = store;
     this.clock = clock;
     this.pumps = pumps;
-    this.maxQueues = maxQueues;
+    this.limit = new TenantLimit("queue", "--max-queues", maxQueues);
   }
 
   /** Who to tell that promoted messages became due (the dispatcher's {@code notifyDue}). */
@@ -94,7 +93,7 @@ public final class QueueService {
   public void recover() {
     for (Queue q : store.listQueues(null)) {
       state(q.ref()).queue = q;
-      count(q.tenant()).incrementAndGet(); // those on disk count even beyond a lowered limit
+      limit.counted(q.tenant());
     }
     for (SlotHolder h : store.slotHolders()) {
       state(new QueueRef(h.tenant(), h.queue())).addHolder(h.holderId(), h.token());
@@ -144,7 +143,7 @@ public final class QueueService {
         throw new NotFoundException("queue " + name + " not found");
       }
       if (old == null) {
-        reserve(tenant);
+        limit.take(tenant);
       }
       long now = clock.millis();
       q = update.apply(old != null ? old : new Queue(tenant, name, now, now, 1, false));
@@ -160,7 +159,7 @@ public final class QueueService {
         if (s.queue == q) {
           s.queue = old;
           if (old == null) {
-            count(tenant).decrementAndGet();
+            limit.give(tenant);
           }
         }
       }
@@ -214,7 +213,7 @@ public final class QueueService {
     synchronized (s) {
       deletedAt = clock.millis();
       if (s.queue != null) {
-        count(tenant).decrementAndGet();
+        limit.give(tenant);
       }
       s.queue = null;
       written = store.commit(new StoreBatch().deleteQueue(tenant, name), Durability.SYNC);
@@ -276,7 +275,7 @@ public final class QueueService {
         QueueState s = state(new QueueRef(m.tenant(), m.queueName()));
         synchronized (s) {
           if (s.queue == null) {
-            reserve(m.tenant());
+            limit.take(m.tenant());
             s.queue = new Queue(m.tenant(), m.queueName(), m.createdAt(), m.createdAt(), 1, false);
             b.putQueue(s.queue);
             created.put(s, s.queue);
@@ -290,36 +289,12 @@ public final class QueueService {
         synchronized (s) {
           if (s.queue == c.getValue()) {
             s.queue = null;
-            count(s.ref.tenant()).decrementAndGet();
+            limit.give(s.ref.tenant());
           }
         }
       }
       throw e;
     }
-  }
-
-  /** Counts one more queue for {@code tenant}, or throws LIMIT_EXCEEDED when it has the most. */
-  private void reserve(String tenant) {
-    AtomicInteger n = count(tenant);
-    while (true) {
-      int now = n.get();
-      if (now >= maxQueues) {
-        throw new BrokerException(
-            ErrorCode.LIMIT_EXCEEDED,
-            "queue limit reached: "
-                + now
-                + " queues exist and at most "
-                + maxQueues
-                + " are allowed (delete one, or raise --max-queues)");
-      }
-      if (n.compareAndSet(now, now + 1)) {
-        return;
-      }
-    }
-  }
-
-  private AtomicInteger count(String tenant) {
-    return counts.computeIfAbsent(tenant, t -> new AtomicInteger());
   }
 
   /**

@@ -1,5 +1,7 @@
 package com.example.broker.core.schedule;
 
+import com.example.broker.core.error.BrokerException;
+import com.example.broker.core.error.ErrorCode;
 import com.example.broker.core.error.InvalidRequestException;
 import com.example.broker.core.error.NotFoundException;
 import com.example.broker.core.group.UrlGroup;
@@ -11,6 +13,7 @@ import com.example.broker.core.store.MessageStore;
 import com.example.broker.core.store.StoreBatch;
 import com.example.broker.core.time.Clock;
 import com.example.broker.core.util.KeyedSequencer;
+import com.example.broker.core.util.TenantLimit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +53,11 @@ public final class ScheduleService {
   private final boolean allowSeconds;
   private final KeyedSequencer<ScheduleRef> sequencer;
   private final Executor executor;
+  // Schedules that exist, per tenant; a schedule comes and goes in its sequencer's turn.
+  private final TenantLimit limit;
+
+  /** Schedules a tenant may have unless configured otherwise (creating one more is a 412). */
+  public static final int DEFAULT_MAX_SCHEDULES = 100_000;
 
   /** Compiled expressions by text: ticks of schedules that share an expression share it. */
   private final ConcurrentHashMap<String, Cron> compiled = new ConcurrentHashMap<>();
@@ -66,6 +74,24 @@ public final class ScheduleService {
       Clock clock,
       boolean allowSeconds,
       Executor executor) {
+    this(store, publish, compiler, timer, clock, allowSeconds, executor, DEFAULT_MAX_SCHEDULES);
+  }
+
+  /**
+   * @param maxSchedules schedules a tenant may have; creating one more is refused with
+   *     LIMIT_EXCEEDED (412, as QStash's plan limit on active schedules); replacing one is not
+   *     creating one
+   */
+  public ScheduleService(
+      MessageStore store,
+      PublishService publish,
+      CronCompiler compiler,
+      TickTimer timer,
+      Clock clock,
+      boolean allowSeconds,
+      Executor executor,
+      int maxSchedules) {
+    this.limit = new TenantLimit("schedule", "--max-schedules", maxSchedules);
     this.store = store;
     this.publish = publish;
     this.compiler = compiler;
@@ -103,6 +129,10 @@ public final class ScheduleService {
     return sequencer.run(
         ref,
         () -> {
+          boolean created = store.findSchedule(ref).isEmpty();
+          if (created) {
+            limit.take(ref.tenant());
+          }
           long now = clock.millis();
           long next = cron(spec.text()).nextAfter(now);
           Schedule s =
@@ -120,6 +150,12 @@ public final class ScheduleService {
           StoreBatch b = forgetRuns(new StoreBatch(), ref).putSchedule(s);
           return store
               .commit(b, Durability.SYNC)
+              .whenComplete(
+                  (v, err) -> {
+                    if (err != null && created) {
+                      limit.give(ref.tenant());
+                    }
+                  })
               .thenApplyAsync( // off the store's commit thread
                   v -> {
                     timer.arm(ref, next);
@@ -159,7 +195,11 @@ public final class ScheduleService {
           // Disarmed only once the delete is on disk: a tick in between finds no schedule.
           return store
               .commit(forgetRuns(new StoreBatch(), ref).deleteSchedule(ref), Durability.SYNC)
-              .thenRun(() -> timer.disarm(ref));
+              .thenRun(
+                  () -> {
+                    limit.give(tenant);
+                    timer.disarm(ref);
+                  });
         });
   }
 
@@ -184,6 +224,7 @@ public final class ScheduleService {
     while (true) {
       List<Schedule> page = store.scanSchedules(null, after, RECOVERY_PAGE);
       for (Schedule s : page) {
+        limit.counted(s.tenant());
         if (s.nextScheduleTime() != Cron.NEVER) {
           timer.arm(s.ref(), s.nextScheduleTime());
         }
@@ -241,7 +282,19 @@ public final class ScheduleService {
     } else {
       List<String> ids = produced.stream().map(Message::id).toList();
       StoreBatch b = forgetRuns(new StoreBatch(), ref).putSchedule(s.fired(now, next, ids));
-      written = publish.acceptWith(produced, b);
+      CompletableFuture<Void> accepted;
+      try {
+        accepted = publish.acceptWith(produced, b);
+      } catch (BrokerException e) {
+        if (e.code() != ErrorCode.LIMIT_EXCEEDED) {
+          throw e;
+        }
+        // Its queue does not exist and the tenant has as many queues as it may: retrying every
+        // second would not help, so the tick is skipped, as when storage is full.
+        LOG.warn("schedule {}: {}; tick skipped", s.id(), e.getMessage());
+        accepted = store.commit(new StoreBatch().putSchedule(s.withNext(next)), Durability.SYNC);
+      }
+      written = accepted;
     }
     return written.thenRunAsync( // off the store's commit thread
         () -> {

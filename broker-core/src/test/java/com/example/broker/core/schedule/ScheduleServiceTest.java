@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.broker.core.error.BrokerException;
+import com.example.broker.core.error.ErrorCode;
 import com.example.broker.core.error.NotFoundException;
 import com.example.broker.core.message.Message;
 import com.example.broker.core.publish.PublishService;
+import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.testing.InMemoryMessageStore;
 import com.example.broker.core.testing.SettableClock;
 import com.example.broker.core.testing.TestDispatchers;
@@ -189,6 +192,61 @@ class ScheduleServiceTest {
     assertTrue(e.getCause() instanceof NotFoundException);
     schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
     assertTrue(pending().isEmpty());
+  }
+
+  @Test
+  void aTenantHasAtMostMaxSchedulesAndTheCountSurvivesARestart() {
+    ScheduleService two = limited(2);
+    two.put("a", "* * * * *", template(), 0).join();
+    two.put("b", "* * * * *", template(), 0).join();
+    CompletionException e =
+        assertThrows(
+            CompletionException.class, () -> two.put("c", "* * * * *", template(), 0).join());
+    assertEquals(ErrorCode.LIMIT_EXCEEDED, ((BrokerException) e.getCause()).code());
+    two.put("a", "*/5 * * * *", template(), 0).join(); // replacing is not creating
+    two.delete("t1", "b").join();
+    two.put("c", "* * * * *", template(), 0).join();
+
+    ScheduleService restarted = limited(2);
+    restarted.recover();
+    assertThrows(
+        CompletionException.class, () -> restarted.put("d", "* * * * *", template(), 0).join());
+  }
+
+  @Test
+  void aTickIntoANewQueueBeyondTheQueueLimitIsSkippedNotRetried() {
+    QueueService queues = new QueueService(store, clock, Runnable::run, 1);
+    queues.upsert("t1", "only", 1, false);
+    schedules =
+        new ScheduleService(
+            store,
+            TestDispatchers.publishService(store, clock, queues),
+            everyMinute,
+            timer,
+            clock,
+            false,
+            Runnable::run);
+    String id =
+        schedules
+            .put("q", "* * * * *", template().toBuilder().withQueueName("other").build(), 0)
+            .join();
+    clock.set(T0 + MINUTE + 3);
+    schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
+    assertTrue(pending().isEmpty());
+    assertEquals(T0 + 2 * MINUTE, schedules.get("t1", id).schedule().nextScheduleTime());
+    assertEquals(T0 + 2 * MINUTE, timer.armed.get(new ScheduleRef("t1", id)));
+  }
+
+  private ScheduleService limited(int maxSchedules) {
+    return new ScheduleService(
+        store,
+        TestDispatchers.publishService(store, clock),
+        everyMinute,
+        timer,
+        clock,
+        false,
+        Runnable::run,
+        maxSchedules);
   }
 
   @Test

@@ -29,6 +29,12 @@ public final class TestDispatchers {
    * delivery. No quota.
    */
   public static PublishService publishService(MessageStore store, Clock clock) {
+    return publishService(store, clock, queues(store, clock));
+  }
+
+  /** The same, with the given queue service. */
+  public static PublishService publishService(
+      MessageStore store, Clock clock, QueueService queues) {
     Dispatcher dispatcher =
         create(
             store,
@@ -38,7 +44,7 @@ public final class TestDispatchers {
     return new PublishService(
         store,
         dispatcher,
-        queues(store, clock),
+        queues,
         new FlowControlService(store, clock),
         StorageQuota.unlimited(store, clock));
   }

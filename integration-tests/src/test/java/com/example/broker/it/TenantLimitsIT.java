@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --max-queues}: a tenant's queues are bounded. Creating one more, by upsert, enqueue or a
- * batch entry, is a 412 with a clear error and stores nothing; updating an existing queue still
- * works, a delete makes room, and the count survives a restart.
+ * {@code --max-queues} and {@code --max-schedules}: a tenant's queues are bounded. Creating one
+ * more, by upsert, enqueue or a batch entry, is a 412 with a clear error and stores nothing;
+ * updating an existing queue still works, a delete makes room, and the count survives a restart.
  */
-class QueueLimitIT {
+class TenantLimitsIT {
   private static final String NOWHERE = "http://127.0.0.1:9/q";
 
   @TempDir Path dataDir;
@@ -63,11 +63,48 @@ class QueueLimitIT {
     }
   }
 
+  @Test
+  void aTenantHasAtMostMaxSchedules() throws Exception {
+    try (Broker broker = start()) {
+      Api api = api(broker);
+      assertEquals(200, schedule(api, null).status());
+      String id = schedule(api, "nightly").json().get("scheduleId").asText();
+      Api.Response refused = schedule(api, null);
+      assertEquals(412, refused.status(), refused.body());
+      assertTrue(refused.json().get("error").asText().contains("schedule limit"), refused.body());
+      assertEquals(200, schedule(api, id).status()); // replacing is not creating
+      assertEquals(200, api.send("DELETE", "/v2/schedules/" + id, null).status());
+      assertEquals(200, schedule(api, null).status());
+    }
+  }
+
   private Broker start() throws Exception {
     return Broker.start(
         BrokerConfig.parse(
-            new String[] {"--port", "0", "--data-dir", dataDir.toString(), "--max-queues", "3"},
+            new String[] {
+              "--port",
+              "0",
+              "--data-dir",
+              dataDir.toString(),
+              "--max-queues",
+              "3",
+              "--max-schedules",
+              "2"
+            },
             Map.of()));
+  }
+
+  private static Api.Response schedule(Api api, String id) {
+    return id == null
+        ? api.send("POST", "/v2/schedules/" + NOWHERE, "x", "Upstash-Cron", "0 0 * * *")
+        : api.send(
+            "POST",
+            "/v2/schedules/" + NOWHERE,
+            "x",
+            "Upstash-Cron",
+            "0 0 * * *",
+            "Upstash-Schedule-Id",
+            id);
   }
 
   private static Api api(Broker broker) {
