@@ -65,19 +65,6 @@ public final class ScheduleService {
   /**
    * @param allowSeconds accept a leading seconds field (test-only server option)
    * @param executor runs schedule operations; they do bounded store reads and never wait
-   */
-  public ScheduleService(
-      MessageStore store,
-      PublishService publish,
-      CronCompiler compiler,
-      TickTimer timer,
-      Clock clock,
-      boolean allowSeconds,
-      Executor executor) {
-    this(store, publish, compiler, timer, clock, allowSeconds, executor, DEFAULT_MAX_SCHEDULES);
-  }
-
-  /**
    * @param maxSchedules schedules a tenant may have; creating one more is refused with
    *     LIMIT_EXCEEDED (412, as QStash's plan limit on active schedules); replacing one is not
    *     creating one

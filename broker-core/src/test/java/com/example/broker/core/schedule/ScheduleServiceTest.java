@@ -67,9 +67,9 @@ class ScheduleServiceTest {
   @BeforeEach
   void setUp() {
     clock.set(T0 + 10_000);
-    PublishService publish = TestDispatchers.publishService(store, clock);
     schedules =
-        new ScheduleService(store, publish, everyMinute, timer, clock, false, Runnable::run);
+        service(
+            TestDispatchers.publishService(store, clock), ScheduleService.DEFAULT_MAX_SCHEDULES);
   }
 
   private static Message template() {
@@ -218,14 +218,9 @@ class ScheduleServiceTest {
     QueueService queues = new QueueService(store, clock, Runnable::run, 1);
     queues.upsert("t1", "only", 1, false);
     schedules =
-        new ScheduleService(
-            store,
+        service(
             TestDispatchers.publishService(store, clock, queues),
-            everyMinute,
-            timer,
-            clock,
-            false,
-            Runnable::run);
+            ScheduleService.DEFAULT_MAX_SCHEDULES);
     String id =
         schedules
             .put("q", "* * * * *", template().toBuilder().withQueueName("other").build(), 0)
@@ -238,15 +233,12 @@ class ScheduleServiceTest {
   }
 
   private ScheduleService limited(int maxSchedules) {
+    return service(TestDispatchers.publishService(store, clock), maxSchedules);
+  }
+
+  private ScheduleService service(PublishService publish, int maxSchedules) {
     return new ScheduleService(
-        store,
-        TestDispatchers.publishService(store, clock),
-        everyMinute,
-        timer,
-        clock,
-        false,
-        Runnable::run,
-        maxSchedules);
+        store, publish, everyMinute, timer, clock, false, Runnable::run, maxSchedules);
   }
 
   @Test
