@@ -1,5 +1,7 @@
 package com.example.broker.app;
 
+import com.example.broker.core.queue.QueueService;
+import com.example.broker.core.schedule.ScheduleService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +53,8 @@ public record BrokerConfig(
   public static final String DEFAULT_DELIVERER = "netty";
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
   public static final int DEFAULT_SEND_THREADS = 1;
-  public static final int DEFAULT_MAX_QUEUES = 10_000;
-  public static final int DEFAULT_MAX_SCHEDULES = 100_000;
+  public static final int DEFAULT_MAX_QUEUES = QueueService.DEFAULT_MAX_QUEUES;
+  public static final int DEFAULT_MAX_SCHEDULES = ScheduleService.DEFAULT_MAX_SCHEDULES;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_DELIVERY_LAG_LIMIT = Duration.ofMillis(20);
@@ -150,12 +152,12 @@ public record BrokerConfig(
           new Setting(
               "--max-queues",
               "POSTBOX_MAX_QUEUES",
-              "10000",
+              Integer.toString(DEFAULT_MAX_QUEUES),
               "queues per tenant (creating one more, or enqueueing into a new one, is a 412)"),
           new Setting(
               "--max-schedules",
               "POSTBOX_MAX_SCHEDULES",
-              "100000",
+              Integer.toString(DEFAULT_MAX_SCHEDULES),
               "schedules per tenant (creating one more is a 412; replacing one is not)"),
           new Setting(
               "--cron-seconds",

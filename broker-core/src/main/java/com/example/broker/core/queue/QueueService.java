@@ -266,7 +266,7 @@ public final class QueueService {
    * (created with parallelism 1, §3.3). Call before committing the batch that stores them.
    */
   public void prepare(List<Message> messages, StoreBatch b) {
-    Map<QueueState, Queue> created = new java.util.HashMap<>();
+    Map<QueueState, Queue> created = null; // most publishes create none
     try {
       for (Message m : messages) {
         if (m.queueName() == null || m.kind() != MessageKind.MESSAGE) {
@@ -278,20 +278,25 @@ public final class QueueService {
             limit.take(m.tenant());
             s.queue = new Queue(m.tenant(), m.queueName(), m.createdAt(), m.createdAt(), 1, false);
             b.putQueue(s.queue);
+            if (created == null) {
+              created = new java.util.HashMap<>();
+            }
             created.put(s, s.queue);
           }
         }
       }
     } catch (BrokerException e) {
       // Over the limit: none of these messages is stored, so neither is any queue made for them.
-      for (Map.Entry<QueueState, Queue> c : created.entrySet()) {
-        QueueState s = c.getKey();
-        synchronized (s) {
-          if (s.queue == c.getValue()) {
-            s.queue = null;
-            limit.give(s.ref.tenant());
-          }
-        }
+      if (created != null) {
+        created.forEach(
+            (s, made) -> {
+              synchronized (s) {
+                if (s.queue == made) {
+                  s.queue = null;
+                  limit.give(s.ref.tenant());
+                }
+              }
+            });
       }
       throw e;
     }
