@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.broker.app.Broker;
-import com.example.broker.app.BrokerConfig;
 import com.example.broker.core.tenant.DevTenants;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,16 +30,7 @@ class ConnectionTimeoutsIT {
 
   @BeforeEach
   void start() throws Exception {
-    broker =
-        Broker.start(
-            BrokerConfig.parse(
-                new String[] {
-                  "--port", "0",
-                  "--data-dir", dataDir.toString(),
-                  "--request-timeout", "1",
-                  "--idle-timeout", "2"
-                },
-                Map.of()));
+    broker = InProcessBroker.start(dataDir, "--request-timeout", "1", "--idle-timeout", "2");
   }
 
   @AfterEach

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.broker.app.Broker;
-import com.example.broker.app.BrokerConfig;
 import com.example.broker.core.tenant.DevTenants;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,18 +20,7 @@ class DeliveryLimitsIT {
   @Test
   void aHangingDestinationTimesOutAndASlowHostDoesNotDelayOthers() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    try (Broker broker =
-            Broker.start(
-                BrokerConfig.parse(
-                    new String[] {
-                      "--port",
-                      "0",
-                      "--data-dir",
-                      dataDir.toString(),
-                      "--max-in-flight-per-host",
-                      "2"
-                    },
-                    Map.of()));
+    try (Broker broker = InProcessBroker.start(dataDir, "--max-in-flight-per-host", "2");
         TestReceiver slow = new TestReceiver();
         TestReceiver fast = new TestReceiver()) {
       slow.respond(

@@ -24,10 +24,7 @@ class ProductionModeIT {
   @TempDir Path dataDir;
 
   private Broker start() throws Exception {
-    return Broker.start(
-        BrokerConfig.parse(
-            new String[] {"--port", "0", "--data-dir", dataDir.toString(), "--token", TOKEN},
-            Map.of()));
+    return InProcessBroker.start(dataDir, "--token", TOKEN);
   }
 
   @Test

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.broker.app.Broker;
-import com.example.broker.app.BrokerConfig;
 import com.example.broker.core.tenant.DevTenants;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,13 +18,7 @@ class StorageQuotaIT {
 
   @Test
   void publishesBeyondTheQuotaGet507AndResumeWhenSpaceFrees() throws Exception {
-    try (Broker broker =
-        Broker.start(
-            BrokerConfig.parse(
-                new String[] {
-                  "--port", "0", "--data-dir", dataDir.toString(), "--max-storage", "1m"
-                },
-                Map.of()))) {
+    try (Broker broker = InProcessBroker.start(dataDir, "--max-storage", "1m")) {
       Api api = new Api("http://127.0.0.1:" + broker.port(), DevTenants.DEFAULT_USER.token());
       String body = "x".repeat(32 * 1024);
       List<String> stored = new ArrayList<>();

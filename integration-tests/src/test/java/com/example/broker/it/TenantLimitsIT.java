@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.broker.app.Broker;
-import com.example.broker.app.BrokerConfig;
 import com.example.broker.core.tenant.DevTenants;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,19 +77,7 @@ class TenantLimitsIT {
   }
 
   private Broker start() throws Exception {
-    return Broker.start(
-        BrokerConfig.parse(
-            new String[] {
-              "--port",
-              "0",
-              "--data-dir",
-              dataDir.toString(),
-              "--max-queues",
-              "3",
-              "--max-schedules",
-              "2"
-            },
-            Map.of()));
+    return InProcessBroker.start(dataDir, "--max-queues", "3", "--max-schedules", "2");
   }
 
   private static Api.Response schedule(Api api, String id) {
