@@ -51,14 +51,14 @@ public final class QueueService {
   /** Most parallelism a queue may have (more is a 412, as a plan limit would be). */
   public static final int MAX_PARALLELISM = 1000;
 
+  /** Queues a tenant may have unless configured otherwise (creating one more is a 412). */
+  public static final int DEFAULT_MAX_QUEUES = 10_000;
+
   private static final int DELETE_CHUNK = 500;
 
   private final MessageStore store;
   private final Clock clock;
   private final Executor pumps;
-
-  /** Queues a tenant may have unless configured otherwise (creating one more is a 412). */
-  public static final int DEFAULT_MAX_QUEUES = 10_000;
 
   private final Map<QueueRef, QueueState> states = new ConcurrentHashMap<>();
   // Queues that exist, per tenant; changed only under the lock of the queue that comes or goes.

@@ -45,6 +45,9 @@ public final class ScheduleService {
   private static final int RECOVERY_PAGE = 1000;
   private static final int MAX_CACHED_CRONS = 10_000;
 
+  /** Schedules a tenant may have unless configured otherwise (creating one more is a 412). */
+  public static final int DEFAULT_MAX_SCHEDULES = 100_000;
+
   private final MessageStore store;
   private final PublishService publish;
   private final CronCompiler compiler;
@@ -55,9 +58,6 @@ public final class ScheduleService {
   private final Executor executor;
   // Schedules that exist, per tenant; a schedule comes and goes in its sequencer's turn.
   private final TenantLimit limit;
-
-  /** Schedules a tenant may have unless configured otherwise (creating one more is a 412). */
-  public static final int DEFAULT_MAX_SCHEDULES = 100_000;
 
   /** Compiled expressions by text: ticks of schedules that share an expression share it. */
   private final ConcurrentHashMap<String, Cron> compiled = new ConcurrentHashMap<>();

@@ -17,7 +17,7 @@ public final class TenantLimit {
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
   /**
-   * @param noun what is counted, plural ("queues")
+   * @param noun what is counted, singular ("queue"): the error reads "queue limit reached: ..."
    * @param flag the setting that raises the maximum, for the error message
    */
   public TenantLimit(String noun, String flag, int max) {
@@ -57,11 +57,6 @@ public final class TenantLimit {
   /** One fewer for {@code tenant}. */
   public void give(String tenant) {
     count(tenant).decrementAndGet();
-  }
-
-  public int of(String tenant) {
-    AtomicInteger n = counts.get(tenant);
-    return n == null ? 0 : n.get();
   }
 
   private AtomicInteger count(String tenant) {
