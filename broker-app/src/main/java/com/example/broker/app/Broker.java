@@ -86,7 +86,7 @@ public final class Broker implements AutoCloseable {
   private Broker(BrokerConfig config) throws InterruptedException {
     this.config = config;
     Clock clock = SystemClock.INSTANCE;
-    this.store = RocksDbMessageStore.open(config.dataDir());
+    this.store = RocksDbMessageStore.open(config.dataDir(), config.syncWindow());
     // What was started so far, closed in reverse order if a later step fails (a port in use):
     // their threads would otherwise keep the process alive after the failure.
     ArrayDeque<AutoCloseable> opened = new ArrayDeque<>();

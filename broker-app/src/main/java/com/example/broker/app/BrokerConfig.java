@@ -2,6 +2,7 @@ package com.example.broker.app;
 
 import com.example.broker.core.queue.QueueService;
 import com.example.broker.core.schedule.ScheduleService;
+import com.example.broker.storage.rocksdb.RocksDbMessageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ public record BrokerConfig(
     Duration idleTimeout,
     Duration deliveryLagLimit,
     int maxQueues,
-    int maxSchedules) {
+    int maxSchedules,
+    Duration syncWindow) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -58,6 +60,10 @@ public record BrokerConfig(
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_DELIVERY_LAG_LIMIT = Duration.ofMillis(20);
+  public static final Duration DEFAULT_SYNC_WINDOW = RocksDbMessageStore.DEFAULT_SYNC_WINDOW;
+
+  /** A window longer than this would only add latency: each publish waits for its sync. */
+  static final Duration MAX_SYNC_WINDOW = Duration.ofMillis(100);
 
   /** One setting: flag, environment variable, default and meaning. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
@@ -160,6 +166,13 @@ public record BrokerConfig(
               Integer.toString(DEFAULT_MAX_SCHEDULES),
               "schedules per tenant (creating one more is a 412; replacing one is not)"),
           new Setting(
+              "--sync-window",
+              "POSTBOX_SYNC_WINDOW",
+              DEFAULT_SYNC_WINDOW.toMillis() + "ms",
+              "under load, WAL syncs (which acknowledge publishes) start at most this often, or"
+                  + " when 16 publishes wait; an idle server syncs at once (0: back to back;"
+                  + " at most 100ms)"),
+          new Setting(
               "--cron-seconds",
               "POSTBOX_CRON_SECONDS",
               "false",
@@ -191,7 +204,8 @@ public record BrokerConfig(
         DEFAULT_IDLE_TIMEOUT,
         DEFAULT_DELIVERY_LAG_LIMIT,
         DEFAULT_MAX_QUEUES,
-        DEFAULT_MAX_SCHEDULES);
+        DEFAULT_MAX_SCHEDULES,
+        DEFAULT_SYNC_WINDOW);
   }
 
   public boolean devMode() {
@@ -259,7 +273,8 @@ public record BrokerConfig(
             get(values, "--idle-timeout", BrokerConfig::duration, d.idleTimeout()),
             get(values, "--delivery-lag-limit", BrokerConfig::duration, d.deliveryLagLimit()),
             get(values, "--max-queues", Integer::parseInt, d.maxQueues()),
-            get(values, "--max-schedules", Integer::parseInt, d.maxSchedules()));
+            get(values, "--max-schedules", Integer::parseInt, d.maxSchedules()),
+            get(values, "--sync-window", BrokerConfig::duration, d.syncWindow()));
     c.validate();
     return c;
   }
@@ -295,7 +310,8 @@ public record BrokerConfig(
   }
 
   /**
-   * {@code 250ms}, {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or a plain number of seconds.
+   * {@code 500us}, {@code 250ms}, {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or a plain
+   * number of seconds.
    */
   static Duration duration(String s) {
     if (s.matches("\\d+")) {
@@ -303,6 +319,10 @@ public record BrokerConfig(
     }
     if (s.endsWith("ms")) {
       return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+    }
+    if (s.endsWith("us")) {
+      return Duration.ofNanos(
+          Math.multiplyExact(Long.parseLong(s.substring(0, s.length() - 2)), 1000));
     }
     long n = Long.parseLong(s.substring(0, s.length() - 1));
     switch (s.charAt(s.length() - 1)) {
@@ -352,6 +372,9 @@ public record BrokerConfig(
     }
     if (deliveryLagLimit.isNegative()) {
       problems.add("--delivery-lag-limit must not be negative");
+    }
+    if (syncWindow.isNegative() || syncWindow.compareTo(MAX_SYNC_WINDOW) > 0) {
+      problems.add("--sync-window must be 0.." + MAX_SYNC_WINDOW.toMillis() + "ms");
     }
     if (maxRetries < 0) {
       problems.add("--max-retries must be >= 0");
@@ -433,6 +456,7 @@ public record BrokerConfig(
         idleTimeout,
         deliveryLagLimit,
         maxQueues,
-        maxSchedules);
+        maxSchedules,
+        syncWindow);
   }
 }

@@ -56,6 +56,23 @@ class BrokerConfigTest {
   }
 
   @Test
+  void theSyncWindowTakesMicrosOrMillisAndIsBounded() {
+    assertEquals(Duration.ofMillis(1), BrokerConfig.parse(new String[0], Map.of()).syncWindow());
+    assertEquals(
+        Duration.ofNanos(500_000),
+        BrokerConfig.parse(new String[] {"--sync-window", "500us"}, Map.of()).syncWindow());
+    assertEquals(
+        Duration.ZERO,
+        BrokerConfig.parse(new String[0], Map.of("POSTBOX_SYNC_WINDOW", "0")).syncWindow());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BrokerConfig.parse(new String[] {"--sync-window", "-1ms"}, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BrokerConfig.parse(new String[] {"--sync-window", "2s"}, Map.of()));
+  }
+
+  @Test
   void everySettingIsInTheReadmesConfigurationTable() throws Exception {
     Path readme = Path.of("..", "README.md");
     String text = Files.readString(readme);

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -31,6 +33,16 @@ import org.slf4j.LoggerFactory;
  * unsynced one submitted later. (A reader may see a synced write before it is on disk; only an OS
  * crash, not a killed process, could then lose it, and its caller was never told it was stored.)
  *
+ * <p>The sync window: each WAL sync costs far more CPU than the write it covers (on a small VM
+ * about 0.2 ms of a core in the guest's kernel, plus the host's share of the flush), so
+ * back-to-back syncs of one or two publishes each spend a core on fsync at a few thousand publishes
+ * a second, and on a VM held to a CPU quota that gets every thread stalled until the next quota
+ * period (docs/benchmarks.md, item 19). So a sync starts once the previous one started at least
+ * {@code syncWindow} ago, or at once when {@value #SYNC_BATCH} synced submissions are waiting. A
+ * publish on an idle server is synced at once; under load syncs come at most about once a window,
+ * each covering what arrived meanwhile; and many clients at once never wait for the window. {@code
+ * syncWindow} 0 syncs back to back.
+ *
  * <p>Callers never block: {@link #submit} only enqueues. Futures complete on the writer or syncer
  * thread, so their dependents must not block (they must not wait for another commit).
  */
@@ -38,6 +50,9 @@ final class GroupCommitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 4096;
   private static final long MAX_GROUP_BYTES = 32L * 1024 * 1024;
+
+  /** Synced submissions waiting that start a sync without waiting for the window. */
+  static final int SYNC_BATCH = 16;
 
   /** One change to apply: a put (value non-null) or delete (value null) in a column family. */
   record Mutation(ColumnFamilyHandle cf, byte[] key, byte[] value) {
@@ -53,8 +68,20 @@ final class GroupCommitter implements AutoCloseable {
   private final WriteOptions writeOptions = new WriteOptions().setSync(false);
   private final Thread writer;
   private final Thread syncer;
-  // Synced submissions already written, waiting for the next WAL sync (guarded by itself).
+  private final long syncWindowNanos;
+  private final ReentrantLock syncLock = new ReentrantLock();
+  private final Condition syncWork = syncLock.newCondition();
+  // Guarded by syncLock: synced submissions already written, waiting for the next WAL sync; and
+  // what the syncer is waiting for, so that the writer signals it only when that has come.
   private final ArrayDeque<Submission> awaitingSync = new ArrayDeque<>();
+  private SyncerState syncerState = SyncerState.BUSY;
+
+  private enum SyncerState {
+    BUSY,
+    WAITING_FOR_WORK,
+    WAITING_FOR_WINDOW
+  }
+
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong submissions = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
@@ -62,8 +89,12 @@ final class GroupCommitter implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean writerDone;
 
-  GroupCommitter(RocksDB db) {
+  GroupCommitter(RocksDB db, long syncWindowNanos) {
+    if (syncWindowNanos < 0) {
+      throw new IllegalArgumentException("negative sync window");
+    }
     this.db = db;
+    this.syncWindowNanos = syncWindowNanos;
     this.writer = new Thread(this::run, "postbox-group-commit");
     writer.setDaemon(true);
     this.syncer = new Thread(this::syncLoop, "postbox-wal-sync");
@@ -108,9 +139,12 @@ final class GroupCommitter implements AutoCloseable {
         Submission first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           if (closed && queue.isEmpty()) {
-            writerDone = true;
-            synchronized (awaitingSync) {
-              awaitingSync.notifyAll();
+            syncLock.lock();
+            try {
+              writerDone = true;
+              syncWork.signal();
+            } finally {
+              syncLock.unlock();
             }
             return;
           }
@@ -170,16 +204,25 @@ final class GroupCommitter implements AutoCloseable {
     for (Submission s : group) {
       if (s.sync()) {
         toSync = true;
-        synchronized (awaitingSync) {
-          awaitingSync.add(s);
-        }
       } else {
         s.done().complete(null);
       }
     }
     if (toSync) {
-      synchronized (awaitingSync) {
-        awaitingSync.notifyAll();
+      syncLock.lock();
+      try {
+        for (Submission s : group) {
+          if (s.sync()) {
+            awaitingSync.add(s);
+          }
+        }
+        if (syncerState == SyncerState.WAITING_FOR_WORK
+            || (syncerState == SyncerState.WAITING_FOR_WINDOW
+                && awaitingSync.size() >= SYNC_BATCH)) {
+          syncWork.signal();
+        }
+      } finally {
+        syncLock.unlock();
       }
     }
   }
@@ -187,23 +230,24 @@ final class GroupCommitter implements AutoCloseable {
   /** Syncs the WAL for every synced submission written so far, again and again. */
   private void syncLoop() {
     List<Submission> batch = new ArrayList<>();
+    long lastStart = System.nanoTime() - syncWindowNanos;
     while (true) {
       batch.clear();
-      synchronized (awaitingSync) {
-        while (awaitingSync.isEmpty()) {
-          if (writerDone) {
-            return;
-          }
-          try {
-            awaitingSync.wait(100);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
+      syncLock.lock();
+      try {
+        if (!awaitWork(lastStart)) {
+          return;
         }
         batch.addAll(awaitingSync);
         awaitingSync.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        syncerState = SyncerState.BUSY;
+        syncLock.unlock();
       }
+      lastStart = System.nanoTime();
       try {
         db.syncWal(); // covers everything written before it started, so all of `batch`
         syncs.incrementAndGet();
@@ -218,6 +262,30 @@ final class GroupCommitter implements AutoCloseable {
           s.done().completeExceptionally(failure);
         }
       }
+    }
+  }
+
+  /**
+   * Under {@link #syncLock}: waits until there is something to sync and its time has come (the
+   * window since {@code lastStart} has passed, {@link #SYNC_BATCH} wait, or the writer is done).
+   * False when the writer is done and nothing is left.
+   */
+  private boolean awaitWork(long lastStart) throws InterruptedException {
+    while (true) {
+      if (awaitingSync.isEmpty()) {
+        if (writerDone) {
+          return false;
+        }
+        syncerState = SyncerState.WAITING_FOR_WORK;
+        syncWork.await(100, TimeUnit.MILLISECONDS);
+        continue;
+      }
+      long wait = lastStart + syncWindowNanos - System.nanoTime();
+      if (wait <= 0 || awaitingSync.size() >= SYNC_BATCH || writerDone) {
+        return true;
+      }
+      syncerState = SyncerState.WAITING_FOR_WINDOW;
+      syncWork.awaitNanos(wait);
     }
   }
 

@@ -26,6 +26,7 @@ import com.example.broker.core.tenant.SigningKeys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,13 +66,28 @@ public final class RocksDbMessageStore implements MessageStore {
 
   private final Object queueOrder = new Object();
 
-  private RocksDbMessageStore(RocksDbStorage storage) {
+  /** The default sync window: see {@link GroupCommitter} and {@code --sync-window}. */
+  public static final Duration DEFAULT_SYNC_WINDOW = Duration.ofMillis(1);
+
+  private RocksDbMessageStore(RocksDbStorage storage, Duration syncWindow) {
     this.storage = storage;
-    this.committer = new GroupCommitter(storage.db);
+    this.committer = new GroupCommitter(storage.db, syncWindow.toNanos());
   }
 
   public static RocksDbMessageStore open(Path dir) {
-    return new RocksDbMessageStore(new RocksDbStorage(dir));
+    return open(dir, DEFAULT_SYNC_WINDOW);
+  }
+
+  /**
+   * Opens the store in {@code dir}. Under load, WAL syncs start at most once a {@code syncWindow}
+   * (each covering every synced write since the last), unless many writes wait; 0 syncs back to
+   * back.
+   */
+  public static RocksDbMessageStore open(Path dir, Duration syncWindow) {
+    if (syncWindow.isNegative()) {
+      throw new IllegalArgumentException("negative sync window");
+    }
+    return new RocksDbMessageStore(new RocksDbStorage(dir), syncWindow);
   }
 
   /**
