@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Profiling helper: the delivery ceiling of one build. Fills a backlog due at the same second, then
  * times its drain at the receiver. {@code java -cp postbox-bench.jar
- * com.example.broker.bench.CeilingProbe <jar> [count] [jvm args of the server...]}, e.g. with
- * {@code -XX:StartFlightRecording=filename=d.jfr} to see where the time goes. 127.0.0.1 only.
+ * com.example.broker.bench.CeilingProbe <jar> [count] [jvm args of the server...]} (bodies of 256
+ * bytes, or {@code -Dpostbox.bodyBytes=N}), e.g. with {@code
+ * -XX:StartFlightRecording=filename=d.jfr} to see where the time goes. 127.0.0.1 only.
  */
 public final class CeilingProbe {
   private CeilingProbe() {}
@@ -18,7 +19,7 @@ public final class CeilingProbe {
     int count = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
     List<String> jvmArgs = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
     Path work = Files.createTempDirectory("postbox-ceiling");
-    byte[] body = new byte[256];
+    byte[] body = new byte[Integer.getInteger("postbox.bodyBytes", 256)]; // -Dpostbox.bodyBytes=
     try (HttpSink receiver = new HttpSink(true);
         ServerProcess s = ServerProcess.inDir(jar, work, jvmArgs, receiver)) {
       for (int round = 0; round < 2; round++) { // the first round warms the JIT up

@@ -37,7 +37,9 @@ public final class ChaosRun {
 
     int kills = quick ? 5 : 20;
     System.err.println("[chaos] crash loop: " + kills + " kill -9 under load (seed " + seed + ")");
-    CrashLoop.Result r = CrashLoop.run(jar, work.resolve("crash"), kills, 1000, seed);
+    // -Dpostbox.bodyBytes=N publishes bodies of N bytes (1 KiB and more are stored apart).
+    int bodyBytes = Integer.getInteger("postbox.bodyBytes", 0);
+    CrashLoop.Result r = CrashLoop.run(jar, work.resolve("crash"), kills, 1000, seed, bodyBytes);
     Map<String, Object> loop = new LinkedHashMap<>();
     loop.put("kills", r.kills());
     loop.put("acknowledged", r.acknowledged());
@@ -52,6 +54,8 @@ public final class ChaosRun {
         "duplicate_first_arrival_before_kill_ms",
         Map.of("p50", Stats.round(age[0]), "p99", Stats.round(age[1]), "max", Stats.round(age[2])));
     loop.put("ledger_balanced", r.acknowledged() == r.delivered() + r.pendingAtEnd() + r.lost());
+    loop.put("body_bytes", bodyBytes);
+    loop.put("wrong_bodies", r.wrongBodies());
     out.put("crash_loop", loop);
     if (crashOnly) {
       System.out.println(loop); // a partial run: chaos.json keeps the last full figures
@@ -116,6 +120,7 @@ public final class ChaosRun {
     print("storage full", storage);
     boolean ok =
         r.lost() == 0
+            && r.wrongBodies() == 0
             && b5xx(bad) == 0
             && Boolean.TRUE.equals(bad.get("server_up_after"))
             && ((Number) stalled.get("closed_by_server")).intValue() == stalls

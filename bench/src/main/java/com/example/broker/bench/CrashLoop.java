@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +36,7 @@ public final class CrashLoop {
    * @param firstArrivalBeforeKillMs for the other duplicates: how long before the SIGKILL the first
    *     delivery had arrived (p50, p99, max; 0 when it arrived while the process was dying), i.e.
    *     how long its outcome had not reached the WAL
+   * @param wrongBodies deliveries whose body was not the one published
    */
   public record Result(
       int kills,
@@ -44,7 +46,8 @@ public final class CrashLoop {
       long pendingAtEnd,
       long duplicates,
       long duplicatesWithinLife,
-      double[] firstArrivalBeforeKillMs) {
+      double[] firstArrivalBeforeKillMs,
+      long wrongBodies) {
     public double duplicateRatio() {
       return acknowledged == 0 ? 0 : (double) duplicates / acknowledged;
     }
@@ -61,7 +64,17 @@ public final class CrashLoop {
    */
   public static Result run(Path jar, Path work, int kills, int perSecond, long seed)
       throws Exception {
+    return run(jar, work, kills, perSecond, seed, 0);
+  }
+
+  /**
+   * As {@link #run(Path, Path, int, int, long)}, publishing bodies of {@code bodyBytes} (0: a
+   * 14-byte JSON body); every delivery's body is checked against the one published.
+   */
+  public static Result run(Path jar, Path work, int kills, int perSecond, long seed, int bodyBytes)
+      throws Exception {
     Random random = new Random(seed);
+    byte[] body = body(bodyBytes);
     java.nio.file.Files.createDirectories(work);
     Path data = work.resolve("data");
     int port = ServerProcess.freePort();
@@ -69,6 +82,8 @@ public final class CrashLoop {
     List<long[]> killed = new ArrayList<>(); // {signalled, died} (nanoTime)
     try (HttpSink receiver = new HttpSink(true)) {
       receiver.trackArrivals = true;
+      receiver.expectBodyAt = "/chaos";
+      receiver.expectBody = body;
       for (int cycle = 0; cycle <= kills; cycle++) {
         ServerProcess server =
             new ServerProcess(
@@ -92,7 +107,7 @@ public final class CrashLoop {
                   try {
                     publisher.atRate(
                         receiver.url("/chaos"),
-                        "{\"chaos\":true}".getBytes(),
+                        body,
                         perSecond,
                         (runMillis + 999) / 1000 + 1,
                         i -> i % 2 == 0 ? 0 : random.nextInt(3000),
@@ -113,6 +128,15 @@ public final class CrashLoop {
       }
       throw new IllegalStateException("unreachable");
     }
+  }
+
+  private static byte[] body(int bytes) {
+    String small = "{\"chaos\":true}";
+    if (bytes <= small.length()) {
+      return small.getBytes(StandardCharsets.UTF_8);
+    }
+    String head = "{\"chaos\":\"";
+    return (head + "x".repeat(bytes - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
   }
 
   /** Extra JVM options for the server, {@code -Dpostbox.jvmArgs="-Xa -Xb"} (for A/B runs). */
@@ -179,7 +203,8 @@ public final class CrashLoop {
               Stats.percentile(beforeKill, 50),
               Stats.percentile(beforeKill, 99),
               beforeKill.get(beforeKill.size() - 1)
-            });
+            },
+        receiver.wrongBodies.get());
   }
 
   /** The kill whose process died between two arrivals (so the second came in a new life). */

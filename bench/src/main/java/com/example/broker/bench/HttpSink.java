@@ -2,6 +2,7 @@ package com.example.broker.bench;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -52,6 +53,17 @@ final class HttpSink implements AutoCloseable {
       new ConcurrentHashMap<>();
 
   volatile boolean trackArrivals;
+
+  /**
+   * With {@link #trackArrivals}: the body every delivery to a path starting with {@link
+   * #expectBodyAt} must carry; those that carry another are counted in {@link #wrongBodies}. Null:
+   * not checked.
+   */
+  volatile byte[] expectBody;
+
+  volatile String expectBodyAt = "/";
+
+  final AtomicLong wrongBodies = new AtomicLong();
 
   /**
    * Schedule ticks as {offset second, arrival epoch ms}, for requests to {@code /sched/<second>},
@@ -126,6 +138,12 @@ final class HttpSink implements AutoCloseable {
         if (trackArrivals) {
           String id = req.headers().get("Upstash-Message-Id");
           if (id != null) {
+            byte[] expected = expectBody;
+            if (expected != null
+                && req.uri().startsWith(expectBodyAt)
+                && !ByteBufUtil.equals(req.content(), Unpooled.wrappedBuffer(expected))) {
+              wrongBodies.incrementAndGet();
+            }
             long now = System.nanoTime();
             arrivals.putIfAbsent(id, now);
             arrivalTimes
