@@ -227,6 +227,32 @@ class PublishDeliveryIT {
   }
 
   @Test
+  void aLargeBodyIsDeliveredWholeAndStaysInTheLogsAfterARestart() throws Exception {
+    // 64 KiB: stored once, apart from the message record and its CREATED log entry.
+    String body = "{\"data\":\"" + "0123456789abcdef".repeat(4096) + "\"}";
+    Api.Response r = api.publish(receiver.url("/big"), body, "Upstash-Delay", "1s");
+    assertEquals(200, r.status(), r.body());
+    String id = r.json().get("messageId").asText();
+    assertEquals(body, api.send("GET", "/v2/messages/" + id, null).json().get("body").asText());
+    broker.close();
+    broker = null;
+    broker = Broker.start(BrokerConfig.defaults().withPort(0).withDataDir(dataDir));
+    api = new Api("http://127.0.0.1:" + broker.port(), DevTenants.DEFAULT_USER.token());
+
+    Poll.until(WAIT, "delivery after restart", () -> receiver.received().size() == 1);
+    assertEquals(body, new String(receiver.received().get(0).body(), StandardCharsets.UTF_8));
+    Poll.until(WAIT, "DELIVERED log", () -> states(id).contains("DELIVERED"));
+    JsonNode created =
+        api.send("GET", "/v2/events?state=CREATED&messageId=" + id, null).json().get("events");
+    assertEquals(1, created.size());
+    assertEquals(
+        body,
+        new String(
+            Base64.getDecoder().decode(created.get(0).get("body").asText()),
+            StandardCharsets.UTF_8));
+  }
+
+  @Test
   void badInputGetsClearErrors() {
     assertError(
         api.publish(receiver.url("/x"), "x", "Upstash-Delay", "soon"), 400, "Upstash-Delay");

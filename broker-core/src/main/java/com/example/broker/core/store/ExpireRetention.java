@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One pass of retention: drops logs and DLQ entries older than their retention (range deletes) and
- * deduplication ids whose window ended.
+ * One pass of retention: drops logs and DLQ entries older than their retention (range deletes), the
+ * bodies only those logs still needed, and deduplication ids whose window ended.
  */
 public final class ExpireRetention implements Runnable {
   private final MessageStore store;

@@ -74,7 +74,10 @@ public interface MessageStore extends AutoCloseable {
   Page<Positioned<LogEntry>> listLogs(
       String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter);
 
-  /** Deletes a tenant's log entries older than {@code before} (epoch ms); cheap (range delete). */
+  /**
+   * Deletes a tenant's log entries older than {@code before} (epoch ms), and what only they still
+   * need (a finished message's body kept for its CREATED entry).
+   */
   void expireLogs(String tenant, long before);
 
   Optional<DlqEntry> findDlq(String tenant, String dlqId);

@@ -33,6 +33,13 @@ import java.util.Set;
  */
 final class Codec {
   private static final byte V1 = 1;
+
+  /**
+   * A message record or log entry whose message body is not in it but stored once, apart, under
+   * {@link Keys#body}; otherwise laid out as {@link #V1} with an empty body.
+   */
+  private static final byte V2_BODY_APART = 2;
+
   private static final MessageKind[] KINDS = MessageKind.values();
   private static final MessageState[] STATES = MessageState.values();
 
@@ -45,18 +52,38 @@ final class Codec {
     return o.bytes();
   }
 
+  /** A message record without its body, which is stored apart (read it back with the record). */
+  static byte[] messageBodyApart(Message m) {
+    Out o = new Out(256);
+    o.byte_(V2_BODY_APART);
+    writeMessage(o, m, false);
+    return o.bytes();
+  }
+
+  /** Whether a message record or log entry has its message body stored apart. */
+  static boolean bodyApart(byte[] record) {
+    return record.length > 0 && record[0] == V2_BODY_APART;
+  }
+
+  /** A message record; with its body stored apart, the message comes back with an empty body. */
   static Message message(byte[] b) {
     In in = new In(b);
-    in.version();
+    in.messageVersion();
     return readMessage(in);
   }
 
   static byte[] log(LogEntry e) {
-    Out o = new Out(192 + e.message().body().length + e.responseBody().length);
-    o.byte_(V1);
+    return log(e, false);
+  }
+
+  /** A log entry; {@code bodyApart}: its message body is stored apart and left out here. */
+  static byte[] log(LogEntry e, boolean bodyApart) {
+    int body = bodyApart ? 0 : e.message().body().length;
+    Out o = new Out(192 + body + e.responseBody().length);
+    o.byte_(bodyApart ? V2_BODY_APART : V1);
     o.long_(e.time());
     o.byte_((byte) e.state().ordinal());
-    writeMessage(o, e.message(), true);
+    writeMessage(o, e.message(), !bodyApart);
     o.str(e.error());
     o.long_(e.nextDeliveryTime());
     o.int_(e.responseStatus());
@@ -67,7 +94,7 @@ final class Codec {
 
   static LogEntry log(byte[] b) {
     In in = new In(b);
-    in.version();
+    in.messageVersion();
     long time = in.long_();
     MessageState state = STATES[in.byte_()];
     Message m = readMessage(in);
@@ -518,6 +545,14 @@ final class Codec {
     void version() {
       byte v = byte_();
       if (v != V1) {
+        throw new StorageException(ErrorCode.STORAGE_UNAVAILABLE, "unknown record version " + v);
+      }
+    }
+
+    /** Message records and log entries: {@link #V1}, or {@link #V2_BODY_APART}. */
+    void messageVersion() {
+      byte v = byte_();
+      if (v != V1 && v != V2_BODY_APART) {
         throw new StorageException(ErrorCode.STORAGE_UNAVAILABLE, "unknown record version " + v);
       }
     }

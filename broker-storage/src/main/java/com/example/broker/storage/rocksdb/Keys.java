@@ -71,6 +71,19 @@ final class Keys {
         .array();
   }
 
+  /**
+   * {@code tenant\0 ‖ createdAt ‖ id}: a message body stored apart. Ordered by creation time, so
+   * the bodies whose CREATED log entries a retention pass removes form one range.
+   */
+  static byte[] body(String tenant, long createdAt, String id) {
+    return tenantTimeId(tenant, createdAt, id);
+  }
+
+  /** The message id of a {@link #body} key of {@code tenant}. */
+  static String bodyId(String tenant, byte[] key) {
+    return idAfterTime(tenant, key);
+  }
+
   /** The position string {@code time-seq} of a time-seq key. */
   static String position(byte[] key) {
     ByteBuffer b = ByteBuffer.wrap(key, key.length - 16, 16);
@@ -116,17 +129,27 @@ final class Keys {
 
   /** {@code tenant\0 ‖ expiresAt ‖ dedupId}: the expiry index of deduplication ids. */
   static byte[] dedupExpiry(String tenant, long expiresAt, String id) {
-    byte[] p = tenantPrefix(tenant);
-    byte[] i = id.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(p.length + 8 + i.length)
-        .put(p)
-        .putLong(Math.max(0, expiresAt))
-        .put(i)
-        .array();
+    return tenantTimeId(tenant, expiresAt, id);
   }
 
   /** The dedup id of an expiry-index key of {@code tenant}. */
   static String dedupIdOf(String tenant, byte[] key) {
+    return idAfterTime(tenant, key);
+  }
+
+  /** {@code tenant\0 ‖ time ‖ id}, time 8-byte big-endian. */
+  private static byte[] tenantTimeId(String tenant, long time, String id) {
+    byte[] p = tenantPrefix(tenant);
+    byte[] i = id.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(p.length + 8 + i.length)
+        .put(p)
+        .putLong(Math.max(0, time))
+        .put(i)
+        .array();
+  }
+
+  /** The id of a {@link #tenantTimeId} key of {@code tenant}. */
+  private static String idAfterTime(String tenant, byte[] key) {
     int from = tenantPrefix(tenant).length + 8;
     return new String(key, from, key.length - from, StandardCharsets.UTF_8);
   }

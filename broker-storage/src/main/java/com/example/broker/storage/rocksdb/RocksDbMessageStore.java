@@ -1,5 +1,6 @@
 package com.example.broker.storage.rocksdb;
 
+import com.example.broker.core.error.ErrorCode;
 import com.example.broker.core.error.StorageException;
 import com.example.broker.core.flow.FlowKey;
 import com.example.broker.core.group.UrlGroup;
@@ -29,9 +30,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -69,6 +72,15 @@ public final class RocksDbMessageStore implements MessageStore {
   /** The default sync window: see {@link GroupCommitter} and {@code --sync-window}. */
   public static final Duration DEFAULT_SYNC_WINDOW = Duration.ofMillis(1);
 
+  /**
+   * Bodies of at least this many bytes are stored once, apart from the message record, instead of
+   * in the record and again in its CREATED log entry (docs/benchmarks.md, item 20). Smaller ones
+   * stay inline: copying them twice costs less than the extra reads and the expiry pass.
+   */
+  static final int BODY_APART_MIN = 1024;
+
+  private static final int EXPIRY_CHUNK = 1000;
+
   private RocksDbMessageStore(RocksDbStorage storage, Duration syncWindow) {
     this.storage = storage;
     this.committer = new GroupCommitter(storage.db, syncWindow.toNanos());
@@ -100,6 +112,11 @@ public final class RocksDbMessageStore implements MessageStore {
     };
   }
 
+  /** The underlying database, for tests of the record layout. */
+  RocksDbStorage storage() {
+    return storage;
+  }
+
   @Override
   public CompletableFuture<Void> commit(StoreBatch batch, Durability durability) {
     if (batch.enqueues()) {
@@ -111,10 +128,11 @@ public final class RocksDbMessageStore implements MessageStore {
   }
 
   private CompletableFuture<Void> encodeAndSubmit(StoreBatch batch, Durability durability) {
-    List<GroupCommitter.Mutation> mutations = new ArrayList<>(batch.ops().size());
+    List<GroupCommitter.Mutation> mutations = new ArrayList<>(batch.ops().size() + 1);
     try {
+      Set<String> apart = bodiesWrittenApart(batch);
       for (StoreOp op : batch.ops()) {
-        encode(op, mutations);
+        encode(op, mutations, apart);
       }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -127,11 +145,39 @@ public final class RocksDbMessageStore implements MessageStore {
     return queueSeq.updateAndGet(prev -> Math.max(prev + 1, micros));
   }
 
-  private void encode(StoreOp op, List<GroupCommitter.Mutation> out) {
+  /**
+   * The bodies this batch writes apart (as {@link #bodyName}); a log entry of the same message may
+   * then leave its body out, since the body is written in the same atomic write. Null when none.
+   */
+  private static Set<String> bodiesWrittenApart(StoreBatch batch) {
+    Set<String> apart = null;
+    for (StoreOp op : batch.ops()) {
+      if (op instanceof StoreOp.PutMessage p && p.message().body().length >= BODY_APART_MIN) {
+        if (apart == null) {
+          apart = new HashSet<>();
+        }
+        apart.add(bodyName(p.message()));
+      }
+    }
+    return apart;
+  }
+
+  private static String bodyName(Message m) {
+    return m.tenant() + '\0' + m.id() + '\0' + m.createdAt();
+  }
+
+  private void encode(StoreOp op, List<GroupCommitter.Mutation> out, Set<String> apart) {
     RocksDbStorage s = storage;
     if (op instanceof StoreOp.PutMessage) {
       Message m = ((StoreOp.PutMessage) op).message();
-      out.add(put(s.messages, Keys.message(m.tenant(), m.id()), Codec.message(m)));
+      byte[] key = Keys.message(m.tenant(), m.id());
+      if (m.body().length >= BODY_APART_MIN) {
+        // Stored once for the message and its CREATED log entry (rewritten unchanged on a retry).
+        out.add(put(s.bodies, Keys.body(m.tenant(), m.createdAt(), m.id()), m.body()));
+        out.add(put(s.messages, key, Codec.messageBodyApart(m)));
+      } else {
+        out.add(put(s.messages, key, Codec.message(m)));
+      }
     } else if (op instanceof StoreOp.DeleteMessage) {
       MessageRef r = ((StoreOp.DeleteMessage) op).ref();
       out.add(delete(s.messages, Keys.message(r.tenant(), r.id())));
@@ -155,8 +201,12 @@ public final class RocksDbMessageStore implements MessageStore {
       out.add(delete(s.inflight, Keys.message(r.tenant(), r.id())));
     } else if (op instanceof StoreOp.AppendLog) {
       LogEntry e = ((StoreOp.AppendLog) op).entry();
-      out.add(
-          put(s.logs, Keys.timeSeq(e.tenant(), e.time(), logSeq.incrementAndGet()), Codec.log(e)));
+      boolean bodyApart =
+          apart != null
+              && e.message().body().length >= BODY_APART_MIN
+              && apart.contains(bodyName(e.message()));
+      byte[] key = Keys.timeSeq(e.tenant(), e.time(), logSeq.incrementAndGet());
+      out.add(put(s.logs, key, Codec.log(e, bodyApart)));
     } else if (op instanceof StoreOp.PutDlq) {
       DlqEntry e = ((StoreOp.PutDlq) op).entry();
       byte[] key = Keys.positionKey(e.tenant(), e.dlqId());
@@ -249,7 +299,26 @@ public final class RocksDbMessageStore implements MessageStore {
   @Override
   public Optional<Message> findMessage(MessageRef ref) {
     byte[] v = get(storage.messages, Keys.message(ref.tenant(), ref.id()));
-    return v == null ? Optional.empty() : Optional.of(Codec.message(v));
+    return v == null ? Optional.empty() : withBody(Codec.message(v), v);
+  }
+
+  /**
+   * A message read from its record, with its body when that is stored apart; empty when the message
+   * was finished (and its body expired) between the two reads.
+   */
+  private Optional<Message> withBody(Message m, byte[] record) {
+    if (!Codec.bodyApart(record)) {
+      return Optional.of(m);
+    }
+    byte[] body = get(storage.bodies, Keys.body(m.tenant(), m.createdAt(), m.id()));
+    if (body != null) {
+      return Optional.of(m.toBuilder().withBody(body).build());
+    }
+    if (get(storage.messages, Keys.message(m.tenant(), m.id())) == null) {
+      return Optional.empty();
+    }
+    throw new StorageException(
+        ErrorCode.STORAGE_UNAVAILABLE, "corrupt store: the body of message " + m.id() + " is gone");
   }
 
   @Override
@@ -336,9 +405,10 @@ public final class RocksDbMessageStore implements MessageStore {
         seekPast(it, Keys.message(tenant, afterId));
       }
       for (; it.isValid() && out.size() < limit; it.next()) {
-        Message m = Codec.message(it.value());
-        if (filter.test(m)) {
-          out.add(m);
+        byte[] v = it.value();
+        Optional<Message> m = withBody(Codec.message(v), v);
+        if (m.isPresent() && filter.test(m.get())) {
+          out.add(m.get());
         }
       }
       check(it);
@@ -359,15 +429,67 @@ public final class RocksDbMessageStore implements MessageStore {
             newestFirst,
             (key, value) -> {
               LogEntry e = Codec.log(value);
+              if (Codec.bodyApart(value)) {
+                e = withLoggedBody(e);
+              }
               return filter.test(e) ? new Positioned<>(Keys.position(key), e) : null;
             },
             items);
     return new Page<>(items, next);
   }
 
+  /** A log entry whose body is stored apart, with that body (empty if it has expired since). */
+  private LogEntry withLoggedBody(LogEntry e) {
+    Message m = e.message();
+    byte[] body = get(storage.bodies, Keys.body(m.tenant(), m.createdAt(), m.id()));
+    if (body == null) {
+      return e;
+    }
+    return new LogEntry(
+        e.time(),
+        e.state(),
+        m.toBuilder().withBody(body).build(),
+        e.error(),
+        e.nextDeliveryTime(),
+        e.responseStatus(),
+        e.responseHeaders(),
+        e.responseBody());
+  }
+
   @Override
   public void expireLogs(String tenant, long before) {
+    expireBodies(tenant, before);
     deleteOlder(storage.logs, tenant, before);
+  }
+
+  /**
+   * Deletes the bodies stored apart of messages created before {@code before} (whose CREATED log
+   * entries go in the same pass) that have no record left. A message still pending keeps its body;
+   * a later pass deletes it once the message is finished.
+   */
+  private void expireBodies(String tenant, long before) {
+    if (before <= 0) {
+      return;
+    }
+    List<GroupCommitter.Mutation> deletes = new ArrayList<>();
+    try (Slice upper = new Slice(Keys.body(tenant, before, ""));
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        RocksIterator it = storage.db.newIterator(storage.bodies, ro)) {
+      for (it.seek(Keys.body(tenant, 0, "")); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (get(storage.messages, Keys.message(tenant, Keys.bodyId(tenant, key))) == null) {
+          deletes.add(delete(storage.bodies, key));
+        }
+        if (deletes.size() == EXPIRY_CHUNK) {
+          committer.submit(deletes, false).join();
+          deletes = new ArrayList<>();
+        }
+      }
+      check(it);
+    }
+    if (!deletes.isEmpty()) {
+      committer.submit(deletes, false).join();
+    }
   }
 
   @Override

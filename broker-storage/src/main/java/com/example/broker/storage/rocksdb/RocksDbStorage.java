@@ -39,6 +39,7 @@ final class RocksDbStorage implements AutoCloseable {
   static final String QUEUE_MEMBERS = "queue_members";
   static final String QUEUE_SLOTS = "queue_slots";
   static final String FLOW_KEYS = "flow_keys";
+  static final String BODIES = "bodies";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -56,7 +57,8 @@ final class RocksDbStorage implements AutoCloseable {
           QUEUE_WAITING,
           QUEUE_MEMBERS,
           QUEUE_SLOTS,
-          FLOW_KEYS);
+          FLOW_KEYS,
+          BODIES);
 
   private final LRUCache cache;
   private final BloomFilter bloom;
@@ -80,6 +82,7 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle queueMembers;
   final ColumnFamilyHandle queueSlots;
   final ColumnFamilyHandle flowKeys;
+  final ColumnFamilyHandle bodies;
 
   RocksDbStorage(Path dir) {
     try {
@@ -100,7 +103,7 @@ final class RocksDbStorage implements AutoCloseable {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, options(4)));
     for (String name : FAMILIES) {
-      long mb = name.equals(MESSAGES) || name.equals(LOGS) ? 32 : 8;
+      long mb = name.equals(MESSAGES) || name.equals(LOGS) || name.equals(BODIES) ? 32 : 8;
       ColumnFamilyOptions o = options(mb);
       if (name.equals(FLOW_KEYS)) {
         // Looked up by key whenever a key not in memory is used, and mostly absent (a new key):
@@ -131,6 +134,7 @@ final class RocksDbStorage implements AutoCloseable {
     queueMembers = handles.get(14);
     queueSlots = handles.get(15);
     flowKeys = handles.get(16);
+    bodies = handles.get(17);
   }
 
   /** The broker's column families (not the unused default one). */

@@ -1,7 +1,9 @@
 package com.example.broker.storage.rocksdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.broker.core.error.StorageException;
 import com.example.broker.core.message.CallbackSpec;
@@ -99,6 +101,43 @@ class CodecFormatTest {
     assertEquals(503, e.responseStatus());
     assertEquals("busy", new String(e.responseBody(), StandardCharsets.UTF_8));
     assertEquals(sample().url(), e.message().url());
+  }
+
+  @Test
+  void aBodyStoredApartLeavesTheV1LayoutWithAnEmptyBodyBehindVersion2() {
+    Message m = sample();
+    byte[] apart = Codec.messageBodyApart(m);
+    byte[] inline = Codec.message(m.withoutBody());
+    assertEquals(2, apart[0]);
+    assertEquals(
+        HexFormat.of().formatHex(inline, 1, inline.length),
+        HexFormat.of().formatHex(apart, 1, apart.length));
+    assertTrue(Codec.bodyApart(apart));
+    assertFalse(Codec.bodyApart(Codec.message(m)));
+    assertEquals(
+        HexFormat.of().formatHex(inline),
+        HexFormat.of().formatHex(Codec.message(Codec.message(apart))),
+        "every field read back, with an empty body");
+
+    LogEntry e = sampleLog();
+    byte[] log = Codec.log(e, true);
+    byte[] logInline =
+        Codec.log(
+            new LogEntry(
+                e.time(),
+                e.state(),
+                e.message().withoutBody(),
+                e.error(),
+                e.nextDeliveryTime(),
+                e.responseStatus(),
+                e.responseHeaders(),
+                e.responseBody()));
+    assertEquals(2, log[0]);
+    assertEquals(
+        HexFormat.of().formatHex(logInline, 1, logInline.length),
+        HexFormat.of().formatHex(log, 1, log.length));
+    assertEquals(0, Codec.log(log).message().body().length);
+    assertEquals(e.error(), Codec.log(log).error());
   }
 
   @Test
