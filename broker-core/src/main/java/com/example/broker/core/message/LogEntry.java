@@ -35,6 +35,12 @@ public record LogEntry(
     return message.tenant();
   }
 
+  /** The same entry with another snapshot of its message (e.g. with its body read back). */
+  public LogEntry withMessage(Message m) {
+    return new LogEntry(
+        time, state, m, error, nextDeliveryTime, responseStatus, responseHeaders, responseBody);
+  }
+
   /** A state change without an attempt outcome. */
   public static LogEntry of(long time, MessageState state, Message message, long nextDeliveryTime) {
     return new LogEntry(time, state, message, null, nextDeliveryTime, 0, Map.of(), null);

@@ -442,18 +442,7 @@ public final class RocksDbMessageStore implements MessageStore {
   private LogEntry withLoggedBody(LogEntry e) {
     Message m = e.message();
     byte[] body = get(storage.bodies, Keys.body(m.tenant(), m.createdAt(), m.id()));
-    if (body == null) {
-      return e;
-    }
-    return new LogEntry(
-        e.time(),
-        e.state(),
-        m.toBuilder().withBody(body).build(),
-        e.error(),
-        e.nextDeliveryTime(),
-        e.responseStatus(),
-        e.responseHeaders(),
-        e.responseBody());
+    return body == null ? e : e.withMessage(m.toBuilder().withBody(body).build());
   }
 
   @Override

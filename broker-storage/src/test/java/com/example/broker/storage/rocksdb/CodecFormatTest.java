@@ -121,17 +121,7 @@ class CodecFormatTest {
 
     LogEntry e = sampleLog();
     byte[] log = Codec.log(e, true);
-    byte[] logInline =
-        Codec.log(
-            new LogEntry(
-                e.time(),
-                e.state(),
-                e.message().withoutBody(),
-                e.error(),
-                e.nextDeliveryTime(),
-                e.responseStatus(),
-                e.responseHeaders(),
-                e.responseBody()));
+    byte[] logInline = Codec.log(e.withMessage(e.message().withoutBody()));
     assertEquals(2, log[0]);
     assertEquals(
         HexFormat.of().formatHex(logInline, 1, logInline.length),
