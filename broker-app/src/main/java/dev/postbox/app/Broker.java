@@ -1,0 +1,316 @@
+package dev.postbox.app;
+
+import dev.postbox.core.delivery.Deliverer;
+import dev.postbox.core.delivery.Dispatcher;
+import dev.postbox.core.delivery.OutgoingRequests;
+import dev.postbox.core.delivery.RecordOutcome;
+import dev.postbox.core.delivery.RetryPolicy;
+import dev.postbox.core.dlq.DlqService;
+import dev.postbox.core.flow.FlowControlService;
+import dev.postbox.core.group.UrlGroupService;
+import dev.postbox.core.keys.KeyService;
+import dev.postbox.core.message.Ids;
+import dev.postbox.core.message.MessageService;
+import dev.postbox.core.publish.Deduplication;
+import dev.postbox.core.publish.PublishLimits;
+import dev.postbox.core.publish.PublishService;
+import dev.postbox.core.queue.QueueService;
+import dev.postbox.core.schedule.ScheduleService;
+import dev.postbox.core.store.Durability;
+import dev.postbox.core.store.ExpireRetention;
+import dev.postbox.core.store.MessageStore;
+import dev.postbox.core.store.StorageQuota;
+import dev.postbox.core.store.StoreBatch;
+import dev.postbox.core.tenant.DevTenants;
+import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.tenant.Tenant;
+import dev.postbox.core.tenant.Tenants;
+import dev.postbox.core.time.Clock;
+import dev.postbox.core.time.SystemClock;
+import dev.postbox.http.api.BatchEndpoint;
+import dev.postbox.http.api.BrokerApi;
+import dev.postbox.http.api.DlqEndpoints;
+import dev.postbox.http.api.FlowControlEndpoints;
+import dev.postbox.http.api.KeyEndpoints;
+import dev.postbox.http.api.LogEndpoints;
+import dev.postbox.http.api.MessageEndpoints;
+import dev.postbox.http.api.PublishEndpoint;
+import dev.postbox.http.api.QueueEndpoints;
+import dev.postbox.http.api.Routes;
+import dev.postbox.http.api.ScheduleEndpoints;
+import dev.postbox.http.api.UrlGroupEndpoints;
+import dev.postbox.http.api.json.JsonViews;
+import dev.postbox.http.client.JcaRequestSigner;
+import dev.postbox.http.client.JdkHttpDeliverer;
+import dev.postbox.http.client.NettyHttpDeliverer;
+import dev.postbox.http.server.NettyHttpServer;
+import dev.postbox.http.server.ServerLimits;
+import dev.postbox.scheduler.quartz.QuartzCronCompiler;
+import dev.postbox.scheduler.quartz.QuartzTickTimer;
+import dev.postbox.storage.rocksdb.RocksDbMessageStore;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running broker: the one place that wires the store, dispatcher, deliverer and HTTP server
+ * together. {@link #close()} shuts down gracefully: stop accepting, let in-flight deliveries finish
+ * (or leave them marked for re-queueing), then close RocksDB cleanly.
+ */
+public final class Broker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+  /** Tenant id of the production tenant configured with --token. */
+  public static final String PRODUCTION_TENANT = "main";
+
+  private final BrokerConfig config;
+  private final MessageStore store;
+  private final Deliverer deliverer;
+  private final Dispatcher dispatcher;
+  private final ExecutorService blockingPool;
+  private final ScheduledExecutorService housekeeping;
+  private final NettyHttpServer server;
+  private final Tenants tenants;
+  private final KeyService keys;
+  private final QuartzTickTimer tickTimer;
+  private final ExecutorService scheduleExecutor;
+  private final ExecutorService queueExecutor;
+  private final ScheduleService schedules;
+
+  private Broker(BrokerConfig config) throws InterruptedException {
+    this.config = config;
+    Clock clock = SystemClock.INSTANCE;
+    this.store = RocksDbMessageStore.open(config.dataDir(), config.syncWindow());
+    // What was started so far, closed in reverse order if a later step fails (a port in use):
+    // their threads would otherwise keep the process alive after the failure.
+    ArrayDeque<AutoCloseable> opened = new ArrayDeque<>();
+    opened.push(store);
+    boolean started = false;
+    try {
+      this.tenants = tenants(config, store);
+      this.keys = new KeyService(store, tenants);
+      this.deliverer =
+          config.deliverer().equals("jdk")
+              ? new JdkHttpDeliverer(config.maxBodyBytes())
+              : new NettyHttpDeliverer(config.maxBodyBytes());
+      opened.push(deliverer);
+      OutgoingRequests requests =
+          new OutgoingRequests(new JcaRequestSigner(), keys, config.deliveryTimeout().toMillis());
+      this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
+      opened.push(queueExecutor::shutdownNow);
+      QueueService queues = new QueueService(store, clock, queueExecutor, config.maxQueues());
+      FlowControlService flow = new FlowControlService(store, clock);
+      this.dispatcher =
+          new Dispatcher(
+              store,
+              deliverer,
+              requests,
+              new RecordOutcome(new RetryPolicy(), new Ids()),
+              queues,
+              flow,
+              clock,
+              new Dispatcher.Options(
+                  config.maxInFlight(),
+                  config.maxInFlightPerHost(),
+                  1000,
+                  1000,
+                  config.sendThreads(),
+                  config.deliveryLagLimit().toNanos()));
+      queues.bind(dispatcher::notifyDue);
+      flow.bind(dispatcher::wakeUp);
+      dispatcher.recover();
+      queues.recover();
+      StorageQuota quota = new StorageQuota(store, config.maxStorageBytes(), clock);
+      PublishService publish = new PublishService(store, dispatcher, queues, flow, quota);
+      PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
+      JsonViews views = new JsonViews();
+      this.tickTimer = new QuartzTickTimer(2);
+      opened.push(tickTimer);
+      this.scheduleExecutor = Executors.newFixedThreadPool(2, named("postbox-schedules"));
+      opened.push(scheduleExecutor::shutdownNow);
+      this.schedules =
+          new ScheduleService(
+              store,
+              publish,
+              new QuartzCronCompiler(),
+              tickTimer,
+              clock,
+              config.cronSeconds(),
+              scheduleExecutor,
+              config.maxSchedules());
+      ScheduleEndpoints scheduleEndpoints = new ScheduleEndpoints(schedules, views, limits, clock);
+      UrlGroupService groups = new UrlGroupService(store, clock);
+      Deduplication dedup =
+          new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
+      Routes routes =
+          BrokerApi.routes(
+              tenants,
+              new PublishEndpoint(dedup, limits, clock, scheduleEndpoints, groups),
+              new MessageEndpoints(new MessageService(store, dispatcher), views),
+              new LogEndpoints(store, views),
+              new DlqEndpoints(
+                  new DlqService(store, dispatcher, queues, flow, clock, quota),
+                  views,
+                  limits,
+                  clock),
+              new KeyEndpoints(keys),
+              scheduleEndpoints,
+              new UrlGroupEndpoints(groups),
+              new QueueEndpoints(queues),
+              new FlowControlEndpoints(flow, dispatcher),
+              new BatchEndpoint(dedup, groups, limits, clock));
+      this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
+      opened.push(blockingPool::shutdownNow);
+      this.server =
+          new NettyHttpServer(
+              config.host(),
+              config.port(),
+              routes,
+              blockingPool,
+              new ServerLimits(
+                  config.maxBodyBytes(), config.requestTimeout(), config.idleTimeout()));
+      opened.push(server);
+      dispatcher.start();
+      opened.push(() -> dispatcher.stop(0));
+      schedules.recover();
+      schedules.start();
+      this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("postbox-housekeeping"));
+      opened.push(housekeeping::shutdownNow);
+      ExpireRetention retention =
+          new ExpireRetention(
+              store, tenants.all(), clock, config.logRetention(), config.dlqRetention());
+      housekeeping.scheduleWithFixedDelay(
+          () -> {
+            try {
+              retention.run();
+            } catch (RuntimeException e) {
+              LOG.warn("retention pass failed", e);
+            }
+          },
+          10,
+          60,
+          TimeUnit.SECONDS);
+      housekeeping.scheduleWithFixedDelay(
+          () -> {
+            try {
+              quota.refresh();
+            } catch (RuntimeException e) {
+              LOG.warn("storage quota check failed", e);
+            }
+          },
+          0,
+          1,
+          TimeUnit.SECONDS);
+      started = true;
+    } finally {
+      if (!started) {
+        closeAll(opened);
+      }
+    }
+  }
+
+  public static Broker start(BrokerConfig config) throws InterruptedException {
+    return new Broker(config);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  /** The tenant apps use by default: dev user 1, or the production tenant. */
+  public Tenant defaultTenant() {
+    return tenants.all().get(0);
+  }
+
+  public SigningKeys signingKeys(Tenant t) {
+    return keys.keys(t);
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  private static Tenants tenants(BrokerConfig config, MessageStore store) {
+    if (config.devMode()) {
+      return new Tenants(DevTenants.ALL);
+    }
+    SigningKeys keys;
+    if (config.currentSigningKey() != null) {
+      keys = new SigningKeys(config.currentSigningKey(), config.nextSigningKey());
+    } else {
+      keys =
+          store
+              .findSigningKeys(PRODUCTION_TENANT)
+              .orElseGet(
+                  () -> {
+                    SigningKeys generated = new SigningKeys(Ids.signingKey(), Ids.signingKey());
+                    store
+                        .commit(
+                            new StoreBatch().putSigningKeys(PRODUCTION_TENANT, generated),
+                            Durability.SYNC)
+                        .join();
+                    return generated;
+                  });
+    }
+    return new Tenants(List.of(new Tenant(PRODUCTION_TENANT, config.token(), keys, false)));
+  }
+
+  @Override
+  public void close() {
+    LOG.info("shutting down");
+    server.close();
+    tickTimer.close();
+    scheduleExecutor.shutdown();
+    try {
+      scheduleExecutor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    dispatcher.stop(config.shutdownGrace().toMillis());
+    queueExecutor.shutdown();
+    try {
+      queueExecutor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    housekeeping.shutdownNow();
+    blockingPool.shutdown();
+    try {
+      blockingPool.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    deliverer.close();
+    store.close();
+    LOG.info("stopped");
+  }
+
+  private static void closeAll(ArrayDeque<AutoCloseable> opened) {
+    for (AutoCloseable c : opened) { // pushed last, closed first
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("while stopping after a failed start", e);
+      }
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,8 +1,0 @@
-package com.example.broker.core.error;
-
-/** The caller sent something we cannot accept; the message names the offending field. */
-public class InvalidRequestException extends BrokerException {
-  public InvalidRequestException(String message) {
-    super(ErrorCode.INVALID_REQUEST, message);
-  }
-}

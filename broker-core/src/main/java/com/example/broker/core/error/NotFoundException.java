@@ -1,8 +1,0 @@
-package com.example.broker.core.error;
-
-/** The named resource does not exist for this tenant. */
-public class NotFoundException extends BrokerException {
-  public NotFoundException(String message) {
-    super(ErrorCode.NOT_FOUND, message);
-  }
-}

@@ -1,4 +1,0 @@
-package com.example.broker.core.flow;
-
-/** Names one tenant's flow-control key. */
-public record FlowRef(String tenant, String key) {}

@@ -1,4 +1,0 @@
-package com.example.broker.core.queue;
-
-/** Names one tenant's queue. */
-public record QueueRef(String tenant, String name) {}

@@ -1,7 +1,0 @@
-package com.example.broker.core.schedule;
-
-/** Port: turns a parsed cron expression into something that computes fire times. */
-@FunctionalInterface
-public interface CronCompiler {
-  Cron compile(CronSpec spec);
-}

@@ -1,8 +1,0 @@
-package com.example.broker.core.schedule;
-
-/** How a message produced by the last tick stands ({@code lastScheduleStates}, §10.4). */
-public enum RunState {
-  IN_PROGRESS,
-  SUCCESS,
-  FAIL
-}

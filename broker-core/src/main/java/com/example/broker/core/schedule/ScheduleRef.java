@@ -1,4 +1,0 @@
-package com.example.broker.core.schedule;
-
-/** Identifies a schedule: its tenant and id. */
-public record ScheduleRef(String tenant, String id) {}

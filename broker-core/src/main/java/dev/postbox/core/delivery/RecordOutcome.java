@@ -1,0 +1,100 @@
+package dev.postbox.core.delivery;
+
+import dev.postbox.core.message.DlqEntry;
+import dev.postbox.core.message.Ids;
+import dev.postbox.core.message.LogEntry;
+import dev.postbox.core.message.Message;
+import dev.postbox.core.message.MessageKind;
+import dev.postbox.core.message.MessageRef;
+import dev.postbox.core.message.MessageState;
+import dev.postbox.core.schedule.RunState;
+import dev.postbox.core.schedule.ScheduleRef;
+import dev.postbox.core.store.StoreBatch;
+import java.util.Map;
+
+/**
+ * Turns the outcome of one attempt into the atomic set of changes (§4.2, §6, §7): delivered, retry
+ * scheduled, or dead-lettered, with logs and any (failure) callback messages in the same batch.
+ */
+public final class RecordOutcome {
+  private final RetryPolicy retryPolicy;
+  private final Ids ids;
+
+  public RecordOutcome(RetryPolicy retryPolicy, Ids ids) {
+    this.retryPolicy = retryPolicy;
+    this.ids = ids;
+  }
+
+  /**
+   * The changes and the earliest due time they add.
+   *
+   * @param batch the changes to commit
+   * @param earliestNewDue earliest due-index entry the batch adds, or {@code Long.MAX_VALUE}
+   */
+  public record Changes(StoreBatch batch, long earliestNewDue) {}
+
+  public Changes record(Message m, DeliveryResponse r, long now, boolean cancelRequested) {
+    MessageRef ref = m.ref();
+    StoreBatch b = new StoreBatch().deleteInFlight(ref);
+    Message snapshot = m.withoutBody();
+    long earliest = Long.MAX_VALUE;
+    if (r.isSuccess()) {
+      b.finishMessage(m, true)
+          .appendLog(
+              new LogEntry(
+                  now, MessageState.DELIVERED, snapshot, null, 0, r.status(), Map.of(), null));
+      earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
+      recordRun(b, m, RunState.SUCCESS);
+      return new Changes(b, earliest);
+    }
+    String error = errorText(r);
+    b.appendLog(
+        new LogEntry(
+            now, MessageState.ERROR, snapshot, error, 0, r.status(), r.headers(), r.body()));
+    earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
+    int attemptsMade = m.retried() + 1;
+    if (cancelRequested) {
+      b.finishMessage(m, true).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
+    } else if (retryPolicy.shouldRetry(m, attemptsMade, r)) {
+      long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
+      Message next = m.toBuilder().withRetried(attemptsMade).withDueAt(due).build();
+      b.putMessage(next)
+          .putDue(due, next)
+          .appendLog(LogEntry.of(now, MessageState.RETRY, next.withoutBody(), due));
+      earliest = Math.min(earliest, due);
+    } else {
+      String dlqId = ids.dlqId(now);
+      b.finishMessage(m, true)
+          .putDlq(new DlqEntry(dlqId, m, now, r.status(), r.headers(), r.body(), error))
+          .appendLog(
+              new LogEntry(
+                  now, MessageState.FAILED, snapshot, error, 0, r.status(), r.headers(), r.body()));
+      earliest = addNew(b, CallbackMessages.afterFailure(m, r, dlqId, now), now, earliest);
+      recordRun(b, m, RunState.FAIL);
+    }
+    return new Changes(b, earliest);
+  }
+
+  /** A message a schedule produced reports its end to the schedule's {@code lastScheduleStates}. */
+  private static void recordRun(StoreBatch b, Message m, RunState state) {
+    if (m.scheduleId() != null && m.kind() == MessageKind.MESSAGE) {
+      b.putRunState(new ScheduleRef(m.tenant(), m.scheduleId()), m.id(), state);
+    }
+  }
+
+  /** Adds a broker-made message (a callback) as a new pending message. */
+  static long addNew(StoreBatch b, Message created, long now, long earliest) {
+    if (created == null) {
+      return earliest;
+    }
+    b.putNewMessage(created);
+    return Math.min(earliest, created.dueAt());
+  }
+
+  static String errorText(DeliveryResponse r) {
+    if (r.error() != null) {
+      return r.error();
+    }
+    return "destination answered with status " + r.status();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.postbox.core.group;
+
+import dev.postbox.core.error.InvalidRequestException;
+import dev.postbox.core.error.NotFoundException;
+import dev.postbox.core.store.Durability;
+import dev.postbox.core.store.MessageStore;
+import dev.postbox.core.store.StoreBatch;
+import dev.postbox.core.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * URL groups (§12): add and remove endpoints, read, list, delete. Changes to one group are
+ * serialised (a striped lock around read, change and synced write), so concurrent additions are
+ * never lost. Blocking: call from a thread that may wait for a disk sync.
+ */
+public final class UrlGroupService {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final int STRIPES = 64;
+
+  private final MessageStore store;
+  private final Clock clock;
+  private final Object[] locks = new Object[STRIPES];
+
+  public UrlGroupService(MessageStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    for (int i = 0; i < STRIPES; i++) {
+      locks[i] = new Object();
+    }
+  }
+
+  /** Validates a group or endpoint name; a 400 naming {@code what} when it is not allowed. */
+  public static String checkName(String name, String what) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new InvalidRequestException(
+          "invalid " + what + " \"" + name + "\": use letters, digits, '.', '_' and '-'");
+    }
+    return name;
+  }
+
+  /**
+   * Adds endpoints, creating the group if needed. An endpoint with the url or the name of an
+   * existing one replaces it instead of being added twice.
+   */
+  public UrlGroup addEndpoints(String tenant, String name, List<Endpoint> endpoints) {
+    checkName(name, "URL group name");
+    if (endpoints.isEmpty()) {
+      throw new InvalidRequestException("endpoints must not be empty");
+    }
+    synchronized (lock(tenant, name)) {
+      long now = clock.millis();
+      Optional<UrlGroup> existing = store.findGroup(tenant, name);
+      List<Endpoint> list = new ArrayList<>(existing.map(UrlGroup::endpoints).orElse(List.of()));
+      for (Endpoint e : endpoints) {
+        int same = indexOf(list, e);
+        if (same >= 0) {
+          list.set(same, e);
+        } else {
+          list.add(e);
+        }
+      }
+      UrlGroup g =
+          new UrlGroup(tenant, name, existing.map(UrlGroup::createdAt).orElse(now), now, list);
+      store.commit(new StoreBatch().putGroup(g), Durability.SYNC).join();
+      return g;
+    }
+  }
+
+  /**
+   * Removes the endpoints that match by name or url; removing the last one deletes the group.
+   *
+   * @param selectors endpoints to remove: each has a name, a url, or both
+   */
+  public void removeEndpoints(String tenant, String name, List<Endpoint> selectors) {
+    synchronized (lock(tenant, name)) {
+      UrlGroup g = get(tenant, name);
+      List<Endpoint> list = new ArrayList<>(g.endpoints());
+      for (Endpoint s : selectors) {
+        list.removeIf(e -> matches(e, s));
+      }
+      StoreBatch b =
+          list.isEmpty()
+              ? new StoreBatch().deleteGroup(tenant, name)
+              : new StoreBatch()
+                  .putGroup(new UrlGroup(tenant, name, g.createdAt(), clock.millis(), list));
+      store.commit(b, Durability.SYNC).join();
+    }
+  }
+
+  public UrlGroup get(String tenant, String name) {
+    return store.findGroup(tenant, name).orElseThrow(() -> notFound(name));
+  }
+
+  /** The group to fan a message out to; a 404 when it does not exist (or has no endpoints). */
+  public UrlGroup forPublish(String tenant, String name) {
+    return store
+        .findGroup(tenant, name)
+        .filter(g -> !g.endpoints().isEmpty())
+        .orElseThrow(() -> notFound(name));
+  }
+
+  public List<UrlGroup> list(String tenant) {
+    return store.listGroups(tenant);
+  }
+
+  public void delete(String tenant, String name) {
+    synchronized (lock(tenant, name)) {
+      get(tenant, name);
+      store.commit(new StoreBatch().deleteGroup(tenant, name), Durability.SYNC).join();
+    }
+  }
+
+  private static int indexOf(List<Endpoint> list, Endpoint e) {
+    for (int i = 0; i < list.size(); i++) {
+      Endpoint x = list.get(i);
+      if (x.url().equals(e.url()) || (e.name() != null && e.name().equals(x.name()))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean matches(Endpoint e, Endpoint selector) {
+    return (selector.name() != null && selector.name().equals(e.name()))
+        || (selector.url() != null && selector.url().equals(e.url()));
+  }
+
+  private Object lock(String tenant, String name) {
+    return locks[Math.floorMod((tenant + '\0' + name).hashCode(), STRIPES)];
+  }
+
+  private static NotFoundException notFound(String name) {
+    return new NotFoundException("URL group " + name + " not found");
+  }
+}

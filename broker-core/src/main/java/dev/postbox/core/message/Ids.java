@@ -1,0 +1,69 @@
+package dev.postbox.core.message;
+
+import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Identifier generation. Thread-safe. */
+public final class Ids {
+  private static final char[] ALPHANUM =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+  private static final SecureRandom SECURE = new SecureRandom();
+
+  private long lastDlqMillis = -1;
+  private long dlqSeq;
+
+  /** Last value of the ordered part of message ids: (epoch ms << 12) + a sequence. */
+  private static final AtomicLong ORDER = new AtomicLong();
+
+  /**
+   * {@code msg_} followed by 24 alphanumerics: 11 that grow with every id this process makes
+   * (milliseconds and a sequence, in an alphabet whose byte order is its numeric order) and 13
+   * random ones (about 77 bits). So ids sort in creation order, and messages due at the same
+   * millisecond are delivered in the order they were created (FIFO among equals).
+   */
+  public static String messageId() {
+    long now = System.currentTimeMillis() << 12;
+    long order = ORDER.updateAndGet(last -> Math.max(last + 1, now));
+    char[] out = new char[24];
+    for (int i = 10; i >= 0; i--) {
+      out[i] = ALPHANUM[(int) Long.remainderUnsigned(order, ALPHANUM.length)];
+      order = Long.divideUnsigned(order, ALPHANUM.length);
+    }
+    java.util.Random rnd = ThreadLocalRandom.current();
+    for (int i = 11; i < 24; i++) {
+      out[i] = ALPHANUM[rnd.nextInt(ALPHANUM.length)];
+    }
+    return "msg_" + new String(out);
+  }
+
+  /** {@code scd_} followed by 24 random alphanumerics. */
+  public static String scheduleId() {
+    return "scd_" + random(24, ThreadLocalRandom.current());
+  }
+
+  /** A signing key: {@code sig_} followed by 28 alphanumerics from a secure source. */
+  public static String signingKey() {
+    return "sig_" + random(28, SECURE);
+  }
+
+  /** {@code <epochMs>-<seq>}, strictly increasing within this process (Redis-stream style). */
+  public synchronized String dlqId(long nowMillis) {
+    long ms = Math.max(nowMillis, lastDlqMillis);
+    if (ms == lastDlqMillis) {
+      dlqSeq++;
+    } else {
+      lastDlqMillis = ms;
+      dlqSeq = 0;
+    }
+    return ms + "-" + dlqSeq;
+  }
+
+  private static String random(int n, java.util.Random rnd) {
+    char[] out = new char[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = ALPHANUM[rnd.nextInt(ALPHANUM.length)];
+    }
+    return new String(out);
+  }
+}

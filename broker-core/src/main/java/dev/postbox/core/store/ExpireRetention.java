@@ -1,0 +1,41 @@
+package dev.postbox.core.store;
+
+import dev.postbox.core.tenant.Tenant;
+import dev.postbox.core.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One pass of retention: drops logs and DLQ entries older than their retention (range deletes), the
+ * bodies only those logs still needed, and deduplication ids whose window ended.
+ */
+public final class ExpireRetention implements Runnable {
+  private final MessageStore store;
+  private final List<Tenant> tenants;
+  private final Clock clock;
+  private final Duration logRetention;
+  private final Duration dlqRetention;
+
+  public ExpireRetention(
+      MessageStore store,
+      List<Tenant> tenants,
+      Clock clock,
+      Duration logRetention,
+      Duration dlqRetention) {
+    this.store = store;
+    this.tenants = tenants;
+    this.clock = clock;
+    this.logRetention = logRetention;
+    this.dlqRetention = dlqRetention;
+  }
+
+  @Override
+  public void run() {
+    long now = clock.millis();
+    for (Tenant t : tenants) {
+      store.expireLogs(t.id(), now - logRetention.toMillis());
+      store.expireDlq(t.id(), now - dlqRetention.toMillis());
+      store.expireDedup(t.id(), now);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.postbox.http.api;
+
+import dev.postbox.core.error.BrokerException;
+import dev.postbox.core.error.ErrorCode;
+import dev.postbox.core.tenant.Tenant;
+import dev.postbox.core.tenant.Tenants;
+import dev.postbox.http.error.ErrorResponses;
+import dev.postbox.http.server.ApiHandler;
+import dev.postbox.http.server.ApiRequest;
+import dev.postbox.http.server.ApiResponse;
+import dev.postbox.http.server.ApiRouter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The route table. Paths are matched on the raw target after the first {@code /v2/}, so the API can
+ * be mounted under any prefix. A trailing slash on a collection path means the collection, and an
+ * empty id never reaches a single-item handler (§23). Every route authenticates first.
+ */
+public final class Routes implements ApiRouter {
+  /** Handles an authenticated call. */
+  @FunctionalInterface
+  public interface CallHandler {
+    CompletableFuture<ApiResponse> handle(Call call) throws Exception;
+  }
+
+  /** {@code prefix}: for a catch-all, the raw-path prefix its tail follows ("a/b/"). */
+  private record Entry(
+      String method,
+      String[] pattern,
+      boolean catchAll,
+      String prefix,
+      CallHandler handler,
+      boolean blocking) {}
+
+  private final Tenants tenants;
+  private final List<Entry> entries = new ArrayList<>();
+
+  public Routes(Tenants tenants) {
+    this.tenants = tenants;
+  }
+
+  /**
+   * Adds a route. Pattern segments are literals or {@code {name}}; a final {@code **} takes the
+   * rest of the raw path. {@code blocking} routes run off the event loop.
+   */
+  public Routes add(String method, String pattern, boolean blocking, CallHandler handler) {
+    boolean catchAll = pattern.endsWith("/**");
+    String p = catchAll ? pattern.substring(0, pattern.length() - 3) : pattern;
+    String[] segments = p.split("/");
+    entries.add(
+        new Entry(method, segments, catchAll, String.join("/", segments) + "/", handler, blocking));
+    return this;
+  }
+
+  @Override
+  public Route route(ApiRequest request) {
+    String path = request.rawPath();
+    int v2 = path.indexOf("/v2/");
+    if (v2 < 0) {
+      return null;
+    }
+    String rest = path.substring(v2 + 4);
+    String trimmed = rest;
+    while (trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
+    String[] segments = trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+    boolean pathMatched = false;
+    List<String> params = new ArrayList<>(); // reused: routes are tried one after another
+    for (Entry e : entries) {
+      params.clear();
+      String tail = match(e, rest, segments, params);
+      if (tail == null) {
+        continue;
+      }
+      pathMatched = true;
+      if (!e.method().equals(request.method())) {
+        continue;
+      }
+      Call partial = new Call(request, null, List.copyOf(params), tail);
+      return new Route(authenticated(e.handler(), partial), e.blocking());
+    }
+    if (pathMatched) {
+      return new Route(
+          r ->
+              CompletableFuture.completedFuture(
+                  ErrorResponses.of(405, "method " + r.method() + " not allowed on " + path)),
+          false);
+    }
+    return null;
+  }
+
+  /** Returns the catch-all tail ("" for exact routes) or null when the route does not match. */
+  private static String match(Entry e, String rest, String[] segments, List<String> params) {
+    String[] p = e.pattern();
+    if (e.catchAll()) {
+      return rest.startsWith(e.prefix()) ? rest.substring(e.prefix().length()) : null;
+    }
+    if (segments.length != p.length) {
+      return null;
+    }
+    for (int i = 0; i < p.length; i++) {
+      if (p[i].startsWith("{")) {
+        if (segments[i].isEmpty()) {
+          return null;
+        }
+        params.add(QueryParams.decode(segments[i]));
+      } else if (!p[i].equals(segments[i])) {
+        return null;
+      }
+    }
+    return "";
+  }
+
+  private ApiHandler authenticated(CallHandler handler, Call partial) {
+    return request -> {
+      Tenant tenant = authenticate(request);
+      return handler.handle(new Call(request, tenant, partial.params(), partial.rest()));
+    };
+  }
+
+  private Tenant authenticate(ApiRequest request) {
+    String token = null;
+    String auth = request.header("authorization");
+    if (auth != null) {
+      String a = auth.trim();
+      if (a.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        token = a.substring(7).trim();
+      }
+    }
+    if (token == null) {
+      List<String> q = QueryParams.parse(request.rawQuery()).get("qstash_token");
+      if (q != null && !q.isEmpty()) {
+        token = q.get(0);
+      }
+    }
+    if (token == null || token.isEmpty()) {
+      throw new BrokerException(
+          ErrorCode.UNAUTHORIZED,
+          "missing token: send Authorization: Bearer <QSTASH_TOKEN> or ?qstash_token=");
+    }
+    Optional<Tenant> t = tenants.byToken(token);
+    return t.orElseThrow(() -> new BrokerException(ErrorCode.UNAUTHORIZED, "invalid token"));
+  }
+
+  /** Route patterns as registered, for diagnostics. */
+  public List<String> describe() {
+    List<String> out = new ArrayList<>();
+    for (Entry e : entries) {
+      out.add(
+          e.method()
+              + " /v2/"
+              + String.join("/", Arrays.asList(e.pattern()))
+              + (e.catchAll() ? "/**" : "")
+              + (e.blocking() ? "" : " (event loop)"));
+    }
+    return out;
+  }
+}

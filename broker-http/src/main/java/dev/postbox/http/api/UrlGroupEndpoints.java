@@ -1,0 +1,118 @@
+package dev.postbox.http.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbox.core.error.InvalidRequestException;
+import dev.postbox.core.group.Endpoint;
+import dev.postbox.core.group.UrlGroup;
+import dev.postbox.core.group.UrlGroupService;
+import dev.postbox.http.server.ApiResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code /v2/topics} (§12): URL groups and their endpoints. */
+public final class UrlGroupEndpoints {
+  private final UrlGroupService groups;
+
+  public UrlGroupEndpoints(UrlGroupService groups) {
+    this.groups = groups;
+  }
+
+  /** {@code POST /v2/topics/{name}/endpoints}: each endpoint needs a url, a name is optional. */
+  public CompletableFuture<ApiResponse> addEndpoints(Call call) {
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (JsonNode e : endpointsOf(call)) {
+      String url = text(e, "url");
+      if (url == null) {
+        throw new InvalidRequestException("every endpoint needs a \"url\"");
+      }
+      String name = text(e, "name");
+      endpoints.add(
+          new Endpoint(
+              name == null ? null : UrlGroupService.checkName(name, "endpoint name"),
+              Destination.validUrl(url, "endpoint")));
+    }
+    groups.addEndpoints(call.tenant().id(), call.param(0), endpoints);
+    return done();
+  }
+
+  /** {@code DELETE /v2/topics/{name}/endpoints}: each item names the endpoint or gives its url. */
+  public CompletableFuture<ApiResponse> removeEndpoints(Call call) {
+    List<Endpoint> selectors = new ArrayList<>();
+    for (JsonNode e : endpointsOf(call)) {
+      String name = text(e, "name");
+      String url = text(e, "url");
+      if (name == null && url == null) {
+        throw new InvalidRequestException("every endpoint to remove needs a \"name\" or a \"url\"");
+      }
+      selectors.add(new Endpoint(name, url));
+    }
+    groups.removeEndpoints(call.tenant().id(), call.param(0), selectors);
+    return done();
+  }
+
+  public CompletableFuture<ApiResponse> get(Call call) {
+    return CompletableFuture.completedFuture(
+        Json.ok(render(groups.get(call.tenant().id(), call.param(0)))));
+  }
+
+  public CompletableFuture<ApiResponse> list(Call call) {
+    ArrayNode a = Json.MAPPER.createArrayNode();
+    groups.list(call.tenant().id()).forEach(g -> a.add(render(g)));
+    return CompletableFuture.completedFuture(Json.ok(a));
+  }
+
+  public CompletableFuture<ApiResponse> delete(Call call) {
+    groups.delete(call.tenant().id(), call.param(0));
+    return done();
+  }
+
+  /** The group object (§12.2); endpoints carry only {@code url} and, if set, {@code name}. */
+  static ObjectNode render(UrlGroup g) {
+    ObjectNode o = Json.object();
+    o.put("name", g.name());
+    o.put("createdAt", g.createdAt());
+    o.put("updatedAt", g.updatedAt());
+    ArrayNode endpoints = o.putArray("endpoints");
+    for (Endpoint e : g.endpoints()) {
+      ObjectNode n = endpoints.addObject();
+      if (e.name() != null) {
+        n.put("name", e.name());
+      }
+      n.put("url", e.url());
+    }
+    return o;
+  }
+
+  private static JsonNode endpointsOf(Call call) {
+    JsonNode body = Json.parse(call.request().body(), "the request body");
+    JsonNode endpoints = body.get("endpoints");
+    if (endpoints == null || !endpoints.isArray() || endpoints.isEmpty()) {
+      throw new InvalidRequestException(
+          "expected {\"endpoints\": [{\"url\": \"...\", \"name\": \"...\"}, ...]}");
+    }
+    for (JsonNode e : endpoints) {
+      if (!e.isObject()) {
+        throw new InvalidRequestException("every endpoint must be a JSON object");
+      }
+    }
+    return endpoints;
+  }
+
+  private static String text(JsonNode o, String field) {
+    JsonNode v = o.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual() || v.asText().isEmpty()) {
+      throw new InvalidRequestException("endpoint \"" + field + "\" must be a non-empty string");
+    }
+    return v.asText();
+  }
+
+  private static CompletableFuture<ApiResponse> done() {
+    return CompletableFuture.completedFuture(Json.ok(Json.object()));
+  }
+}

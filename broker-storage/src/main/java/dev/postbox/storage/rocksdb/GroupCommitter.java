@@ -1,0 +1,310 @@
+package dev.postbox.storage.rocksdb;
+
+import dev.postbox.core.error.ErrorCode;
+import dev.postbox.core.error.StorageException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit, with the WAL sync apart from the writes. One writer thread takes everything
+ * submitted since its last write and applies it as ONE {@link WriteBatch}, without syncing; a
+ * second thread syncs the WAL ({@code syncWal}) for every synced submission written since its last
+ * sync, then completes them. Many concurrent publishes cost one fsync, and writes never wait for a
+ * sync: a delivery outcome is in the WAL file (so it survives the process being killed) as soon as
+ * it is written, even while an fsync of earlier publishes is running.
+ *
+ * <p>Order: writes apply, and become visible, in submission order. Unsynced submissions complete
+ * right after their write; synced ones after the sync that followed their write. So completions
+ * keep submission order within each durability class, and a synced commit may complete after an
+ * unsynced one submitted later. (A reader may see a synced write before it is on disk; only an OS
+ * crash, not a killed process, could then lose it, and its caller was never told it was stored.)
+ *
+ * <p>The sync window: each WAL sync costs far more CPU than the write it covers (on a small VM
+ * about 0.2 ms of a core in the guest's kernel, plus the host's share of the flush), so
+ * back-to-back syncs of one or two publishes each spend a core on fsync at a few thousand publishes
+ * a second, and on a VM held to a CPU quota that gets every thread stalled until the next quota
+ * period (docs/benchmarks.md, item 19). So a sync starts once the previous one started at least
+ * {@code syncWindow} ago, or at once when {@value #SYNC_BATCH} synced submissions are waiting. A
+ * publish on an idle server is synced at once; under load syncs come at most about once a window,
+ * each covering what arrived meanwhile; and many clients at once never wait for the window. {@code
+ * syncWindow} 0 syncs back to back.
+ *
+ * <p>Callers never block: {@link #submit} only enqueues. Futures complete on the writer or syncer
+ * thread, so their dependents must not block (they must not wait for another commit).
+ */
+final class GroupCommitter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+  private static final int MAX_GROUP = 4096;
+  private static final long MAX_GROUP_BYTES = 32L * 1024 * 1024;
+
+  /** Synced submissions waiting that start a sync without waiting for the window. */
+  static final int SYNC_BATCH = 16;
+
+  /** One change to apply: a put (value non-null) or delete (value null) in a column family. */
+  record Mutation(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+    long size() {
+      return key.length + (value == null ? 0 : value.length);
+    }
+  }
+
+  private record Submission(List<Mutation> mutations, boolean sync, CompletableFuture<Void> done) {}
+
+  private final RocksDB db;
+  private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
+  private final WriteOptions writeOptions = new WriteOptions().setSync(false);
+  private final Thread writer;
+  private final Thread syncer;
+  private final long syncWindowNanos;
+  private final ReentrantLock syncLock = new ReentrantLock();
+  private final Condition syncWork = syncLock.newCondition();
+  // Guarded by syncLock: synced submissions already written, waiting for the next WAL sync; and
+  // what the syncer is waiting for, so that the writer signals it only when that has come.
+  private final ArrayDeque<Submission> awaitingSync = new ArrayDeque<>();
+  private SyncerState syncerState = SyncerState.BUSY;
+
+  private enum SyncerState {
+    BUSY,
+    WAITING_FOR_WORK,
+    WAITING_FOR_WINDOW
+  }
+
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong submissions = new AtomicLong();
+  private final AtomicLong syncs = new AtomicLong();
+  private final AtomicLong synced = new AtomicLong();
+  private volatile boolean closed;
+  private volatile boolean writerDone;
+
+  GroupCommitter(RocksDB db, long syncWindowNanos) {
+    if (syncWindowNanos < 0) {
+      throw new IllegalArgumentException("negative sync window");
+    }
+    this.db = db;
+    this.syncWindowNanos = syncWindowNanos;
+    this.writer = new Thread(this::run, "postbox-group-commit");
+    writer.setDaemon(true);
+    this.syncer = new Thread(this::syncLoop, "postbox-wal-sync");
+    syncer.setDaemon(true);
+    writer.start();
+    syncer.start();
+  }
+
+  CompletableFuture<Void> submit(List<Mutation> mutations, boolean sync) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(
+          new StorageException(ErrorCode.SHUTTING_DOWN, "the store is shutting down"));
+      return done;
+    }
+    queue.add(new Submission(mutations, sync, done));
+    return done;
+  }
+
+  /** RocksDB writes made so far (each may carry many submissions). */
+  long writes() {
+    return writes.get();
+  }
+
+  long submissions() {
+    return submissions.get();
+  }
+
+  /** WAL syncs made so far, and the synced submissions they covered. */
+  long syncs() {
+    return syncs.get();
+  }
+
+  long syncedSubmissions() {
+    return synced.get();
+  }
+
+  private void run() {
+    List<Submission> group = new ArrayList<>();
+    while (true) {
+      try {
+        Submission first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closed && queue.isEmpty()) {
+            syncLock.lock();
+            try {
+              writerDone = true;
+              syncWork.signal();
+            } finally {
+              syncLock.unlock();
+            }
+            return;
+          }
+          continue;
+        }
+        group.clear();
+        group.add(first);
+        long bytes = bytes(first);
+        while (group.size() < MAX_GROUP && bytes < MAX_GROUP_BYTES) {
+          Submission next = queue.poll();
+          if (next == null) {
+            break;
+          }
+          group.add(next);
+          bytes += bytes(next);
+        }
+        write(group);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("group commit failed unexpectedly", e);
+      }
+    }
+  }
+
+  private static long bytes(Submission s) {
+    long n = 0;
+    for (Mutation m : s.mutations()) {
+      n += m.size();
+    }
+    return n;
+  }
+
+  private void write(List<Submission> group) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Submission s : group) {
+        for (Mutation m : s.mutations()) {
+          if (m.value() == null) {
+            batch.delete(m.cf(), m.key());
+          } else {
+            batch.put(m.cf(), m.key(), m.value());
+          }
+        }
+      }
+      db.write(writeOptions, batch);
+      writes.incrementAndGet();
+      submissions.addAndGet(group.size());
+    } catch (RocksDBException e) {
+      StorageException failure = new StorageException("RocksDB write failed: " + e.getMessage(), e);
+      for (Submission s : group) {
+        s.done().completeExceptionally(failure);
+      }
+      return;
+    }
+    boolean toSync = false;
+    for (Submission s : group) {
+      if (s.sync()) {
+        toSync = true;
+      } else {
+        s.done().complete(null);
+      }
+    }
+    if (toSync) {
+      syncLock.lock();
+      try {
+        for (Submission s : group) {
+          if (s.sync()) {
+            awaitingSync.add(s);
+          }
+        }
+        if (syncerState == SyncerState.WAITING_FOR_WORK
+            || (syncerState == SyncerState.WAITING_FOR_WINDOW
+                && awaitingSync.size() >= SYNC_BATCH)) {
+          syncWork.signal();
+        }
+      } finally {
+        syncLock.unlock();
+      }
+    }
+  }
+
+  /** Syncs the WAL for every synced submission written so far, again and again. */
+  private void syncLoop() {
+    List<Submission> batch = new ArrayList<>();
+    long lastStart = System.nanoTime() - syncWindowNanos;
+    while (true) {
+      batch.clear();
+      syncLock.lock();
+      try {
+        if (!awaitWork(lastStart)) {
+          return;
+        }
+        batch.addAll(awaitingSync);
+        awaitingSync.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        syncerState = SyncerState.BUSY;
+        syncLock.unlock();
+      }
+      lastStart = System.nanoTime();
+      try {
+        db.syncWal(); // covers everything written before it started, so all of `batch`
+        syncs.incrementAndGet();
+        synced.addAndGet(batch.size());
+        for (Submission s : batch) {
+          s.done().complete(null);
+        }
+      } catch (RocksDBException | RuntimeException e) {
+        LOG.error("WAL sync failed", e);
+        StorageException failure = new StorageException("WAL sync failed: " + e.getMessage(), e);
+        for (Submission s : batch) {
+          s.done().completeExceptionally(failure);
+        }
+      }
+    }
+  }
+
+  /**
+   * Under {@link #syncLock}: waits until there is something to sync and its time has come (the
+   * window since {@code lastStart} has passed, {@link #SYNC_BATCH} wait, or the writer is done).
+   * False when the writer is done and nothing is left.
+   */
+  private boolean awaitWork(long lastStart) throws InterruptedException {
+    while (true) {
+      if (awaitingSync.isEmpty()) {
+        if (writerDone) {
+          return false;
+        }
+        syncerState = SyncerState.WAITING_FOR_WORK;
+        syncWork.await(100, TimeUnit.MILLISECONDS);
+        continue;
+      }
+      long wait = lastStart + syncWindowNanos - System.nanoTime();
+      if (wait <= 0 || awaitingSync.size() >= SYNC_BATCH || writerDone) {
+        return true;
+      }
+      syncerState = SyncerState.WAITING_FOR_WINDOW;
+      syncWork.awaitNanos(wait);
+    }
+  }
+
+  /** Stops accepting; what was submitted before is written; then the writer thread ends. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      writer.join(30_000);
+      syncer.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Submission late;
+    while ((late = queue.poll()) != null) {
+      late.done()
+          .completeExceptionally(
+              new StorageException(ErrorCode.SHUTTING_DOWN, "the store is shutting down"));
+    }
+    writeOptions.close();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.postbox.storage.rocksdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sync window: when a WAL sync starts, and that nothing synced waits longer than it must. */
+@Timeout(60)
+class GroupCommitterTest {
+  private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+
+  @TempDir Path dir;
+  private RocksDbStorage storage;
+  private GroupCommitter committer;
+  private int seq;
+
+  private GroupCommitter open(long windowNanos) {
+    storage = new RocksDbStorage(dir.resolve("db"));
+    committer = new GroupCommitter(storage.db, windowNanos);
+    return committer;
+  }
+
+  @AfterEach
+  void close() {
+    committer.close();
+    storage.close();
+  }
+
+  private CompletableFuture<Void> put(boolean sync) {
+    byte[] key = ("k" + seq++).getBytes(StandardCharsets.UTF_8);
+    return committer.submit(
+        List.of(new GroupCommitter.Mutation(storage.families().get(0), key, new byte[] {1})), sync);
+  }
+
+  private static void awaitCount(LongSupplier count, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (count.getAsLong() < expected) {
+      assertTrue(System.nanoTime() < deadline, "expected " + expected + ", have " + count);
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void anIdleCommitterSyncsAPublishAtOnceWhateverTheWindow() throws Exception {
+    open(HOUR);
+    put(true).get(10, TimeUnit.SECONDS);
+    assertEquals(1, committer.syncs());
+  }
+
+  @Test
+  void underLoadASyncWaitsForTheWindowUntilABatchIsWaiting() throws Exception {
+    open(HOUR);
+    put(true).get(10, TimeUnit.SECONDS); // starts the window
+    List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    for (int i = 0; i < GroupCommitter.SYNC_BATCH - 1; i++) {
+      waiting.add(put(true));
+    }
+    awaitCount(committer::submissions, GroupCommitter.SYNC_BATCH); // all written
+    CompletableFuture<Void> unsynced = put(false);
+    unsynced.get(10, TimeUnit.SECONDS); // a write that needs no sync never waits for one
+    assertThrows(TimeoutException.class, () -> waiting.get(0).get(200, TimeUnit.MILLISECONDS));
+    assertTrue(waiting.stream().noneMatch(CompletableFuture::isDone));
+    assertEquals(1, committer.syncs());
+
+    waiting.add(put(true)); // the batch is full: one sync for all of them, without the window
+    for (CompletableFuture<Void> f : waiting) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(2, committer.syncs());
+    assertEquals(1 + GroupCommitter.SYNC_BATCH, committer.syncedSubmissions());
+  }
+
+  @Test
+  void closingSyncsWhatWaitsWithoutWaitingForTheWindow() throws Exception {
+    open(HOUR);
+    put(true).get(10, TimeUnit.SECONDS);
+    List<CompletableFuture<Void>> waiting = List.of(put(true), put(true), put(true));
+    awaitCount(committer::submissions, 4);
+    committer.close();
+    for (CompletableFuture<Void> f : waiting) {
+      assertTrue(f.isDone());
+      assertFalse(f.isCompletedExceptionally());
+    }
+    assertEquals(2, committer.syncs());
+  }
+
+  @Test
+  void withoutAWindowEachSyncFollowsTheLastAtOnce() throws Exception {
+    open(0);
+    for (int i = 0; i < 20; i++) {
+      put(true).get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(20, committer.syncs());
+  }
+
+  @Test
+  void aNegativeWindowIsRefused() {
+    storage = new RocksDbStorage(dir.resolve("db"));
+    committer = new GroupCommitter(storage.db, 0);
+    assertThrows(IllegalArgumentException.class, () -> new GroupCommitter(storage.db, -1));
+  }
+}
