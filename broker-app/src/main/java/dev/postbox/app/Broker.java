@@ -48,11 +48,13 @@ import dev.postbox.http.server.ServerLimits;
 import dev.postbox.scheduler.quartz.QuartzCronCompiler;
 import dev.postbox.scheduler.quartz.QuartzTickTimer;
 import dev.postbox.storage.rocksdb.RocksDbMessageStore;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -68,6 +70,29 @@ public final class Broker implements AutoCloseable {
 
   /** Tenant id of the production tenant configured with --token. */
   public static final String PRODUCTION_TENANT = "main";
+
+  /** Threads that run API requests which wait on storage, off the event loops. */
+  private static final int API_THREADS = 4;
+
+  /** Quartz's threads, which only hand due ticks to {@link #SCHEDULE_THREADS}. */
+  private static final int TICK_TIMER_THREADS = 2;
+
+  /** Threads that turn a schedule tick into a published message. */
+  private static final int SCHEDULE_THREADS = 2;
+
+  /** How many due entries one dispatcher pass reads from the due index. */
+  private static final int DISPATCH_SCAN_LIMIT = 1000;
+
+  /** Longest the dispatcher sleeps when nothing wakes it (a safety net; publishes wake it). */
+  private static final long DISPATCH_MAX_IDLE_MILLIS = 1000;
+
+  /** The first retention pass runs this long after start, then every {@link #RETENTION_EVERY}. */
+  private static final Duration RETENTION_FIRST = Duration.ofSeconds(10);
+
+  private static final Duration RETENTION_EVERY = Duration.ofMinutes(1);
+
+  /** How often the storage quota re-reads the store's size. */
+  private static final Duration QUOTA_REFRESH_EVERY = Duration.ofSeconds(1);
 
   private final BrokerConfig config;
   private final MessageStore store;
@@ -118,8 +143,8 @@ public final class Broker implements AutoCloseable {
               new Dispatcher.Options(
                   config.maxInFlight(),
                   config.maxInFlightPerHost(),
-                  1000,
-                  1000,
+                  DISPATCH_SCAN_LIMIT,
+                  DISPATCH_MAX_IDLE_MILLIS,
                   config.sendThreads(),
                   config.deliveryLagLimit().toNanos()));
       queues.bind(dispatcher::notifyDue);
@@ -130,9 +155,10 @@ public final class Broker implements AutoCloseable {
       PublishService publish = new PublishService(store, dispatcher, queues, flow, quota);
       PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
       JsonViews views = new JsonViews();
-      this.tickTimer = new QuartzTickTimer(2);
+      this.tickTimer = new QuartzTickTimer(TICK_TIMER_THREADS);
       opened.push(tickTimer);
-      this.scheduleExecutor = Executors.newFixedThreadPool(2, named("postbox-schedules"));
+      this.scheduleExecutor =
+          Executors.newFixedThreadPool(SCHEDULE_THREADS, named("postbox-schedules"));
       opened.push(scheduleExecutor::shutdownNow);
       this.schedules =
           new ScheduleService(
@@ -165,7 +191,7 @@ public final class Broker implements AutoCloseable {
               new QueueEndpoints(queues),
               new FlowControlEndpoints(flow, dispatcher),
               new BatchEndpoint(dedup, groups, limits, clock));
-      this.blockingPool = Executors.newFixedThreadPool(4, named("postbox-api"));
+      this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
       opened.push(blockingPool::shutdownNow);
       this.server =
           new NettyHttpServer(
@@ -193,9 +219,9 @@ public final class Broker implements AutoCloseable {
               LOG.warn("retention pass failed", e);
             }
           },
-          10,
-          60,
-          TimeUnit.SECONDS);
+          RETENTION_FIRST.toMillis(),
+          RETENTION_EVERY.toMillis(),
+          TimeUnit.MILLISECONDS);
       housekeeping.scheduleWithFixedDelay(
           () -> {
             try {
@@ -205,8 +231,8 @@ public final class Broker implements AutoCloseable {
             }
           },
           0,
-          1,
-          TimeUnit.SECONDS);
+          QUOTA_REFRESH_EVERY.toMillis(),
+          TimeUnit.MILLISECONDS);
       started = true;
     } finally {
       if (!started) {
@@ -234,10 +260,6 @@ public final class Broker implements AutoCloseable {
 
   public SigningKeys signingKeys(Tenant t) {
     return keys.keys(t);
-  }
-
-  public Dispatcher dispatcher() {
-    return dispatcher;
   }
 
   private static Tenants tenants(BrokerConfig config, MessageStore store) {
@@ -305,7 +327,7 @@ public final class Broker implements AutoCloseable {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory named(String prefix) {
+  private static ThreadFactory named(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

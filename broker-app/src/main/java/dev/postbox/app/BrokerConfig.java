@@ -2,357 +2,317 @@ package dev.postbox.app;
 
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.schedule.ScheduleService;
-import dev.postbox.storage.rocksdb.RocksDbMessageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
 
 /**
- * Server configuration. Every setting has a flag and an environment variable (the flag wins); see
- * {@link #describe()} for the list, which is also the README's config table.
+ * Server configuration. Each setting is defined once, as an annotated field below: its flag, its
+ * default and its meaning; its type (with {@link SettingConverters}) is its parser, and its
+ * environment variable is the flag's name in upper case after {@code POSTBOX_} ({@code
+ * --max-body-size} is {@code POSTBOX_MAX_BODY_SIZE}). A flag wins over the environment, which wins
+ * over the default. The help text and {@link #SETTINGS} (the README's configuration table) are
+ * rendered from these fields.
  */
-public record BrokerConfig(
-    String host,
-    int port,
-    Path dataDir,
-    String token,
-    String currentSigningKey,
-    String nextSigningKey,
-    int maxBodyBytes,
-    Duration logRetention,
-    Duration dlqRetention,
-    int maxInFlight,
-    int maxInFlightPerHost,
-    Duration deliveryTimeout,
-    int maxRetries,
-    Duration shutdownGrace,
-    String deliverer,
-    long maxStorageBytes,
-    Duration dedupWindow,
-    boolean cronSeconds,
-    int sendThreads,
-    Duration requestTimeout,
-    Duration idleTimeout,
-    Duration deliveryLagLimit,
-    int maxQueues,
-    int maxSchedules,
-    Duration syncWindow) {
-
-  public static final String DEFAULT_HOST = "127.0.0.1";
-  public static final int DEFAULT_PORT = 8080;
-  public static final String DEFAULT_DATA_DIR = "./postbox-data";
-  public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
-  public static final Duration DEFAULT_LOG_RETENTION = Duration.ofDays(7);
-  public static final Duration DEFAULT_DLQ_RETENTION = Duration.ofDays(7);
-  public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
-  public static final int DEFAULT_MAX_IN_FLIGHT_PER_HOST = 200;
-  public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofHours(2);
-  public static final int DEFAULT_MAX_RETRIES = 20;
-  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
-  public static final String DEFAULT_DELIVERER = "netty";
-  public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
-  public static final int DEFAULT_SEND_THREADS = 1;
-  public static final int DEFAULT_MAX_QUEUES = QueueService.DEFAULT_MAX_QUEUES;
-  public static final int DEFAULT_MAX_SCHEDULES = ScheduleService.DEFAULT_MAX_SCHEDULES;
-  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
-  public static final Duration DEFAULT_DELIVERY_LAG_LIMIT = Duration.ofMillis(20);
-  public static final Duration DEFAULT_SYNC_WINDOW = RocksDbMessageStore.DEFAULT_SYNC_WINDOW;
+@Command(
+    name = "postbox",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.Provider.class,
+    sortOptions = false)
+public final class BrokerConfig implements Cloneable {
+  private static final String ENV_PREFIX = "POSTBOX_";
 
   /** A window longer than this would only add latency: each publish waits for its sync. */
   static final Duration MAX_SYNC_WINDOW = Duration.ofMillis(100);
 
-  /** One setting: flag, environment variable, default and meaning. */
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on")
+  private String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "port to listen on (0 = any free port)")
+  private int port;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "./postbox-data",
+      description = "RocksDB data directory")
+  private Path dataDir;
+
+  @Option(
+      names = "--token",
+      description =
+          "production token; setting it turns the four dev-server users off (unset: dev mode)")
+  private String token;
+
+  @Option(
+      names = "--current-signing-key",
+      description =
+          "signing key of the production tenant, at least 32 characters (unset: generated once,"
+              + " stored)")
+  private String currentSigningKey;
+
+  @Option(
+      names = "--next-signing-key",
+      description = "next signing key of the production tenant (unset: generated once, stored)")
+  private String nextSigningKey;
+
+  @Option(
+      names = "--max-body-size",
+      defaultValue = "10485760",
+      converter = SettingConverters.ByteSize.class,
+      description = "largest request body, bytes or with k/m/g (413 beyond)")
+  private long maxBodyBytes;
+
+  @Option(
+      names = "--request-timeout",
+      defaultValue = "60s",
+      description =
+          "how long a request may take to arrive once its head is in (408 beyond; 0: no limit)")
+  private Duration requestTimeout;
+
+  @Option(
+      names = "--idle-timeout",
+      defaultValue = "60s",
+      description = "a connection with no request for this long is closed (0: never)")
+  private Duration idleTimeout;
+
+  @Option(names = "--log-retention", defaultValue = "7d", description = "how long logs are kept")
+  private Duration logRetention;
+
+  @Option(
+      names = "--dlq-retention",
+      defaultValue = "7d",
+      description = "how long DLQ entries are kept")
+  private Duration dlqRetention;
+
+  @Option(
+      names = "--max-in-flight",
+      defaultValue = "1000",
+      description = "concurrent deliveries, all destinations")
+  private int maxInFlight;
+
+  @Option(
+      names = "--max-in-flight-per-host",
+      defaultValue = "200",
+      description = "concurrent deliveries to one destination host")
+  private int maxInFlightPerHost;
+
+  @Option(
+      names = "--delivery-timeout",
+      defaultValue = "2h",
+      description = "default and maximum per-attempt timeout (Upstash-Timeout can only shorten it)")
+  private Duration deliveryTimeout;
+
+  @Option(
+      names = "--max-retries",
+      defaultValue = "20",
+      description = "largest accepted Upstash-Retries")
+  private int maxRetries;
+
+  @Option(
+      names = "--shutdown-grace",
+      defaultValue = "10s",
+      description =
+          "on SIGTERM, how long in-flight deliveries may finish before they are re-queued")
+  private Duration shutdownGrace;
+
+  @Option(
+      names = "--deliverer",
+      defaultValue = "netty",
+      description =
+          "outbound HTTP client: netty (pooled keep-alive, default) or jdk (java.net.http)")
+  private String deliverer;
+
+  @Option(
+      names = "--max-storage",
+      defaultValue = "0",
+      converter = SettingConverters.ByteSize.class,
+      description =
+          "storage quota, bytes or with k/m/g, 0 for none; beyond it publishes get 507 until"
+              + " space frees")
+  private long maxStorageBytes;
+
+  @Option(
+      names = "--dedup-window",
+      defaultValue = "10m",
+      description = "how long a deduplication id (or content hash) suppresses repeats")
+  private Duration dedupWindow;
+
+  @Option(
+      names = "--send-threads",
+      defaultValue = "1",
+      description =
+          "threads that sign and send deliveries beside the dispatcher (0: the dispatcher itself)")
+  private int sendThreads;
+
+  @Option(
+      names = "--delivery-lag-limit",
+      defaultValue = "20ms",
+      description =
+          "when the delivery client falls further behind, hosts get at most 16 deliveries in"
+              + " flight for a second (fewer repeats after a crash; 0: never)")
+  private Duration deliveryLagLimit;
+
+  @Option(
+      names = "--max-queues",
+      defaultValue = "" + QueueService.DEFAULT_MAX_QUEUES,
+      description = "queues per tenant (creating one more, or enqueueing into a new one, is a 412)")
+  private int maxQueues;
+
+  @Option(
+      names = "--max-schedules",
+      defaultValue = "" + ScheduleService.DEFAULT_MAX_SCHEDULES,
+      description = "schedules per tenant (creating one more is a 412; replacing one is not)")
+  private int maxSchedules;
+
+  @Option(
+      names = "--sync-window",
+      defaultValue = "1ms",
+      description =
+          "under load, WAL syncs (which acknowledge publishes) start at most this often, or when"
+              + " 16 publishes wait; an idle server syncs at once (0: back to back; at most 100ms)")
+  private Duration syncWindow;
+
+  @Option(
+      names = "--cron-seconds",
+      defaultValue = "false",
+      arity = "0..1",
+      description =
+          "TEST ONLY: also accept 6-field cron with a leading seconds field (fast schedule"
+              + " tests); QStash has no such thing")
+  private boolean cronSeconds;
+
+  /** One setting as the help text and the README's table show it. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
 
-  public static final List<Setting> SETTINGS =
-      List.of(
-          new Setting("--host", "POSTBOX_HOST", DEFAULT_HOST, "address to listen on"),
-          new Setting("--port", "POSTBOX_PORT", "8080", "port to listen on (0 = any free port)"),
-          new Setting("--data-dir", "POSTBOX_DATA_DIR", DEFAULT_DATA_DIR, "RocksDB data directory"),
-          new Setting(
-              "--token",
-              "POSTBOX_TOKEN",
-              "(unset: dev mode)",
-              "production token; setting it turns the four dev-server users off"),
-          new Setting(
-              "--current-signing-key",
-              "POSTBOX_CURRENT_SIGNING_KEY",
-              "(generated once, stored)",
-              "signing key of the production tenant (at least 32 characters)"),
-          new Setting(
-              "--next-signing-key",
-              "POSTBOX_NEXT_SIGNING_KEY",
-              "(generated once, stored)",
-              "next signing key of the production tenant"),
-          new Setting(
-              "--max-body-size",
-              "POSTBOX_MAX_BODY_SIZE",
-              "10485760",
-              "largest request body, bytes (413 beyond)"),
-          new Setting(
-              "--request-timeout",
-              "POSTBOX_REQUEST_TIMEOUT",
-              "60s",
-              "how long a request may take to arrive once its head is in (408 beyond; 0: no limit)"),
-          new Setting(
-              "--idle-timeout",
-              "POSTBOX_IDLE_TIMEOUT",
-              "60s",
-              "a connection with no request for this long is closed (0: never)"),
-          new Setting("--log-retention", "POSTBOX_LOG_RETENTION", "7d", "how long logs are kept"),
-          new Setting(
-              "--dlq-retention", "POSTBOX_DLQ_RETENTION", "7d", "how long DLQ entries are kept"),
-          new Setting(
-              "--max-in-flight",
-              "POSTBOX_MAX_IN_FLIGHT",
-              "1000",
-              "concurrent deliveries, all destinations"),
-          new Setting(
-              "--max-in-flight-per-host",
-              "POSTBOX_MAX_IN_FLIGHT_PER_HOST",
-              "200",
-              "concurrent deliveries to one destination host"),
-          new Setting(
-              "--delivery-timeout",
-              "POSTBOX_DELIVERY_TIMEOUT",
-              "2h",
-              "default and maximum per-attempt timeout (Upstash-Timeout can only shorten it)"),
-          new Setting(
-              "--max-retries", "POSTBOX_MAX_RETRIES", "20", "largest accepted Upstash-Retries"),
-          new Setting(
-              "--shutdown-grace",
-              "POSTBOX_SHUTDOWN_GRACE",
-              "10s",
-              "on SIGTERM, how long in-flight deliveries may finish before they are re-queued"),
-          new Setting(
-              "--deliverer",
-              "POSTBOX_DELIVERER",
-              DEFAULT_DELIVERER,
-              "outbound HTTP client: netty (pooled keep-alive, default) or jdk (java.net.http)"),
-          new Setting(
-              "--max-storage",
-              "POSTBOX_MAX_STORAGE",
-              "0 (no limit)",
-              "storage quota, bytes or with k/m/g; beyond it publishes get 507 until space frees"),
-          new Setting(
-              "--dedup-window",
-              "POSTBOX_DEDUP_WINDOW",
-              "10m",
-              "how long a deduplication id (or content hash) suppresses repeats"),
-          new Setting(
-              "--send-threads",
-              "POSTBOX_SEND_THREADS",
-              "1",
-              "threads that sign and send deliveries beside the dispatcher (0: the dispatcher"
-                  + " itself)"),
-          new Setting(
-              "--delivery-lag-limit",
-              "POSTBOX_DELIVERY_LAG_LIMIT",
-              "20ms",
-              "when the delivery client falls further behind, hosts get at most 16 deliveries in"
-                  + " flight for a second (fewer repeats after a crash; 0: never)"),
-          new Setting(
-              "--max-queues",
-              "POSTBOX_MAX_QUEUES",
-              Integer.toString(DEFAULT_MAX_QUEUES),
-              "queues per tenant (creating one more, or enqueueing into a new one, is a 412)"),
-          new Setting(
-              "--max-schedules",
-              "POSTBOX_MAX_SCHEDULES",
-              Integer.toString(DEFAULT_MAX_SCHEDULES),
-              "schedules per tenant (creating one more is a 412; replacing one is not)"),
-          new Setting(
-              "--sync-window",
-              "POSTBOX_SYNC_WINDOW",
-              DEFAULT_SYNC_WINDOW.toMillis() + "ms",
-              "under load, WAL syncs (which acknowledge publishes) start at most this often, or"
-                  + " when 16 publishes wait; an idle server syncs at once (0: back to back;"
-                  + " at most 100ms)"),
-          new Setting(
-              "--cron-seconds",
-              "POSTBOX_CRON_SECONDS",
-              "false",
-              "TEST ONLY: also accept 6-field cron with a leading seconds field (fast schedule"
-                  + " tests); QStash has no such thing"));
+  /** Every setting, in the order of the help text. */
+  public static final List<Setting> SETTINGS = settings();
 
+  private BrokerConfig() {}
+
+  /** The defaults, as with no flag and an empty environment. */
   public static BrokerConfig defaults() {
-    return new BrokerConfig(
-        DEFAULT_HOST,
-        DEFAULT_PORT,
-        Path.of(DEFAULT_DATA_DIR),
-        null,
-        null,
-        null,
-        DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_LOG_RETENTION,
-        DEFAULT_DLQ_RETENTION,
-        DEFAULT_MAX_IN_FLIGHT,
-        DEFAULT_MAX_IN_FLIGHT_PER_HOST,
-        DEFAULT_DELIVERY_TIMEOUT,
-        DEFAULT_MAX_RETRIES,
-        DEFAULT_SHUTDOWN_GRACE,
-        DEFAULT_DELIVERER,
-        0,
-        DEFAULT_DEDUP_WINDOW,
-        false,
-        DEFAULT_SEND_THREADS,
-        DEFAULT_REQUEST_TIMEOUT,
-        DEFAULT_IDLE_TIMEOUT,
-        DEFAULT_DELIVERY_LAG_LIMIT,
-        DEFAULT_MAX_QUEUES,
-        DEFAULT_MAX_SCHEDULES,
-        DEFAULT_SYNC_WINDOW);
-  }
-
-  public boolean devMode() {
-    return token == null;
+    return parse(new String[0], Map.of());
   }
 
   /**
    * Reads flags ({@code --name value} or {@code --name=value}) over environment variables over
-   * defaults. Throws IllegalArgumentException with a clear message on bad input.
+   * defaults, and validates the result.
+   *
+   * @throws HelpRequested for {@code --help} or {@code --version}: print {@link #usage()} or {@link
+   *     Version#text()}
+   * @throws IllegalArgumentException with a message for the user on bad input
    */
   public static BrokerConfig parse(String[] args, Map<String, String> env) {
-    java.util.HashMap<String, String> values = new java.util.HashMap<>();
-    for (Setting s : SETTINGS) {
-      String v = env.get(s.env());
-      if (v != null && !v.isBlank()) {
-        values.put(s.flag(), v.trim());
-      }
-    }
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        throw new HelpRequested();
-      }
-      String flag = a;
-      String value;
-      int eq = a.indexOf('=');
-      if (eq > 0) {
-        flag = a.substring(0, eq);
-        value = a.substring(eq + 1);
-      } else {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("missing value for " + a);
-        }
-        value = args[++i];
-      }
-      String f = flag;
-      if (SETTINGS.stream().noneMatch(s -> s.flag().equals(f))) {
-        throw new IllegalArgumentException("unknown option " + flag + " (try --help)");
-      }
-      values.put(flag, value);
-    }
-    BrokerConfig d = defaults();
-    BrokerConfig c =
-        new BrokerConfig(
-            values.getOrDefault("--host", d.host()),
-            get(values, "--port", Integer::parseInt, d.port()),
-            Path.of(values.getOrDefault("--data-dir", DEFAULT_DATA_DIR)),
-            values.get("--token"),
-            values.get("--current-signing-key"),
-            values.get("--next-signing-key"),
-            get(values, "--max-body-size", Integer::parseInt, d.maxBodyBytes()),
-            get(values, "--log-retention", BrokerConfig::duration, d.logRetention()),
-            get(values, "--dlq-retention", BrokerConfig::duration, d.dlqRetention()),
-            get(values, "--max-in-flight", Integer::parseInt, d.maxInFlight()),
-            get(values, "--max-in-flight-per-host", Integer::parseInt, d.maxInFlightPerHost()),
-            get(values, "--delivery-timeout", BrokerConfig::duration, d.deliveryTimeout()),
-            get(values, "--max-retries", Integer::parseInt, d.maxRetries()),
-            get(values, "--shutdown-grace", BrokerConfig::duration, d.shutdownGrace()),
-            values.getOrDefault("--deliverer", DEFAULT_DELIVERER),
-            get(values, "--max-storage", BrokerConfig::bytes, 0L),
-            get(values, "--dedup-window", BrokerConfig::duration, d.dedupWindow()),
-            get(values, "--cron-seconds", BrokerConfig::bool, false),
-            get(values, "--send-threads", Integer::parseInt, d.sendThreads()),
-            get(values, "--request-timeout", BrokerConfig::duration, d.requestTimeout()),
-            get(values, "--idle-timeout", BrokerConfig::duration, d.idleTimeout()),
-            get(values, "--delivery-lag-limit", BrokerConfig::duration, d.deliveryLagLimit()),
-            get(values, "--max-queues", Integer::parseInt, d.maxQueues()),
-            get(values, "--max-schedules", Integer::parseInt, d.maxSchedules()),
-            get(values, "--sync-window", BrokerConfig::duration, d.syncWindow()));
-    c.validate();
-    return c;
-  }
-
-  /** Thrown by {@link #parse} for {@code --help}. */
-  public static final class HelpRequested extends RuntimeException {
-    HelpRequested() {
-      super("help", null, false, false);
-    }
-  }
-
-  private static boolean bool(String v) {
-    if (v.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (v.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new IllegalArgumentException("expected true or false, got \"" + v + "\"");
-  }
-
-  private static <T> T get(
-      Map<String, String> values, String flag, Function<String, T> parse, T fallback) {
-    String v = values.get(flag);
-    if (v == null) {
-      return fallback;
-    }
+    BrokerConfig config = new BrokerConfig();
+    CommandLine cli = commandLine(config, env);
+    CommandLine.ParseResult result;
     try {
-      return parse.apply(v.trim());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("invalid value for " + flag + ": " + v);
+      result = cli.parseArgs(args);
+    } catch (CommandLine.UnmatchedArgumentException e) {
+      throw new IllegalArgumentException(unknownOption(e), e);
+    } catch (CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    if (result.isUsageHelpRequested()) {
+      throw new HelpRequested(false);
+    }
+    if (result.isVersionHelpRequested()) {
+      throw new HelpRequested(true);
+    }
+    config.validate();
+    return config;
+  }
+
+  /** Thrown by {@link #parse} for {@code --help} and {@code --version}. */
+  public static final class HelpRequested extends RuntimeException {
+    private final boolean version;
+
+    HelpRequested(boolean version) {
+      super(version ? "version" : "help", null, false, false);
+      this.version = version;
+    }
+
+    /** {@code --version} rather than {@code --help}. */
+    public boolean version() {
+      return version;
     }
   }
 
-  /**
-   * {@code 500us}, {@code 250ms}, {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or a plain
-   * number of seconds.
-   */
-  static Duration duration(String s) {
-    if (s.matches("\\d+")) {
-      return Duration.ofSeconds(Long.parseLong(s));
-    }
-    if (s.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-    }
-    if (s.endsWith("us")) {
-      return Duration.ofNanos(
-          Math.multiplyExact(Long.parseLong(s.substring(0, s.length() - 2)), 1000));
-    }
-    long n = Long.parseLong(s.substring(0, s.length() - 1));
-    switch (s.charAt(s.length() - 1)) {
-      case 's':
-        return Duration.ofSeconds(n);
-      case 'm':
-        return Duration.ofMinutes(n);
-      case 'h':
-        return Duration.ofHours(n);
-      case 'd':
-        return Duration.ofDays(n);
-      default:
-        throw new IllegalArgumentException("bad duration " + s);
-    }
+  private static CommandLine commandLine(BrokerConfig config, Map<String, String> env) {
+    CommandLine cli = SettingConverters.register(new CommandLine(config));
+    cli.setDefaultValueProvider(
+        arg -> {
+          if (arg instanceof OptionSpec o && !o.usageHelp() && !o.versionHelp()) {
+            String v = env.get(envName(o.longestName()));
+            return v == null || v.isBlank() ? o.defaultValue() : v.trim();
+          }
+          return null;
+        });
+    return cli;
   }
 
-  /** {@code 500m}, {@code 2g}, {@code 64k} or a plain number of bytes. */
-  static long bytes(String s) {
-    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
-    long unit = 1;
-    char last = t.charAt(t.length() - 1);
-    if (last == 'k' || last == 'm' || last == 'g') {
-      unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
-      t = t.substring(0, t.length() - 1);
+  private static String unknownOption(CommandLine.UnmatchedArgumentException e) {
+    List<String> unmatched = e.getUnmatched();
+    String arg = unmatched.isEmpty() ? "?" : unmatched.get(0);
+    int eq = arg.indexOf('=');
+    String name = eq > 0 ? arg.substring(0, eq) : arg;
+    if (!name.startsWith("-")) {
+      return "unexpected argument " + name + " (options start with --; see --help)";
     }
-    long n = Long.parseLong(t);
-    if (n < 0) {
-      throw new IllegalArgumentException("negative size");
+    List<String> flags = new ArrayList<>();
+    for (OptionSpec o : e.getCommandLine().getCommandSpec().options()) {
+      flags.add(o.longestName());
     }
-    return Math.multiplyExact(n, unit);
+    return "unknown option "
+        + name
+        + NearestName.of(name, flags)
+            .map(n -> " (did you mean " + n + "?)")
+            .orElse(" (see --help)");
+  }
+
+  /** {@code --max-body-size} becomes {@code POSTBOX_MAX_BODY_SIZE}. */
+  static String envName(String flag) {
+    return ENV_PREFIX + flag.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  private static List<Setting> settings() {
+    List<Setting> out = new ArrayList<>();
+    for (OptionSpec o : new CommandLine(new BrokerConfig()).getCommandSpec().options()) {
+      if (o.usageHelp() || o.versionHelp()) {
+        continue;
+      }
+      String flag = o.longestName();
+      String d = o.defaultValue();
+      out.add(
+          new Setting(
+              flag, envName(flag), d == null ? "(unset)" : d, String.join(" ", o.description())));
+    }
+    return List.copyOf(out);
+  }
+
+  /** The help text: usage, then the settings as a table. */
+  public static String usage() {
+    StringBuilder sb =
+        new StringBuilder("Usage: java -jar postbox.jar [options]\n\n")
+            .append("Options (flag, environment variable, default):\n");
+    for (Setting s : SETTINGS) {
+      sb.append(
+          String.format(
+              "  %-26s %-30s %-16s %s%n", s.flag(), s.env(), s.defaultValue(), s.meaning()));
+    }
+    sb.append(String.format("  %-26s %s%n", "-h, --help", "show this help and exit"))
+        .append(String.format("  %-26s %s%n", "-V, --version", "print the version and exit"));
+    return sb.toString();
   }
 
   /** Fails fast on settings that cannot work. */
@@ -361,8 +321,8 @@ public record BrokerConfig(
     if (port < 0 || port > 65535) {
       problems.add("--port must be 0..65535");
     }
-    if (maxBodyBytes < 1) {
-      problems.add("--max-body-size must be positive");
+    if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE) {
+      problems.add("--max-body-size must be 1.." + Integer.MAX_VALUE);
     }
     if (maxInFlight < 1 || maxInFlightPerHost < 1) {
       problems.add("--max-in-flight and --max-in-flight-per-host must be positive");
@@ -408,55 +368,133 @@ public record BrokerConfig(
     }
   }
 
-  /** The settings as a text table, for --help. */
-  public static String describe() {
-    StringBuilder sb = new StringBuilder("Options (flag, environment variable, default):\n");
-    for (Setting s : SETTINGS) {
-      sb.append(
-          String.format(
-              "  %-26s %-30s %-22s %s%n", s.flag(), s.env(), s.defaultValue(), s.meaning()));
-    }
-    return sb.toString();
+  public boolean devMode() {
+    return token == null;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String token() {
+    return token;
+  }
+
+  public String currentSigningKey() {
+    return currentSigningKey;
+  }
+
+  public String nextSigningKey() {
+    return nextSigningKey;
+  }
+
+  public int maxBodyBytes() {
+    return (int) maxBodyBytes;
+  }
+
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  public Duration logRetention() {
+    return logRetention;
+  }
+
+  public Duration dlqRetention() {
+    return dlqRetention;
+  }
+
+  public int maxInFlight() {
+    return maxInFlight;
+  }
+
+  public int maxInFlightPerHost() {
+    return maxInFlightPerHost;
+  }
+
+  public Duration deliveryTimeout() {
+    return deliveryTimeout;
+  }
+
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
+  public String deliverer() {
+    return deliverer;
+  }
+
+  public long maxStorageBytes() {
+    return maxStorageBytes;
+  }
+
+  public Duration dedupWindow() {
+    return dedupWindow;
+  }
+
+  public int sendThreads() {
+    return sendThreads;
+  }
+
+  public Duration deliveryLagLimit() {
+    return deliveryLagLimit;
+  }
+
+  public int maxQueues() {
+    return maxQueues;
+  }
+
+  public int maxSchedules() {
+    return maxSchedules;
+  }
+
+  public Duration syncWindow() {
+    return syncWindow;
+  }
+
+  public boolean cronSeconds() {
+    return cronSeconds;
   }
 
   public BrokerConfig withPort(int p) {
-    return copy(p, dataDir, cronSeconds);
+    BrokerConfig c = copy();
+    c.port = p;
+    return c;
   }
 
   public BrokerConfig withDataDir(Path p) {
-    return copy(port, p, cronSeconds);
+    BrokerConfig c = copy();
+    c.dataDir = p;
+    return c;
   }
 
   public BrokerConfig withCronSeconds(boolean on) {
-    return copy(port, dataDir, on);
+    BrokerConfig c = copy();
+    c.cronSeconds = on;
+    return c;
   }
 
-  private BrokerConfig copy(int newPort, Path newDataDir, boolean newCronSeconds) {
-    return new BrokerConfig(
-        host,
-        newPort,
-        newDataDir,
-        token,
-        currentSigningKey,
-        nextSigningKey,
-        maxBodyBytes,
-        logRetention,
-        dlqRetention,
-        maxInFlight,
-        maxInFlightPerHost,
-        deliveryTimeout,
-        maxRetries,
-        shutdownGrace,
-        deliverer,
-        maxStorageBytes,
-        dedupWindow,
-        newCronSeconds,
-        sendThreads,
-        requestTimeout,
-        idleTimeout,
-        deliveryLagLimit,
-        maxQueues,
-        maxSchedules,
-        syncWindow);
+  private BrokerConfig copy() {
+    try {
+      return (BrokerConfig) clone(); // every field is immutable: a shallow copy is a copy
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -21,7 +21,7 @@ public final class Main {
     try {
       config = BrokerConfig.parse(args, System.getenv());
     } catch (BrokerConfig.HelpRequested help) {
-      System.out.println("Usage: java -jar postbox.jar [options]\n\n" + BrokerConfig.describe());
+      System.out.print(help.version() ? Version.text() + "\n" : BrokerConfig.usage());
       return;
     } catch (IllegalArgumentException e) {
       System.err.println("postbox: " + e.getMessage());
@@ -45,20 +45,44 @@ public final class Main {
                   stopped.countDown();
                 },
                 "postbox-shutdown"));
-    Tenant t = broker.defaultTenant();
-    SigningKeys keys = broker.signingKeys(t);
-    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-    System.out.println(
-        "Postbox is running "
-            + (config.devMode() ? "in dev mode (the official dev server's users)" : "")
-            + " - data in "
-            + config.dataDir().toAbsolutePath().normalize());
-    System.out.println("Add these to your app's environment:");
-    System.out.println("QSTASH_URL=http://" + host + ":" + broker.port());
-    System.out.println("QSTASH_TOKEN=" + t.token());
-    System.out.println("QSTASH_CURRENT_SIGNING_KEY=" + keys.current());
-    System.out.println("QSTASH_NEXT_SIGNING_KEY=" + keys.next());
+    System.out.print(banner(config, broker));
     System.out.flush();
     stopped.await();
+  }
+
+  /**
+   * What the server prints once it answers: the version, where its data is, and the environment an
+   * app needs. Secrets are printed only in dev mode, whose credentials are public anyway; a
+   * production token or signing key never reaches stdout.
+   */
+  static String banner(BrokerConfig config, Broker broker) {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    StringBuilder sb = new StringBuilder();
+    sb.append("Postbox ")
+        .append(Version.version())
+        .append(" is running")
+        .append(config.devMode() ? " in dev mode (the official dev server's users)" : "")
+        .append(" - data in ")
+        .append(config.dataDir().toAbsolutePath().normalize())
+        .append('\n')
+        .append("Add these to your app's environment:\n")
+        .append("QSTASH_URL=http://")
+        .append(host)
+        .append(':')
+        .append(broker.port())
+        .append('\n');
+    if (config.devMode()) {
+      Tenant t = broker.defaultTenant();
+      SigningKeys keys = broker.signingKeys(t);
+      sb.append("QSTASH_TOKEN=").append(t.token()).append('\n');
+      sb.append("QSTASH_CURRENT_SIGNING_KEY=").append(keys.current()).append('\n');
+      sb.append("QSTASH_NEXT_SIGNING_KEY=").append(keys.next()).append('\n');
+    } else {
+      sb.append("QSTASH_TOKEN: the production token you set (--token / POSTBOX_TOKEN)\n");
+      sb.append(
+          "QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY: the ones you set, or read the"
+              + " stored ones with GET /v2/keys and the token\n");
+    }
+    return sb.toString();
   }
 }

@@ -1,6 +1,7 @@
 package dev.postbox.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,5 +82,74 @@ class BrokerConfigTest {
           text.contains("| `" + s.flag() + "` | `" + s.env() + "` |"),
           s.flag() + " is missing from README.md's configuration table");
     }
+  }
+
+  @Test
+  void anUnknownOptionIsNamedWithTheNearestValidOne() {
+    IllegalArgumentException near =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BrokerConfig.parse(new String[] {"--prot", "9"}, Map.of()));
+    assertEquals("unknown option --prot (did you mean --port?)", near.getMessage());
+    IllegalArgumentException far =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BrokerConfig.parse(new String[] {"--bogus"}, Map.of()));
+    assertEquals("unknown option --bogus (see --help)", far.getMessage());
+    IllegalArgumentException withValue =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BrokerConfig.parse(new String[] {"--max-retires=3"}, Map.of()));
+    assertTrue(
+        withValue.getMessage().startsWith("unknown option --max-retires (did you mean"),
+        withValue.getMessage());
+  }
+
+  @Test
+  void helpAndVersionAreAnsweredBeforeAnythingIsChecked() {
+    BrokerConfig.HelpRequested version =
+        assertThrows(
+            BrokerConfig.HelpRequested.class,
+            () -> BrokerConfig.parse(new String[] {"--version"}, Map.of()));
+    assertTrue(version.version());
+    BrokerConfig.HelpRequested help =
+        assertThrows(
+            BrokerConfig.HelpRequested.class,
+            () -> BrokerConfig.parse(new String[] {"--help"}, Map.of("POSTBOX_PORT", "1")));
+    assertFalse(help.version());
+    assertTrue(Version.text().matches("Postbox \\d+\\.\\d+\\.\\d+.*"), Version.text());
+    String usage = BrokerConfig.usage();
+    for (BrokerConfig.Setting s : BrokerConfig.SETTINGS) {
+      assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.flag());
+    }
+  }
+
+  @Test
+  void eachSettingsEnvironmentNameComesFromItsFlag() {
+    assertEquals("POSTBOX_MAX_BODY_SIZE", BrokerConfig.envName("--max-body-size"));
+    BrokerConfig c =
+        BrokerConfig.parse(
+            new String[] {"--cron-seconds"},
+            Map.of(
+                "POSTBOX_MAX_BODY_SIZE", "2m",
+                "POSTBOX_DATA_DIR", "/tmp/x",
+                "POSTBOX_TOKEN", "secret-token",
+                "POSTBOX_MAX_STORAGE", "1g"));
+    assertEquals(2 << 20, c.maxBodyBytes());
+    assertEquals(Path.of("/tmp/x"), c.dataDir());
+    assertEquals("secret-token", c.token());
+    assertEquals(1L << 30, c.maxStorageBytes());
+    assertTrue(c.cronSeconds());
+    assertFalse(c.devMode());
+    BrokerConfig d = BrokerConfig.defaults();
+    assertTrue(d.devMode());
+    assertFalse(d.cronSeconds());
+    assertEquals(Path.of("./postbox-data"), d.dataDir());
+    assertEquals(Duration.ofDays(7), d.logRetention());
+    assertEquals(Duration.ofHours(2), d.deliveryTimeout());
+    assertEquals(0, d.maxStorageBytes());
+    assertEquals(8080, d.withPort(0).withPort(8080).port());
+    assertEquals(0, d.withPort(0).port());
+    assertEquals(8080, d.port(), "withPort makes a copy");
   }
 }

@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged server as its own process, for crash tests: SIGKILL it, restart it. */
-final class JarServer {
+/**
+ * The packaged server as its own process, for crash tests: SIGKILL it, restart it. {@link #close()}
+ * kills it if it still runs, so a failing test leaves no server behind.
+ */
+final class JarServer implements AutoCloseable {
   final Process process;
   final int port;
 
@@ -78,6 +81,14 @@ final class JarServer {
   void stop() throws InterruptedException {
     process.destroy();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), "graceful shutdown took too long");
+  }
+
+  /** Kills the process if a test did not stop or kill it. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
   }
 
   static String read(File f) {

@@ -278,7 +278,7 @@ class PublishDeliveryIT {
         "token");
     assertError(api.send("DELETE", "/v2/dlq?labeel=x", null), 400, "labeel");
     assertError(api.send("PUT", "/v2/keys", null), 405, "not allowed");
-    String big = "x".repeat(BrokerConfig.DEFAULT_MAX_BODY_BYTES + 1);
+    String big = "x".repeat(BrokerConfig.defaults().maxBodyBytes() + 1);
     assertError(api.publish(receiver.url("/x"), big), 413, "limit");
     assertTrue(receiver.received().isEmpty());
   }

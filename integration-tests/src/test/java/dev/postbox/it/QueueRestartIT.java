@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -41,53 +42,54 @@ class QueueRestartIT {
             return TestReceiver.Reply.ok();
           });
       JarServer server = JarServer.start(dataDir, work.resolve("first.log"));
-      Api api = server.api();
-      Api.Response created =
-          api.send("POST", "/v2/queues", "{\"queueName\":\"orders\",\"parallelism\":1}");
-      assertEquals(200, created.status(), created.body());
-      for (int i = 0; i < MESSAGES; i++) {
-        Api.Response r =
-            api.send("POST", "/v2/enqueue/orders/" + receiver.url("/q/" + i), "body-" + i);
-        assertEquals(200, r.status(), r.body());
-      }
-      Poll.until(
-          Duration.ofSeconds(30),
-          "a third of the queue delivered",
-          () -> receiver.receivedOn("/q/").size() >= MESSAGES / 3);
-      server.kill();
-      int beforeRestart = receiver.receivedOn("/q/").size();
-
-      JarServer restarted = JarServer.start(dataDir, work.resolve("second.log"));
-      try {
-        Poll.until(
-            Duration.ofSeconds(60),
-            "the last message delivered",
-            () -> !receiver.receivedOn("/q/" + (MESSAGES - 1)).isEmpty());
-        // Arrivals with an immediate repeat (the one in flight at the kill) collapsed: 0..59.
-        List<Integer> order = new ArrayList<>();
-        for (TestReceiver.Received r : receiver.receivedOn("/q/")) {
-          int i = Integer.parseInt(r.path().substring("/q/".length()));
-          if (order.isEmpty() || order.get(order.size() - 1) != i) {
-            order.add(i);
-          }
+      try (server) {
+        Api api = server.api();
+        Api.Response created =
+            api.send("POST", "/v2/queues", "{\"queueName\":\"orders\",\"parallelism\":1}");
+        assertEquals(200, created.status(), created.body());
+        for (int i = 0; i < MESSAGES; i++) {
+          Api.Response r =
+              api.send("POST", "/v2/enqueue/orders/" + receiver.url("/q/" + i), "body-" + i);
+          assertEquals(200, r.status(), r.body());
         }
-        assertEquals(IntStream.range(0, MESSAGES).boxed().toList(), order);
-        assertEquals(1, maxOpen.get(), "never two messages of the queue at once");
-        assertEquals(
-            true,
-            beforeRestart < MESSAGES,
-            "the kill came before the queue was drained (" + beforeRestart + " delivered)");
         Poll.until(
-            Duration.ofSeconds(10),
-            "lag 0 after the restart",
-            () -> {
-              Api.Response q = restarted.api().send("GET", "/v2/queues/orders", null);
-              return q.status() == 200
-                  && q.json().get("lag").asLong() == 0
-                  && q.json().get("parallelism").asInt() == 1;
-            });
-      } finally {
-        restarted.stop();
+            Duration.ofSeconds(30),
+            "a third of the queue delivered",
+            () -> receiver.receivedOn("/q/").size() >= MESSAGES / 3);
+        server.kill();
+        int beforeRestart = receiver.receivedOn("/q/").size();
+
+        JarServer restarted = JarServer.start(dataDir, work.resolve("second.log"));
+        try (restarted) {
+          Poll.until(
+              Duration.ofSeconds(60),
+              "the last message delivered",
+              () -> !receiver.receivedOn("/q/" + (MESSAGES - 1)).isEmpty());
+          // Arrivals with an immediate repeat (the one in flight at the kill) collapsed: 0..59.
+          List<Integer> order = new ArrayList<>();
+          for (TestReceiver.Received r : receiver.receivedOn("/q/")) {
+            int i = Integer.parseInt(r.path().substring("/q/".length()));
+            if (order.isEmpty() || order.get(order.size() - 1) != i) {
+              order.add(i);
+            }
+          }
+          assertEquals(IntStream.range(0, MESSAGES).boxed().toList(), order);
+          assertEquals(1, maxOpen.get(), "never two messages of the queue at once");
+          assertEquals(
+              true,
+              beforeRestart < MESSAGES,
+              "the kill came before the queue was drained (" + beforeRestart + " delivered)");
+          Poll.until(
+              Duration.ofSeconds(10),
+              "lag 0 after the restart",
+              () -> {
+                Api.Response q = restarted.api().send("GET", "/v2/queues/orders", null);
+                return q.status() == 200
+                    && q.json().get("lag").asLong() == 0
+                    && q.json().get("parallelism").asInt() == 1;
+              });
+          restarted.stop();
+        }
       }
     }
   }
@@ -97,41 +99,42 @@ class QueueRestartIT {
     Path dataDir = work.resolve("flow");
     try (TestReceiver receiver = new TestReceiver()) {
       JarServer server = JarServer.start(dataDir, work.resolve("flow-first.log"));
-      Api api = server.api();
-      String[] flow = {
-        "Upstash-Flow-Control-Key", "reports", "Upstash-Flow-Control-Value", "parallelism=1"
-      };
-      Api.Response first = api.publish(receiver.url("/later"), "x", withDelay(flow));
-      assertEquals(200, first.status(), first.body());
-      assertEquals(200, api.send("POST", "/v2/flowControl/reports/pause", null).status());
-      for (int i = 0; i < 5; i++) {
-        assertEquals(200, api.publish(receiver.url("/w/" + i), "b" + i, flow).status());
-      }
-      Poll.until(Duration.ofSeconds(10), "5 waiting", () -> waitList(api) == 5);
-      server.kill();
+      try (server) {
+        Api api = server.api();
+        String[] flow = {
+          "Upstash-Flow-Control-Key", "reports", "Upstash-Flow-Control-Value", "parallelism=1"
+        };
+        Api.Response first = api.publish(receiver.url("/later"), "x", withDelay(flow));
+        assertEquals(200, first.status(), first.body());
+        assertEquals(200, api.send("POST", "/v2/flowControl/reports/pause", null).status());
+        for (int i = 0; i < 5; i++) {
+          assertEquals(200, api.publish(receiver.url("/w/" + i), "b" + i, flow).status());
+        }
+        Poll.until(Duration.ofSeconds(10), "5 waiting", () -> waitList(api) == 5);
+        server.kill();
 
-      JarServer restarted = JarServer.start(dataDir, work.resolve("flow-second.log"));
-      try {
-        Api again = restarted.api();
-        Api.Response key = again.send("GET", "/v2/flowControl/reports", null);
-        assertEquals(200, key.status(), key.body());
-        assertEquals(true, key.json().get("isPaused").asBoolean());
-        assertEquals(1, key.json().get("parallelismMax").asInt());
-        Poll.until(Duration.ofSeconds(10), "5 waiting again", () -> waitList(again) == 5);
-        assertEquals(0, receiver.receivedOn("/w/").size());
-        assertEquals(200, again.send("POST", "/v2/flowControl/reports/resume", null).status());
-        Poll.until(
-            Duration.ofSeconds(20),
-            "the waitlist delivered",
-            () -> receiver.receivedOn("/w/").size() == 5);
-      } finally {
-        restarted.stop();
+        JarServer restarted = JarServer.start(dataDir, work.resolve("flow-second.log"));
+        try (restarted) {
+          Api again = restarted.api();
+          Api.Response key = again.send("GET", "/v2/flowControl/reports", null);
+          assertEquals(200, key.status(), key.body());
+          assertEquals(true, key.json().get("isPaused").asBoolean());
+          assertEquals(1, key.json().get("parallelismMax").asInt());
+          Poll.until(Duration.ofSeconds(10), "5 waiting again", () -> waitList(again) == 5);
+          assertEquals(0, receiver.receivedOn("/w/").size());
+          assertEquals(200, again.send("POST", "/v2/flowControl/reports/resume", null).status());
+          Poll.until(
+              Duration.ofSeconds(20),
+              "the waitlist delivered",
+              () -> receiver.receivedOn("/w/").size() == 5);
+          restarted.stop();
+        }
       }
     }
   }
 
   private static String[] withDelay(String[] headers) {
-    String[] out = java.util.Arrays.copyOf(headers, headers.length + 2);
+    String[] out = Arrays.copyOf(headers, headers.length + 2);
     out[headers.length] = "Upstash-Delay";
     out[headers.length + 1] = "1h";
     return out;

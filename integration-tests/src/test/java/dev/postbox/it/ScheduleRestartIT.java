@@ -43,49 +43,50 @@ class ScheduleRestartIT {
           });
       JarServer server =
           JarServer.start(dataDir, work.resolve("first.log"), "--cron-seconds", "true");
-      Api api = server.api();
-      List<String> ids = new ArrayList<>();
-      for (int i = 0; i < SCHEDULES; i++) {
-        Api.Response r =
-            api.send(
-                "POST",
-                "/v2/schedules/" + receiver.url("/tick/" + i),
-                "tick " + i,
-                "Upstash-Cron",
-                "*/2 * * * * *",
-                "Upstash-Schedule-Id",
-                "restart-" + i);
-        assertEquals(200, r.status(), r.body());
-        ids.add(r.json().get("scheduleId").asText());
-      }
-      Poll.until(
-          Duration.ofSeconds(30),
-          "every schedule to fire once",
-          () -> ids.stream().allMatch(deliveredBySchedule::containsKey));
-      server.kill();
-
-      Map<String, Integer> before = new HashMap<>();
-      ids.forEach(id -> before.put(id, deliveredBySchedule.get(id).size()));
-      JarServer restarted = JarServer.start(dataDir, work.resolve("second.log"));
-      try {
-        Api api2 = restarted.api();
-        JsonNode list = api2.send("GET", "/v2/schedules", null).json();
-        Set<String> listed = new HashSet<>();
-        list.forEach(s -> listed.add(s.get("scheduleId").asText()));
-        assertTrue(listed.containsAll(ids), "schedules lost in the crash: " + listed);
-        // Two more ticks each after the restart (the restart itself runs without --cron-seconds:
-        // stored 6-field schedules keep working).
+      try (server) {
+        Api api = server.api();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < SCHEDULES; i++) {
+          Api.Response r =
+              api.send(
+                  "POST",
+                  "/v2/schedules/" + receiver.url("/tick/" + i),
+                  "tick " + i,
+                  "Upstash-Cron",
+                  "*/2 * * * * *",
+                  "Upstash-Schedule-Id",
+                  "restart-" + i);
+          assertEquals(200, r.status(), r.body());
+          ids.add(r.json().get("scheduleId").asText());
+        }
         Poll.until(
             Duration.ofSeconds(30),
-            "every schedule to fire twice after the restart",
-            () ->
-                ids.stream()
-                    .allMatch(id -> deliveredBySchedule.get(id).size() >= before.get(id) + 2));
-        for (String id : ids) {
-          assertAtMostOneTickPerPeriod(api2, id);
+            "every schedule to fire once",
+            () -> ids.stream().allMatch(deliveredBySchedule::containsKey));
+        server.kill();
+
+        Map<String, Integer> before = new HashMap<>();
+        ids.forEach(id -> before.put(id, deliveredBySchedule.get(id).size()));
+        JarServer restarted = JarServer.start(dataDir, work.resolve("second.log"));
+        try (restarted) {
+          Api api2 = restarted.api();
+          JsonNode list = api2.send("GET", "/v2/schedules", null).json();
+          Set<String> listed = new HashSet<>();
+          list.forEach(s -> listed.add(s.get("scheduleId").asText()));
+          assertTrue(listed.containsAll(ids), "schedules lost in the crash: " + listed);
+          // Two more ticks each after the restart (the restart itself runs without --cron-seconds:
+          // stored 6-field schedules keep working).
+          Poll.until(
+              Duration.ofSeconds(30),
+              "every schedule to fire twice after the restart",
+              () ->
+                  ids.stream()
+                      .allMatch(id -> deliveredBySchedule.get(id).size() >= before.get(id) + 2));
+          for (String id : ids) {
+            assertAtMostOneTickPerPeriod(api2, id);
+          }
+          restarted.stop();
         }
-      } finally {
-        restarted.stop();
       }
     }
   }

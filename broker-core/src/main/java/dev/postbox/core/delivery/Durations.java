@@ -1,11 +1,13 @@
 package dev.postbox.core.delivery;
 
 import dev.postbox.core.error.InvalidRequestException;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
  * Go-style durations as QStash headers use them: {@code 10s}, {@code 1d10h30m}, {@code 1.5s},
- * {@code 500ms}; units d, h, m, s, ms, us, µs, ns; a plain number means seconds.
+ * {@code 500ms}; units d, h, m, s, ms, us, µs, ns; a plain number means seconds. The one duration
+ * syntax of the project: the server's settings take it too.
  */
 public final class Durations {
   private Durations() {}
@@ -19,6 +21,11 @@ public final class Durations {
   /** Parses a duration to whole seconds (rounded up from fractions). */
   public static long parseSeconds(String value, String headerName) {
     return (long) Math.ceil(parseNanos(value, headerName) / 1_000_000_000.0);
+  }
+
+  /** Parses a duration to the nanosecond (rounded); {@code name} names it in errors. */
+  public static Duration parse(String value, String name) {
+    return Duration.ofNanos(Math.round(parseNanos(value, name)));
   }
 
   private static final Pattern PLAIN_NUMBER = Pattern.compile("\\d+(\\.\\d+)?");
