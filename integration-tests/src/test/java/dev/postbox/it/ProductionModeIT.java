@@ -1,6 +1,7 @@
 package dev.postbox.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import dev.postbox.app.Broker;
 import dev.postbox.app.BrokerConfig;
+import dev.postbox.app.Version;
 import dev.postbox.core.tenant.DevTenants;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +27,38 @@ class ProductionModeIT {
 
   private Broker start() throws Exception {
     return InProcessBroker.start(dataDir, "--token", TOKEN);
+  }
+
+  @Test
+  void theStartupBannerNeverPrintsAProductionSecret() throws Exception {
+    String current = "current-key-0123456789-0123456789-abc";
+    String next = "next-key-0123456789-0123456789-0123456";
+    Path log = dataDir.resolve("server.log");
+    Process p =
+        JarServer.launch(
+            dataDir.resolve("data"),
+            JarServer.freePort(),
+            log,
+            "--token",
+            TOKEN,
+            "--current-signing-key",
+            current,
+            "--next-signing-key",
+            next);
+    try {
+      Poll.until(
+          Duration.ofSeconds(30),
+          "the banner",
+          () -> JarServer.read(log.toFile()).contains("QSTASH_URL="));
+      String out = JarServer.read(log.toFile());
+      assertTrue(out.contains("Postbox " + Version.version() + " is running"), out);
+      for (String secret : new String[] {TOKEN, current, next}) {
+        assertFalse(out.contains(secret), "a secret on stdout: " + out);
+      }
+      assertTrue(out.contains("QSTASH_TOKEN: "), out);
+    } finally {
+      p.destroyForcibly().waitFor();
+    }
   }
 
   @Test

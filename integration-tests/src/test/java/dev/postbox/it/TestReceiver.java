@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ final class TestReceiver implements AutoCloseable {
             System.currentTimeMillis());
     received.add(r);
     Reply reply = script.apply(r);
-    byte[] out = reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
     reply.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
     ex.sendResponseHeaders(reply.status(), out.length == 0 ? -1 : out.length);
     try (OutputStream os = ex.getResponseBody()) {
