@@ -56,6 +56,14 @@ final class GroupCommitter implements AutoCloseable {
 
   /** One change to apply: a put (value non-null) or delete (value null) in a column family. */
   record Mutation(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+    static Mutation put(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+      return new Mutation(cf, key, value);
+    }
+
+    static Mutation delete(ColumnFamilyHandle cf, byte[] key) {
+      return new Mutation(cf, key, null);
+    }
+
     long size() {
       return key.length + (value == null ? 0 : value.length);
     }

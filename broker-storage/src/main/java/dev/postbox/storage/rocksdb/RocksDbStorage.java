@@ -1,6 +1,7 @@
 package dev.postbox.storage.rocksdb;
 
 import dev.postbox.core.error.StorageException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ final class RocksDbStorage implements AutoCloseable {
   RocksDbStorage(Path dir) {
     try {
       Files.createDirectories(dir);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new StorageException("cannot create data directory " + dir, e);
     }
     RocksDbNativeLibrary.load(dir.resolve("native"));
