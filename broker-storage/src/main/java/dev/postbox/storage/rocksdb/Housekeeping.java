@@ -95,7 +95,7 @@ final class Housekeeping {
       batch.deleteRange(storage.dedupExpiry, from, to);
       storage.db.write(wo, batch);
     } catch (RocksDBException e) {
-      throw new StorageException("RocksDB dedup expiry failed: " + e.getMessage(), e);
+      throw new StorageException("RocksDB dedup expiry failed", e);
     }
     return n;
   }
@@ -107,7 +107,7 @@ final class Housekeeping {
     try {
       storage.db.deleteRange(cf, Keys.timeSeq(tenant, 0, 0), Keys.timeSeq(tenant, before, 0));
     } catch (RocksDBException e) {
-      throw new StorageException("RocksDB range delete failed: " + e.getMessage(), e);
+      throw new StorageException("RocksDB range delete failed", e);
     }
   }
 
@@ -119,7 +119,7 @@ final class Housekeeping {
         n += storage.db.getLongProperty(cf, "rocksdb.cur-size-all-mem-tables");
       }
     } catch (RocksDBException e) {
-      throw new StorageException("cannot read RocksDB size: " + e.getMessage(), e);
+      throw new StorageException("cannot read RocksDB size", e);
     }
     return n;
   }
@@ -131,7 +131,7 @@ final class Housekeeping {
         storage.db.compactRange(cf);
       }
     } catch (RocksDBException e) {
-      throw new StorageException("cannot reclaim RocksDB space: " + e.getMessage(), e);
+      throw new StorageException("cannot reclaim RocksDB space", e);
     }
   }
 }

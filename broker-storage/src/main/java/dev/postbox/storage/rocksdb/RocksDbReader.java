@@ -26,7 +26,7 @@ final class RocksDbReader {
     try {
       return storage.db.get(cf, key);
     } catch (RocksDBException e) {
-      throw new StorageException("RocksDB read failed: " + e.getMessage(), e);
+      throw new StorageException("RocksDB read failed", e);
     }
   }
 
@@ -35,7 +35,7 @@ final class RocksDbReader {
     try {
       it.status();
     } catch (RocksDBException e) {
-      throw new StorageException("RocksDB iteration failed: " + e.getMessage(), e);
+      throw new StorageException("RocksDB iteration failed", e);
     }
   }
 
