@@ -94,7 +94,7 @@ class FlowDispatchTest {
   @Test
   void aFullWaitlistDoesNotHoldUpOtherMessagesAndIsReadAgainLater() {
     FlowControl fc = new FlowControl("busy", 1, null, 1);
-    int n = Dispatcher.MAX_PARKED_PER_GATE + 500;
+    int n = WaitingGates.MAX_PARKED_PER_GATE + 500;
     List<Message> ms = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ms.add(message("http://a/" + i, fc));
@@ -128,7 +128,7 @@ class FlowDispatchTest {
             flow,
             clock,
             new Dispatcher.Options(100, 2, 100, 1000));
-    int n = Dispatcher.MAX_PARKED_PER_GATE + 2_500;
+    int n = WaitingGates.MAX_PARKED_PER_GATE + 2_500;
     List<Message> ms = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ms.add(message("http://one-host/" + i, null));
