@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -93,7 +94,7 @@ final class BadInput {
   private final AtomicLong s5xx = new AtomicLong();
   private final AtomicLong other = new AtomicLong();
   private final AtomicLong noAnswer = new AtomicLong();
-  private final List<String> examples = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> examples = new CopyOnWriteArrayList<>();
   private final Map<String, Boolean> seen5xx = new ConcurrentHashMap<>();
 
   BadInput(int port, long seed) {

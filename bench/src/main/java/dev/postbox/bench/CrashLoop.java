@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,7 +76,7 @@ public final class CrashLoop {
       throws Exception {
     Random random = new Random(seed);
     byte[] body = body(bodyBytes);
-    java.nio.file.Files.createDirectories(work);
+    Files.createDirectories(work);
     Path data = work.resolve("data");
     int port = ServerProcess.freePort();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();

@@ -26,6 +26,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,11 +48,10 @@ final class HttpSink implements AutoCloseable {
   final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
 
   /** Deliveries per message id (the chaos ledger), when {@link #trackArrivals} is on. */
-  final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> deliveries =
-      new ConcurrentHashMap<>();
+  final ConcurrentHashMap<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
 
   /** Every arrival time (nanos) per message id, when {@link #trackArrivals} is on. */
-  final ConcurrentHashMap<String, java.util.concurrent.ConcurrentLinkedQueue<Long>> arrivalTimes =
+  final ConcurrentHashMap<String, ConcurrentLinkedQueue<Long>> arrivalTimes =
       new ConcurrentHashMap<>();
 
   volatile boolean trackArrivals;
@@ -69,14 +71,12 @@ final class HttpSink implements AutoCloseable {
    * Schedule ticks as {offset second, arrival epoch ms}, for requests to {@code /sched/<second>},
    * when {@link #trackTicks} is on.
    */
-  final java.util.concurrent.ConcurrentLinkedQueue<long[]> ticks =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<long[]> ticks = new ConcurrentLinkedQueue<>();
 
   volatile boolean trackTicks;
 
   /** {path, arrival nanos} of requests whose path starts with {@link #trackPrefix}, in order. */
-  final java.util.concurrent.ConcurrentLinkedQueue<Object[]> pathArrivals =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<Object[]> pathArrivals = new ConcurrentLinkedQueue<>();
 
   volatile String trackPrefix;
 
@@ -146,12 +146,8 @@ final class HttpSink implements AutoCloseable {
             }
             long now = System.nanoTime();
             arrivals.putIfAbsent(id, now);
-            arrivalTimes
-                .computeIfAbsent(id, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
-                .add(now);
-            deliveries
-                .computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger())
-                .incrementAndGet();
+            arrivalTimes.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>()).add(now);
+            deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
           }
         }
       }
@@ -169,8 +165,7 @@ final class HttpSink implements AutoCloseable {
             }
           };
       if (replyDelayMillis > 0) {
-        ctx.executor()
-            .schedule(reply, replyDelayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ctx.executor().schedule(reply, replyDelayMillis, TimeUnit.MILLISECONDS);
       } else {
         reply.run();
       }
@@ -185,7 +180,7 @@ final class HttpSink implements AutoCloseable {
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
-    boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-    workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -1,5 +1,9 @@
 package dev.postbox.bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,16 +54,13 @@ final class Outages {
         missing.removeAll(receiver.deliveries.keySet());
         // Not delivered is not lost when retries ran out and the message is in the DLQ.
         int deadLettered = 0;
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newHttpClient();
         for (String id : missing) {
-          java.net.http.HttpRequest dlq =
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create(server.base() + "/v2/dlq?messageId=" + id))
+          HttpRequest dlq =
+              HttpRequest.newBuilder(URI.create(server.base() + "/v2/dlq?messageId=" + id))
                   .header("Authorization", "Bearer " + ServerProcess.TOKEN)
                   .build();
-          if (http.send(dlq, java.net.http.HttpResponse.BodyHandlers.ofString())
-              .body()
-              .contains(id)) {
+          if (http.send(dlq, HttpResponse.BodyHandlers.ofString()).body().contains(id)) {
             deadLettered++;
           }
         }
@@ -140,16 +141,15 @@ final class Outages {
                 List.of(),
                 List.of("--max-storage", "4m"),
                 sink.url("/probe"))) {
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      HttpClient http = HttpClient.newHttpClient();
       String body = "x".repeat(16 * 1024);
       List<String> stored = new ArrayList<>();
       int refused = 0;
       String error = null;
       for (int i = 0; i < 2000 && refused < 20; i++) {
-        java.net.http.HttpResponse<String> r =
+        HttpResponse<String> r =
             http.send(
-                publish(server, "Upstash-Delay", "1h", body),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                publish(server, "Upstash-Delay", "1h", body), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 507) {
           refused++;
           error = r.body();
@@ -159,30 +159,27 @@ final class Outages {
       }
       int intact = 0;
       for (String id : stored) {
-        java.net.http.HttpRequest get =
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(server.base() + "/v2/messages/" + id))
+        HttpRequest get =
+            HttpRequest.newBuilder(URI.create(server.base() + "/v2/messages/" + id))
                 .header("Authorization", "Bearer " + ServerProcess.TOKEN)
                 .build();
-        if (http.send(get, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()
-            == 200) {
+        if (http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           intact++;
         }
       }
-      java.net.http.HttpRequest cancel =
-          java.net.http.HttpRequest.newBuilder(
-                  java.net.URI.create(server.base() + "/v2/messages?count=500"))
+      HttpRequest cancel =
+          HttpRequest.newBuilder(URI.create(server.base() + "/v2/messages?count=500"))
               .header("Authorization", "Bearer " + ServerProcess.TOKEN)
               .DELETE()
               .build();
-      http.send(cancel, java.net.http.HttpResponse.BodyHandlers.discarding());
+      http.send(cancel, HttpResponse.BodyHandlers.discarding());
       long freed = System.nanoTime();
       boolean resumed = false;
       while (!resumed && System.nanoTime() - freed < TimeUnit.SECONDS.toNanos(60)) {
         resumed =
             http.send(
                         publish(server, "Upstash-Delay", "1h", "small"),
-                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                        HttpResponse.BodyHandlers.discarding())
                     .statusCode()
                 == 200;
         if (!resumed) {
@@ -200,13 +197,13 @@ final class Outages {
     return out;
   }
 
-  private static java.net.http.HttpRequest publish(
+  private static HttpRequest publish(
       ServerProcess server, String header, String value, String body) {
-    return java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create(server.base() + "/v2/publish/http://127.0.0.1:9/quota"))
+    return HttpRequest.newBuilder(
+            URI.create(server.base() + "/v2/publish/http://127.0.0.1:9/quota"))
         .header("Authorization", "Bearer " + ServerProcess.TOKEN)
         .header(header, value)
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
   }
 

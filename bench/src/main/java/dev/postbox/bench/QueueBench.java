@@ -9,8 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Queues and flow control: FIFO delivery throughput with parallelism 1 and 10 (and whether order
@@ -106,7 +108,7 @@ final class QueueBench {
     // be missing (they are in flight with it); more would mean one started ahead of its turn.
     // With parallelism 1 this is exactly "arrivals are 0, 1, 2, ...".
     int outOfOrder = 0;
-    java.util.BitSet arrived = new java.util.BitSet(n);
+    BitSet arrived = new BitSet(n);
     int firstMissing = 0;
     for (int k : order) {
       arrived.set(k);
@@ -163,8 +165,7 @@ final class QueueBench {
    * Starts recording arrivals under {@code prefix}, then publishes {@code n} batch entries in order
    * (batches of 100) to {@code prefix + i}, each completed by {@code entry}.
    */
-  private void publishTracked(
-      String prefix, int n, java.util.function.BiConsumer<ObjectNode, Integer> entry)
+  private void publishTracked(String prefix, int n, BiConsumer<ObjectNode, Integer> entry)
       throws Exception {
     receiver.pathArrivals.clear();
     receiver.trackPrefix = prefix;

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes the messages that carry callbacks and failure callbacks (§7). They are ordinary durable
- * messages with their own id, retries and DLQ; they never have callbacks of their own. Those of a
- * queued message carry its queue name and hold its slot until they end.
+ * Makes the messages that carry callbacks and failure callbacks (docs/api.md#callbacks). They are
+ * ordinary durable messages with their own id, retries and DLQ; they never have callbacks of their
+ * own. Those of a queued message carry its queue name and hold its slot until they end.
  */
 public final class CallbackMessages {
   private CallbackMessages() {}
@@ -62,7 +62,8 @@ public final class CallbackMessages {
         .withDueAt(due)
         .withCallerIp(source.callerIp())
         .withSourceMessageId(source.id())
-        // A queued message's callbacks hold its slot: the queue waits for them too (§11.1).
+        // A queued message's callbacks hold its slot: the queue waits for them too
+        // (docs/api.md#queues).
         .withQueueName(source.kind() == MessageKind.MESSAGE ? source.queueName() : null)
         .build();
   }

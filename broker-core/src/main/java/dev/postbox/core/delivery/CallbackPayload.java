@@ -4,7 +4,10 @@ import dev.postbox.core.json.JsonWriter;
 import dev.postbox.core.message.Message;
 import java.util.Base64;
 
-/** The JSON body of a callback (§7.2) or failure callback (§7.3, with {@code dlqId}). */
+/**
+ * The JSON body of a callback or failure callback (the latter with {@code dlqId}); see
+ * docs/api.md#callbacks.
+ */
 public final class CallbackPayload {
   private CallbackPayload() {}
 

@@ -1,6 +1,9 @@
 package dev.postbox.core.delivery;
 
-/** QStash's default backoff (§6.2): {@code min(86400, e^(2.5k))} seconds before retry k. */
+/**
+ * QStash's default backoff (docs/api.md#retries): {@code min(86400, e^(2.5k))} seconds before retry
+ * k.
+ */
 public final class ExponentialBackoff {
   /** The cap: one day. */
   public static final long MAX_DELAY_MILLIS = 86_400_000L;

@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the request for one attempt (§4.1): forwarded headers plus a freshly signed token. */
+/**
+ * Builds the request for one attempt (docs/api.md#delivery): forwarded headers plus a freshly
+ * signed token.
+ */
 public final class OutgoingRequests {
   private final RequestSigner signer;
   private final KeyService keys;

@@ -13,8 +13,9 @@ import dev.postbox.core.store.StoreBatch;
 import java.util.Map;
 
 /**
- * Turns the outcome of one attempt into the atomic set of changes (§4.2, §6, §7): delivered, retry
- * scheduled, or dead-lettered, with logs and any (failure) callback messages in the same batch.
+ * Turns the outcome of one attempt into the atomic set of changes (docs/api.md#delivery, #retries,
+ * #callbacks): delivered, retry scheduled, or dead-lettered, with logs and any (failure) callback
+ * messages in the same batch.
  */
 public final class RecordOutcome {
   private final RetryPolicy retryPolicy;

@@ -11,9 +11,9 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * A destination's own retry hint (§4.3): {@code Retry-After}, {@code X-RateLimit-Reset}, {@code
- * X-RateLimit-Reset-Requests} or {@code X-RateLimit-Reset-Tokens} as integer seconds, an RFC 1123
- * date or a Go duration. Hints beyond one day are ignored.
+ * A destination's own retry hint (docs/api.md#delivery): {@code Retry-After}, {@code
+ * X-RateLimit-Reset}, {@code X-RateLimit-Reset-Requests} or {@code X-RateLimit-Reset-Tokens} as
+ * integer seconds, an RFC 1123 date or a Go duration. Hints beyond one day are ignored.
  */
 public final class RetryAfter {
   private static final Pattern SECONDS = Pattern.compile("\\d{1,12}");

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An {@code Upstash-Retry-Delay} expression (§6.3): milliseconds computed from {@code retried}, the
- * number of retries already performed. Numbers, {@code + - * /}, unary minus, parentheses and pow,
- * exp, sqrt, abs, floor, ceil, round, min, max. Parsed once (our own recursive descent — no script
- * engine); evaluation is a tree walk. Immutable and thread-safe.
+ * An {@code Upstash-Retry-Delay} expression (docs/api.md#retries): milliseconds computed from
+ * {@code retried}, the number of retries already performed. Numbers, {@code + - * /}, unary minus,
+ * parentheses and pow, exp, sqrt, abs, floor, ceil, round, min, max. Parsed once (our own recursive
+ * descent — no script engine); evaluation is a tree walk. Immutable and thread-safe.
  */
 public final class RetryDelayExpression {
   private static final String HEADER = "Upstash-Retry-Delay";

@@ -6,9 +6,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides whether a failed attempt is retried and when (§4.3, §6): a destination's {@code
- * Retry-After}-style hint first, then the message's {@code Upstash-Retry-Delay} expression, then
- * the default exponential backoff. Thread-safe.
+ * Decides whether a failed attempt is retried and when (docs/api.md#delivery, #retries): a
+ * destination's {@code Retry-After}-style hint first, then the message's {@code
+ * Upstash-Retry-Delay} expression, then the default exponential backoff. Thread-safe.
  */
 public final class RetryPolicy {
   private static final int CACHE_LIMIT = 1024;

@@ -1,7 +1,7 @@
 package dev.postbox.core.group;
 
 /**
- * One endpoint of a URL group (§12).
+ * One endpoint of a URL group (docs/api.md#url-groups).
  *
  * @param name optional name ({@code [A-Za-z0-9._-]+}), or null
  * @param url destination URL, kept exactly as given

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A named set of endpoints (§12): publishing to the name fans out one message per endpoint.
+ * A named set of endpoints (docs/api.md#url-groups): publishing to the name fans out one message
+ * per endpoint.
  *
  * @param tenant owning tenant id
  * @param name group name ({@code [A-Za-z0-9._-]+})
@@ -21,8 +22,8 @@ public record UrlGroup(
   }
 
   /**
-   * One independent message per endpoint (§12.1), each with its own id, the endpoint's URL, and
-   * {@code topicName} / {@code endpointName}; everything else comes from {@code template}.
+   * One independent message per endpoint, each with its own id, the endpoint's URL, and {@code
+   * topicName} / {@code endpointName}; everything else comes from {@code template}.
    */
   public List<Message> fanOut(Message template) {
     List<Message> out = new ArrayList<>(endpoints.size());

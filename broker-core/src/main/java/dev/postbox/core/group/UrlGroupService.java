@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * URL groups (§12): add and remove endpoints, read, list, delete. Changes to one group are
- * serialised (a striped lock around read, change and synced write), so concurrent additions are
- * never lost. Blocking: call from a thread that may wait for a disk sync.
+ * URL groups (docs/api.md#url-groups): add and remove endpoints, read, list, delete. Changes to one
+ * group are serialised (a striped lock around read, change and synced write), so concurrent
+ * additions are never lost. Blocking: call from a thread that may wait for a disk sync.
  */
 public final class UrlGroupService {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -106,9 +106,15 @@ public final class UrlGroupService {
     return store.listGroups(tenant);
   }
 
+  /**
+   * Deletes a group. Deleting one that does not exist succeeds too (as the hosted service answers,
+   * and the SDKs' tests expect): afterwards the group does not exist either way.
+   */
   public void delete(String tenant, String name) {
     synchronized (lock(tenant, name)) {
-      get(tenant, name);
+      if (store.findGroup(tenant, name).isEmpty()) {
+        return;
+      }
       store.commit(new StoreBatch().deleteGroup(tenant, name), Durability.SYNC).join();
     }
   }

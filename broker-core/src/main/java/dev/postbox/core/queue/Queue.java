@@ -1,8 +1,9 @@
 package dev.postbox.core.queue;
 
 /**
- * A FIFO queue (§11.1): at most {@code parallelism} of its messages are active (due, in flight or
- * waiting for a retry or their callbacks) at once; the others wait in enqueue order.
+ * A FIFO queue (see docs/api.md#queues): at most {@code parallelism} of its messages are active
+ * (due, in flight or waiting for a retry or their callbacks) at once; the others wait in enqueue
+ * order.
  */
 public record Queue(
     String tenant, String name, long createdAt, long updatedAt, int parallelism, boolean paused) {

@@ -3,8 +3,11 @@ package dev.postbox.core.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postbox.core.error.BrokerException;
+import dev.postbox.core.error.ErrorCode;
 import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.message.CallbackSpec;
 import dev.postbox.core.message.DlqEntry;
@@ -25,8 +28,10 @@ import dev.postbox.core.testing.SettableClock;
 import dev.postbox.core.testing.TestDispatchers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -230,8 +235,7 @@ class DispatcherTest {
     Message other = publish(message().withUrl("http://other.example/x").build());
     assertEquals(2, dispatcher.runOnce());
     // Same due time: order among them is by id, so compare as a set.
-    assertEquals(
-        java.util.Set.of(URL, "http://other.example/x"), new java.util.HashSet<>(deliverer.urls()));
+    assertEquals(Set.of(URL, "http://other.example/x"), new HashSet<>(deliverer.urls()));
     assertNotNull(store.findMessage(second.ref()).orElse(null));
     // The parked message starts as soon as its host frees a slot, with no time passing.
     deliverer.held.get(deliverer.urls().indexOf(URL)).complete(ScriptedDeliverer.status(200));
@@ -376,7 +380,7 @@ class DispatcherTest {
             "out of due order at " + i + ": " + order.subList(Math.max(0, i - 3), i + 3));
       }
     }
-    assertEquals(n, new java.util.HashSet<>(order).size(), "each once");
+    assertEquals(n, new HashSet<>(order).size(), "each once");
     assertTrue(c.store().dueScanned < 3L * n, "due entries looked at: " + c.store().dueScanned);
   }
 
@@ -403,11 +407,9 @@ class DispatcherTest {
     PublishService limited = new PublishService(store, dispatcher, queues, flow, quota);
     quota.refresh();
     assertTrue(quota.isFull());
-    dev.postbox.core.error.BrokerException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            dev.postbox.core.error.BrokerException.class,
-            () -> limited.accept(List.of(message().build())));
-    assertEquals(dev.postbox.core.error.ErrorCode.STORAGE_FULL, e.code());
+    BrokerException e =
+        assertThrows(BrokerException.class, () -> limited.accept(List.of(message().build())));
+    assertEquals(ErrorCode.STORAGE_FULL, e.code());
     assertEquals(1, dispatcher.runOnce());
     assertTrue(store.findMessage(stored.ref()).isEmpty(), "the stored message was delivered");
     quota.refresh();

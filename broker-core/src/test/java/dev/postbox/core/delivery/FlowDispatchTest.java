@@ -16,10 +16,14 @@ import dev.postbox.core.testing.SettableClock;
 import dev.postbox.core.testing.TestDispatchers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Flow control (§13) in the dispatcher: parallelism, rate windows, waitlists, no starvation. */
+/**
+ * Flow control (docs/api.md#flow-control) in the dispatcher: parallelism, rate windows, waitlists,
+ * no starvation.
+ */
 class FlowDispatchTest {
   private static final long T0 = 1_700_000_000_000L;
 
@@ -94,7 +98,7 @@ class FlowDispatchTest {
   @Test
   void aFullWaitlistDoesNotHoldUpOtherMessagesAndIsReadAgainLater() {
     FlowControl fc = new FlowControl("busy", 1, null, 1);
-    int n = Dispatcher.MAX_PARKED_PER_GATE + 500;
+    int n = WaitingGates.MAX_PARKED_PER_GATE + 500;
     List<Message> ms = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ms.add(message("http://a/" + i, fc));
@@ -128,7 +132,7 @@ class FlowDispatchTest {
             flow,
             clock,
             new Dispatcher.Options(100, 2, 100, 1000));
-    int n = Dispatcher.MAX_PARKED_PER_GATE + 2_500;
+    int n = WaitingGates.MAX_PARKED_PER_GATE + 2_500;
     List<Message> ms = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ms.add(message("http://one-host/" + i, null));
@@ -139,8 +143,7 @@ class FlowDispatchTest {
     for (int pass = 0; pass < 20 * n && completed < n; pass++) {
       dispatcher.runOnce();
       // Deliveries end a little later, as they do over a network.
-      List<java.util.concurrent.CompletableFuture<dev.postbox.core.delivery.DeliveryResponse>>
-          held = new ArrayList<>(deliverer.held);
+      List<CompletableFuture<DeliveryResponse>> held = new ArrayList<>(deliverer.held);
       deliverer.held.clear();
       for (var f : held) {
         f.complete(ScriptedDeliverer.status(200));

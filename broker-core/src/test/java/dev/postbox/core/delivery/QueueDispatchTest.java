@@ -17,7 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Queues (§11) with the dispatcher: FIFO slots, pause, cancel and restart, one pass at a time. */
+/**
+ * Queues (docs/api.md#queues) with the dispatcher: FIFO slots, pause, cancel and restart, one pass
+ * at a time.
+ */
 class QueueDispatchTest {
   private static final long T0 = 1_700_000_000_000L;
   private static final String URL = "http://dest.example/";

@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** §6.2 backoff, §6.3 expressions, §4.3 Retry-After, and the policy that combines them. */
+/**
+ * Default backoff and retry-delay expressions (docs/api.md#retries), Retry-After hints
+ * (docs/api.md#delivery), and the policy that combines them.
+ */
 class RetryMathTest {
   private static final long NOW = 1_719_490_584_000L; // Thu, 27 Jun 2024 12:16:24 GMT
 

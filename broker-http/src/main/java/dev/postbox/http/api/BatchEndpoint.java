@@ -21,10 +21,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code POST /v2/batch} (§3.4): a JSON array of {@code {destination, headers, body}} entries, each
- * handled like a publish. The answer is aligned 1:1 with the input: a publish result, a nested
- * array for a URL group, or {@code {"error": "..."}} for an entry that could not be taken (the
- * others are still stored). Every entry without a deduplication id is stored in one synced write.
+ * {@code POST /v2/batch} (docs/api.md#batch): a JSON array of {@code {destination, headers, body}}
+ * entries, each handled like a publish. The answer is aligned 1:1 with the input: a publish result,
+ * a nested array for a URL group, or {@code {"error": "..."}} for an entry that could not be taken
+ * (the others are still stored). Every entry without a deduplication id is stored in one synced
+ * write.
  */
 public final class BatchEndpoint {
   private final Deduplication dedup;
@@ -110,7 +111,7 @@ public final class BatchEndpoint {
     }
     Message m = p.template(call, body(index, e.get("body")));
     if (queueName != null) {
-      m = m.toBuilder().withQueueName(queueName).build(); // enqueued, as /v2/enqueue (§3.3)
+      m = m.toBuilder().withQueueName(queueName).build(); // enqueued, as /v2/enqueue
     }
     List<Message> messages =
         p.urlGroup() == null

@@ -2,7 +2,7 @@ package dev.postbox.http.api;
 
 import dev.postbox.core.tenant.Tenants;
 
-/** The QStash v2 routes this server answers (§2.7), in one table. */
+/** The QStash v2 routes this server answers (docs/api.md#endpoints), in one table. */
 public final class BrokerApi {
   private BrokerApi() {}
 

@@ -3,6 +3,8 @@ package dev.postbox.http.api;
 import dev.postbox.core.error.InvalidRequestException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,9 +13,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The destination of a publish, read from the raw request target (§2.2): everything after the route
- * prefix, undecoded, with the request's query string re-attached minus QStash's own parameters
- * ({@code qstash_token} and {@code upstash-*}, which configure the message instead).
+ * The destination of a publish, read from the raw request target (docs/api.md#publishing):
+ * everything after the route prefix, undecoded, with the request's query string re-attached minus
+ * QStash's own parameters ({@code qstash_token} and {@code upstash-*}, which configure the message
+ * instead).
  *
  * @param url the destination URL, or null when the destination names a URL group
  * @param urlGroup the URL-group name, or null
@@ -92,8 +95,7 @@ public record Destination(String url, String urlGroup, Map<String, List<String>>
 
   private static String percentDecode(String s) {
     try {
-      return java.net.URLDecoder.decode(
-          s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException("malformed percent-encoding in destination");
     }

@@ -3,6 +3,7 @@ package dev.postbox.http.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbox.core.dlq.DlqService;
+import dev.postbox.core.error.NotFoundException;
 import dev.postbox.core.message.DlqEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.publish.PublishHeaders;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /v2/dlq} (§14): list, get, delete, bulk delete, retry, bulk retry. */
+/** {@code /v2/dlq} (docs/api.md#dlq): list, get, delete, bulk delete, retry, bulk retry. */
 public final class DlqEndpoints {
   private final DlqService dlq;
   private final JsonViews views;
@@ -40,7 +41,7 @@ public final class DlqEndpoints {
       for (String id : f.dlqIds()) {
         try {
           found.add(dlq.get(tenant, id));
-        } catch (dev.postbox.core.error.NotFoundException missing) {
+        } catch (NotFoundException missing) {
           // listing by ids returns the ones that exist
         }
       }
@@ -104,7 +105,7 @@ public final class DlqEndpoints {
     return o;
   }
 
-  /** Publish headers on a retry request override the failed message's configuration (§14.3). */
+  /** Publish headers on a retry request override the failed message's configuration. */
   private DlqService.Overrides overrides(Call call) {
     Map<String, List<String>> h = call.request().headers();
     boolean any =

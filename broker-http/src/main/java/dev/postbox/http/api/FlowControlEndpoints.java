@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /v2/flowControl} and {@code /v2/globalParallelism} (§13.2). */
+/** {@code /v2/flowControl} and {@code /v2/globalParallelism} (docs/api.md#flow-control). */
 public final class FlowControlEndpoints {
   private final FlowControlService flow;
   private final Dispatcher dispatcher;
@@ -84,7 +84,10 @@ public final class FlowControlEndpoints {
     return ok(o);
   }
 
-  /** The FlowControlKey object (§13.2): every field, integers, 0 for unset limits. */
+  /**
+   * The FlowControlKey object (docs/api.md#flow-control): every field, integers, 0 for unset
+   * limits.
+   */
   static ObjectNode render(FlowControlService.View v) {
     FlowKey k = v.config();
     ObjectNode o = Json.object();

@@ -6,7 +6,7 @@ import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.http.server.ApiResponse;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code GET /v2/keys} and {@code POST /v2/keys/rotate} (§5.3). */
+/** {@code GET /v2/keys} and {@code POST /v2/keys/rotate} (docs/api.md#signing). */
 public final class KeyEndpoints {
   private final KeyService keys;
 

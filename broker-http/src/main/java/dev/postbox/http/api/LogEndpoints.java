@@ -9,7 +9,9 @@ import dev.postbox.http.api.json.JsonViews;
 import dev.postbox.http.server.ApiResponse;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code GET /v2/events} and {@code GET /v2/logs} (§9): same data under both keys. */
+/**
+ * {@code GET /v2/events} and {@code GET /v2/logs} (docs/api.md#logs): same data under both keys.
+ */
 public final class LogEndpoints {
   private final MessageStore store;
   private final JsonViews views;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /v2/messages} (§8): get, cancel one, bulk cancel. */
+/** {@code /v2/messages} (docs/api.md#messages): get, cancel one, bulk cancel. */
 public final class MessageEndpoints {
   private final MessageService messages;
   private final JsonViews views;

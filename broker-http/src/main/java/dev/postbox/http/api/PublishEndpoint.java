@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code POST /v2/publish/{destination}} (§3.1): parse, store durably, answer once on disk. Runs on
- * the event loop: parsing is cheap and the store write is asynchronous.
+ * {@code POST /v2/publish/{destination}} (docs/api.md#publishing): parse, store durably, answer
+ * once on disk. Runs on the event loop: parsing is cheap and the store write is asynchronous.
  */
 public final class PublishEndpoint {
   private final Deduplication dedup;
@@ -41,14 +41,14 @@ public final class PublishEndpoint {
   public CompletableFuture<ApiResponse> publish(Call call) {
     PublishRequest p = PublishRequest.parse(call, limits, clock);
     if (p.options().cron() != null) {
-      return schedules.create(call, p); // §16.2
+      return schedules.create(call, p); // Upstash-Cron: creates a schedule
     }
     return accept(call, p, p.template(call));
   }
 
   /**
-   * {@code POST /v2/enqueue/{queueName}/{destination}} (§3.3): a publish whose messages go to the
-   * end of the queue (created with parallelism 1 if it does not exist).
+   * {@code POST /v2/enqueue/{queueName}/{destination}} (docs/api.md#publishing): a publish whose
+   * messages go to the end of the queue (created with parallelism 1 if it does not exist).
    */
   public CompletableFuture<ApiResponse> enqueue(Call call) {
     String rest = call.rest();
@@ -82,8 +82,8 @@ public final class PublishEndpoint {
   }
 
   /**
-   * {@code {"messageId", "url"}}, or for a URL group a bare array of them (§3.1); a duplicate is
-   * answered 202 with the original ids and {@code "deduplicated": true}.
+   * {@code {"messageId", "url"}}, or for a URL group a bare array of them; a duplicate is answered
+   * 202 with the original ids and {@code "deduplicated": true}.
    */
   private static ApiResponse answer(Deduplication.Published r, boolean group) {
     int status = r.deduplicated() ? 202 : 200;

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * A publish-like request (publish, schedule create) taken apart: the destination URL from the raw
- * path, the headers with any {@code upstash-*} query parameters (§16.3), and the validated options.
+ * path, the headers with any {@code upstash-*} query parameters (docs/api.md#publishing), and the
+ * validated options.
  *
  * @param url destination URL, or null when the destination is a URL group
  * @param urlGroup the URL-group name, or null

@@ -8,7 +8,7 @@ import dev.postbox.core.queue.QueueService;
 import dev.postbox.http.server.ApiResponse;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /v2/queues} (§11.2): upsert, get, list, delete, pause and resume queues. */
+/** {@code /v2/queues} (docs/api.md#queues): upsert, get, list, delete, pause and resume queues. */
 public final class QueueEndpoints {
   private final QueueService queues;
 
@@ -72,7 +72,7 @@ public final class QueueEndpoints {
     return done();
   }
 
-  /** The queue object (§11.2): every field always present. */
+  /** The queue object (docs/api.md#queues): every field always present. */
   static ObjectNode render(QueueService.View v) {
     ObjectNode o = Json.object();
     o.put("name", v.queue().name());

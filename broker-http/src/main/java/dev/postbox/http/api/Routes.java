@@ -10,15 +10,18 @@ import dev.postbox.http.server.ApiRequest;
 import dev.postbox.http.server.ApiResponse;
 import dev.postbox.http.server.ApiRouter;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The route table. Paths are matched on the raw target after the first {@code /v2/}, so the API can
  * be mounted under any prefix. A trailing slash on a collection path means the collection, and an
- * empty id never reaches a single-item handler (§23). Every route authenticates first.
+ * empty id never reaches a single-item handler (the hosted server answers {@code DELETE
+ * /v2/messages/} as the bulk cancel). A path that exists for other methods is a 405 whose {@code
+ * Allow} header lists them. Every route authenticates first.
  */
 public final class Routes implements ApiRouter {
   /** Handles an authenticated call. */
@@ -85,13 +88,25 @@ public final class Routes implements ApiRouter {
       return new Route(authenticated(e.handler(), partial), e.blocking());
     }
     if (pathMatched) {
-      return new Route(
-          r ->
-              CompletableFuture.completedFuture(
-                  ErrorResponses.of(405, "method " + r.method() + " not allowed on " + path)),
-          false);
+      ApiResponse notAllowed =
+          ErrorResponses.of(405, "method " + request.method() + " not allowed on " + path)
+              .withHeader("Allow", allowed(rest, segments));
+      return new Route(r -> CompletableFuture.completedFuture(notAllowed), false);
     }
     return null;
+  }
+
+  /** The methods the routes matching this path accept, for a 405's {@code Allow} header. */
+  private String allowed(String rest, String[] segments) {
+    Set<String> methods = new LinkedHashSet<>();
+    List<String> ignored = new ArrayList<>();
+    for (Entry e : entries) {
+      if (match(e, rest, segments, ignored) != null) {
+        methods.add(e.method());
+      }
+      ignored.clear();
+    }
+    return String.join(", ", methods);
   }
 
   /** Returns the catch-all tail ("" for exact routes) or null when the route does not match. */
@@ -145,19 +160,5 @@ public final class Routes implements ApiRouter {
     }
     Optional<Tenant> t = tenants.byToken(token);
     return t.orElseThrow(() -> new BrokerException(ErrorCode.UNAUTHORIZED, "invalid token"));
-  }
-
-  /** Route patterns as registered, for diagnostics. */
-  public List<String> describe() {
-    List<String> out = new ArrayList<>();
-    for (Entry e : entries) {
-      out.add(
-          e.method()
-              + " /v2/"
-              + String.join("/", Arrays.asList(e.pattern()))
-              + (e.catchAll() ? "/**" : "")
-              + (e.blocking() ? "" : " (event loop)"));
-    }
-    return out;
   }
 }

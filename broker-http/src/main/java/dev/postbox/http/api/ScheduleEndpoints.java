@@ -14,9 +14,9 @@ import dev.postbox.http.server.ApiResponse;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code /v2/schedules} (§10): create or replace, get, list, delete, pause and resume (with PATCH,
- * as the SDKs send, or POST, as the docs say). Publishing with {@code Upstash-Cron} (§16.2) comes
- * here too.
+ * {@code /v2/schedules} (docs/api.md#schedules): create or replace, get, list, delete, pause and
+ * resume (with PATCH, as the SDKs send, or POST, as the docs say). Publishing with {@code
+ * Upstash-Cron} comes here too.
  */
 public final class ScheduleEndpoints {
   private final ScheduleService schedules;
@@ -56,7 +56,7 @@ public final class ScheduleEndpoints {
     }
     Message template =
         p.template(call).toBuilder()
-            .withQueueName(o.queueName()) // produced messages are enqueued there (§10.1)
+            .withQueueName(o.queueName()) // produced messages are enqueued there
             .build();
     return schedules
         .put(o.scheduleId(), o.cron(), template, o.delayMillis())

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /v2/topics} (§12): URL groups and their endpoints. */
+/** {@code /v2/topics} (docs/api.md#url-groups): URL groups and their endpoints. */
 public final class UrlGroupEndpoints {
   private final UrlGroupService groups;
 
@@ -69,7 +69,10 @@ public final class UrlGroupEndpoints {
     return done();
   }
 
-  /** The group object (§12.2); endpoints carry only {@code url} and, if set, {@code name}. */
+  /**
+   * The group object (docs/api.md#url-groups); endpoints carry only {@code url} and, if set, {@code
+   * name}.
+   */
   static ObjectNode render(UrlGroup g) {
     ObjectNode o = Json.object();
     o.put("name", g.name());

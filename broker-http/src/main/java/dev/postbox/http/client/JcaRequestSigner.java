@@ -11,9 +11,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs deliveries (§5) with the JDK's own HMAC-SHA256 and base64url. The header bytes are fixed to
- * {@code {"alg":"HS256","typ":"JWT"}} and the claims are written in QStash's order, so tokens match
- * the hosted server's byte for byte.
+ * Signs deliveries (docs/api.md#signing) with the JDK's own HMAC-SHA256 and base64url. The header
+ * bytes are fixed to {@code {"alg":"HS256","typ":"JWT"}} and the claims are written in QStash's
+ * order, so tokens match the hosted server's byte for byte.
  *
  * <p>Written against the JDK rather than nimbus-jose-jwt (which the tests still use to verify what
  * it signs) because signing is on every delivery's path: a profile of a backlog drain put nimbus'

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +157,7 @@ public final class JdkHttpDeliverer implements Deliverer {
         int take = Math.min(bb.remaining(), max - len);
         if (take > 0) {
           if (len + take > buf.length) {
-            buf = java.util.Arrays.copyOf(buf, Math.max(len + take, Math.min(max, buf.length * 2)));
+            buf = Arrays.copyOf(buf, Math.max(len + take, Math.min(max, buf.length * 2)));
           }
           bb.get(buf, len, take);
           len += take;
@@ -171,7 +172,7 @@ public final class JdkHttpDeliverer implements Deliverer {
 
     @Override
     public void onComplete() {
-      result.complete(len == buf.length ? buf : java.util.Arrays.copyOf(buf, len));
+      result.complete(len == buf.length ? buf : Arrays.copyOf(buf, len));
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.postbox.http.server;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,5 +27,12 @@ public record ApiResponse(
 
   public static ApiResponse empty(int status) {
     return new ApiResponse(status, null, new byte[0], Map.of());
+  }
+
+  /** This response with one more header ({@code name} replaced if present). */
+  public ApiResponse withHeader(String name, String value) {
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    h.put(name, value);
+    return new ApiResponse(status, contentType, body, Collections.unmodifiableMap(h));
   }
 }

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -38,8 +40,7 @@ import org.slf4j.LoggerFactory;
 final class BrokerHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerHttpHandler.class);
 
-  private final ApiRouter router;
-  private final ExecutorService blockingPool;
+  private final Routing routing;
 
   // Touched only on this channel's event loop.
   private long nextSeq;
@@ -47,8 +48,12 @@ final class BrokerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final TreeMap<Long, Finished> finished = new TreeMap<>();
 
   BrokerHttpHandler(ApiRouter router, ExecutorService blockingPool) {
-    this.router = router;
-    this.blockingPool = blockingPool;
+    this(Routing.of(router, blockingPool));
+  }
+
+  /** With routes that may be installed later: until then every request is answered 503. */
+  BrokerHttpHandler(Routing routing) {
+    this.routing = routing;
   }
 
   private record Finished(ApiResponse response, boolean keepAlive) {}
@@ -58,18 +63,23 @@ final class BrokerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     long seq = nextSeq++;
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     if (req.decoderResult().isFailure()) {
-      complete(ctx, seq, ErrorResponses.of(400, "malformed HTTP request"), false);
+      complete(ctx, seq, malformed(req), false);
+      return;
+    }
+    Routing.Installed routes = routing.current();
+    if (routes == null) {
+      complete(ctx, seq, ErrorResponses.of(503, "starting"), keepAlive);
       return;
     }
     ApiRequest api = toApiRequest(ctx, req);
     CompletableFuture<ApiResponse> result;
     try {
-      ApiRouter.Route route = router.route(api);
+      ApiRouter.Route route = routes.router().route(api);
       if (route == null) {
         result = CompletableFuture.completedFuture(ErrorResponses.of(404, "not found"));
       } else if (route.blocking()) {
         result =
-            CompletableFuture.supplyAsync(() -> invoke(route, api), blockingPool)
+            CompletableFuture.supplyAsync(() -> invoke(route, api), routes.blockingPool())
                 .thenCompose(f -> f);
       } else {
         result = invoke(route, api);
@@ -88,6 +98,32 @@ final class BrokerHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             ctx.executor().execute(() -> complete(ctx, seq, out, keepAlive));
           }
         });
+  }
+
+  /**
+   * The answer to a request the codec could not read: 431 for headers over the header limit, 414
+   * for a request line over the line limit, 400 otherwise. Netty also reports a chunk size line
+   * over the limit as a line too long; that one comes after the head, so the request has headers
+   * (at least the Content-Length the aggregator sets), while a request whose first line failed has
+   * none: only the latter is a 414.
+   */
+  static ApiResponse malformed(FullHttpRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    if (cause instanceof TooLongHttpHeaderException) {
+      return ErrorResponses.of(
+          431,
+          "request headers are larger than the limit of "
+              + BrokerChannelInitializer.MAX_HEADER_SIZE
+              + " bytes");
+    }
+    if (cause instanceof TooLongHttpLineException && req.headers().isEmpty()) {
+      return ErrorResponses.of(
+          414,
+          "request line (method, URI, version) is longer than the limit of "
+              + BrokerChannelInitializer.MAX_INITIAL_LINE
+              + " bytes");
+    }
+    return ErrorResponses.of(400, "malformed HTTP request");
   }
 
   private static CompletableFuture<ApiResponse> invoke(ApiRouter.Route route, ApiRequest api) {

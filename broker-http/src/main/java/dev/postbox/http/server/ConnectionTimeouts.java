@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -167,7 +168,7 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
           ErrorResponses.of(
               408,
               "request not received in full within "
-                  + java.time.Duration.ofNanos(requestNanos).toMillis()
+                  + Duration.ofNanos(requestNanos).toMillis()
                   + " ms; closing the connection");
       ctx.writeAndFlush(BrokerHttpHandler.toNetty(r, false))
           .addListener(ChannelFutureListener.CLOSE);

@@ -10,15 +10,28 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Binds the HTTP API to a host and port; {@link #close()} stops accepting and drains. */
+/**
+ * Binds the HTTP API to a host and port; {@link #close()} stops accepting and drains.
+ *
+ * <p>Binding can come first: {@link #bind} listens before the routes exist (so a port in use fails
+ * start-up before anything is written to disk) and answers {@code 503 {"error":"starting"}} until
+ * {@link #serve} installs them.
+ */
 public final class NettyHttpServer implements AutoCloseable {
   private final EventLoopGroup boss = new NioEventLoopGroup(1);
   private final EventLoopGroup workers;
+  private final Routing routing = new Routing();
   private final Channel channel;
 
+  /** Binds and serves {@code router} at once. */
   public NettyHttpServer(
       String host, int port, ApiRouter router, ExecutorService blockingPool, ServerLimits limits)
       throws InterruptedException {
+    this(host, port, limits);
+    serve(router, blockingPool);
+  }
+
+  private NettyHttpServer(String host, int port, ServerLimits limits) throws InterruptedException {
     this.workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     ServerBootstrap b =
         new ServerBootstrap()
@@ -26,7 +39,7 @@ public final class NettyHttpServer implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new BrokerChannelInitializer(router, blockingPool, limits));
+            .childHandler(new BrokerChannelInitializer(routing, limits));
     Channel bound;
     try {
       bound = b.bind(host, port).sync().channel();
@@ -39,6 +52,28 @@ public final class NettyHttpServer implements AutoCloseable {
           "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     this.channel = bound;
+  }
+
+  /**
+   * Listens on {@code host:port} with no routes yet: every request is answered {@code 503} until
+   * {@link #serve}.
+   *
+   * @param port the port, 0 for any free one ({@link #port()} tells which)
+   * @throws IllegalStateException when the port cannot be bound (in use, not permitted)
+   */
+  public static NettyHttpServer bind(String host, int port, ServerLimits limits)
+      throws InterruptedException {
+    return new NettyHttpServer(host, port, limits);
+  }
+
+  /**
+   * Starts answering with {@code router}, also on connections opened before (their next requests).
+   *
+   * @param blockingPool where routes that may block run
+   * @throws IllegalStateException when routes are served already
+   */
+  public void serve(ApiRouter router, ExecutorService blockingPool) {
+    routing.install(router, blockingPool);
   }
 
   private void shutDownGroups() {

@@ -3,13 +3,16 @@ package dev.postbox.http.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.postbox.core.error.BrokerException;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
 import dev.postbox.http.server.ApiRequest;
 import dev.postbox.http.server.ApiResponse;
 import dev.postbox.http.server.ApiRouter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -79,19 +82,37 @@ class RoutesTest {
   }
 
   @Test
+  void a405ListsTheMethodsThePathAccepts() throws Exception {
+    ApiResponse put =
+        routes
+            .route(req("PUT", "/v2/messages/x", "tok"))
+            .handler()
+            .handle(req("PUT", "/v2/messages/x", "tok"))
+            .join();
+    assertEquals(405, put.status());
+    assertEquals("GET, DELETE", put.headers().get("Allow"));
+    assertEquals(
+        "{\"error\":\"method PUT not allowed on /v2/messages/x\"}",
+        new String(put.body(), StandardCharsets.UTF_8));
+    ApiRequest get = req("GET", "/v2/dlq/retry/", "tok");
+    assertEquals("POST", routes.route(get).handler().handle(get).join().headers().get("Allow"));
+    ApiRequest getPublish = req("GET", "/v2/publish/https://example.com", "tok");
+    assertEquals(
+        "POST",
+        routes.route(getPublish).handler().handle(getPublish).join().headers().get("Allow"));
+  }
+
+  @Test
   void missingOrWrongTokenFailsAndQueryTokenWorks() throws Exception {
     ApiRouter.Route r = routes.route(req("GET", "/v2/messages/m", null));
     assertEquals(
         "UNAUTHORIZED",
-        org.junit.jupiter.api.Assertions.assertThrows(
-                dev.postbox.core.error.BrokerException.class,
-                () -> r.handler().handle(req("GET", "/v2/messages/m", null)))
+        assertThrows(
+                BrokerException.class, () -> r.handler().handle(req("GET", "/v2/messages/m", null)))
             .code()
             .name());
     ApiRequest wrong = req("GET", "/v2/messages/m", "nope");
-    org.junit.jupiter.api.Assertions.assertThrows(
-        dev.postbox.core.error.BrokerException.class,
-        () -> routes.route(wrong).handler().handle(wrong));
+    assertThrows(BrokerException.class, () -> routes.route(wrong).handler().handle(wrong));
     ApiRequest viaQuery = req("GET", "/v2/messages/m?qstash_token=tok", null);
     assertEquals(200, routes.route(viaQuery).handler().handle(viaQuery).join().status());
   }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +71,7 @@ class NettyHttpDelivererTest {
             os.write(body.getBytes(StandardCharsets.UTF_8));
           }
         });
-    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+    server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
   }
 

@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Callers never block: {@link #submit} only enqueues. Futures complete on the writer or syncer
  * thread, so their dependents must not block (they must not wait for another commit).
+ *
+ * <p>Failures: when a group cannot be written or synced, whatever the error, every submission of it
+ * still waiting fails with a {@link StorageException} of fixed text ({@value #WRITE_FAILED} or
+ * {@value #SYNC_FAILED}) that carries the cause, which is also logged here; the threads go on with
+ * the next group.
  */
 final class GroupCommitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
@@ -56,14 +61,37 @@ final class GroupCommitter implements AutoCloseable {
 
   /** One change to apply: a put (value non-null) or delete (value null) in a column family. */
   record Mutation(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+    static Mutation put(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+      return new Mutation(cf, key, value);
+    }
+
+    static Mutation delete(ColumnFamilyHandle cf, byte[] key) {
+      return new Mutation(cf, key, null);
+    }
+
     long size() {
       return key.length + (value == null ? 0 : value.length);
     }
   }
 
+  /** Where groups go: RocksDB, or in tests a stand-in that fails on purpose. */
+  interface Wal {
+    /** Applies one group's batch, without syncing. */
+    void write(WriteOptions options, WriteBatch batch) throws RocksDBException;
+
+    /** Syncs the WAL: everything written before this call started is then on disk. */
+    void sync() throws RocksDBException;
+  }
+
+  /** The fixed text of the failure every future of a group that could not be written gets. */
+  static final String WRITE_FAILED = "storage write failed";
+
+  /** The same for the synced submissions of a WAL sync that failed. */
+  static final String SYNC_FAILED = "storage sync failed";
+
   private record Submission(List<Mutation> mutations, boolean sync, CompletableFuture<Void> done) {}
 
-  private final RocksDB db;
+  private final Wal wal;
   private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
   private final WriteOptions writeOptions = new WriteOptions().setSync(false);
   private final Thread writer;
@@ -90,10 +118,26 @@ final class GroupCommitter implements AutoCloseable {
   private volatile boolean writerDone;
 
   GroupCommitter(RocksDB db, long syncWindowNanos) {
+    this(
+        new Wal() {
+          @Override
+          public void write(WriteOptions options, WriteBatch batch) throws RocksDBException {
+            db.write(options, batch);
+          }
+
+          @Override
+          public void sync() throws RocksDBException {
+            db.syncWal();
+          }
+        },
+        syncWindowNanos);
+  }
+
+  GroupCommitter(Wal wal, long syncWindowNanos) {
     if (syncWindowNanos < 0) {
       throw new IllegalArgumentException("negative sync window");
     }
-    this.db = db;
+    this.wal = wal;
     this.syncWindowNanos = syncWindowNanos;
     this.writer = new Thread(this::run, "postbox-group-commit");
     writer.setDaemon(true);
@@ -150,7 +194,6 @@ final class GroupCommitter implements AutoCloseable {
           }
           continue;
         }
-        group.clear();
         group.add(first);
         long bytes = bytes(first);
         while (group.size() < MAX_GROUP && bytes < MAX_GROUP_BYTES) {
@@ -165,8 +208,12 @@ final class GroupCommitter implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // Whatever failed, no caller of this group may wait forever; later groups still run.
         LOG.error("group commit failed unexpectedly", e);
+        fail(group, new StorageException(WRITE_FAILED, e));
+      } finally {
+        group.clear();
       }
     }
   }
@@ -190,14 +237,12 @@ final class GroupCommitter implements AutoCloseable {
           }
         }
       }
-      db.write(writeOptions, batch);
+      wal.write(writeOptions, batch);
       writes.incrementAndGet();
       submissions.addAndGet(group.size());
     } catch (RocksDBException e) {
-      StorageException failure = new StorageException("RocksDB write failed: " + e.getMessage(), e);
-      for (Submission s : group) {
-        s.done().completeExceptionally(failure);
-      }
+      LOG.error("group commit failed", e);
+      fail(group, new StorageException(WRITE_FAILED, e));
       return;
     }
     boolean toSync = false;
@@ -249,19 +294,23 @@ final class GroupCommitter implements AutoCloseable {
       }
       lastStart = System.nanoTime();
       try {
-        db.syncWal(); // covers everything written before it started, so all of `batch`
+        wal.sync(); // covers everything written before it started, so all of `batch`
         syncs.incrementAndGet();
         synced.addAndGet(batch.size());
         for (Submission s : batch) {
           s.done().complete(null);
         }
-      } catch (RocksDBException | RuntimeException e) {
+      } catch (RocksDBException | RuntimeException | Error e) {
         LOG.error("WAL sync failed", e);
-        StorageException failure = new StorageException("WAL sync failed: " + e.getMessage(), e);
-        for (Submission s : batch) {
-          s.done().completeExceptionally(failure);
-        }
+        fail(batch, new StorageException(SYNC_FAILED, e));
       }
+    }
+  }
+
+  /** Fails the submissions not completed yet (a failure may come after some completed). */
+  private static void fail(List<Submission> submissions, StorageException failure) {
+    for (Submission s : submissions) {
+      s.done().completeExceptionally(failure);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.postbox.storage.rocksdb;
 
 import dev.postbox.core.error.StorageException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import org.rocksdb.RocksDBException;
 
 /**
  * Opens and closes the RocksDB database with its column families and owns every native options
- * object. Thread-safe once open (RocksDB handles are).
+ * object; holds the data directory's {@link DataDirectoryLock} while open. Thread-safe once open
+ * (RocksDB handles are).
  */
 final class RocksDbStorage implements AutoCloseable {
   static final String MESSAGES = "messages";
@@ -60,6 +62,7 @@ final class RocksDbStorage implements AutoCloseable {
           FLOW_KEYS,
           BODIES);
 
+  private final DataDirectoryLock dirLock;
   private final LRUCache cache;
   private final BloomFilter bloom;
   private final DBOptions dbOptions;
@@ -87,54 +90,60 @@ final class RocksDbStorage implements AutoCloseable {
   RocksDbStorage(Path dir) {
     try {
       Files.createDirectories(dir);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new StorageException("cannot create data directory " + dir, e);
     }
-    RocksDbNativeLibrary.load(dir.resolve("native"));
-    cache = new LRUCache(64L * 1024 * 1024);
-    bloom = new BloomFilter(10);
-    dbOptions =
-        new DBOptions()
-            .setCreateIfMissing(true)
-            .setCreateMissingColumnFamilies(true)
-            .setMaxBackgroundJobs(2)
-            .setBytesPerSync(1024 * 1024)
-            .setKeepLogFileNum(5);
-    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, options(4)));
-    for (String name : FAMILIES) {
-      long mb = name.equals(MESSAGES) || name.equals(LOGS) || name.equals(BODIES) ? 32 : 8;
-      ColumnFamilyOptions o = options(mb);
-      if (name.equals(FLOW_KEYS)) {
-        // Looked up by key whenever a key not in memory is used, and mostly absent (a new key):
-        // a whole-key filter on the write buffer answers those without searching it.
-        o.setMemtablePrefixBloomSizeRatio(0.1).setMemtableWholeKeyFiltering(true);
-      }
-      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), o));
-    }
+    dirLock = DataDirectoryLock.acquire(dir); // before RocksDB touches anything in it
     try {
-      db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-    } catch (RocksDBException e) {
-      closeOptions();
-      throw new StorageException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
+      RocksDbNativeLibrary.load(dir.resolve("native"));
+      cache = new LRUCache(64L * 1024 * 1024);
+      bloom = new BloomFilter(10);
+      dbOptions =
+          new DBOptions()
+              .setCreateIfMissing(true)
+              .setCreateMissingColumnFamilies(true)
+              .setMaxBackgroundJobs(2)
+              .setBytesPerSync(1024 * 1024)
+              .setKeepLogFileNum(5);
+      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+      descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, options(4)));
+      for (String name : FAMILIES) {
+        long mb = name.equals(MESSAGES) || name.equals(LOGS) || name.equals(BODIES) ? 32 : 8;
+        ColumnFamilyOptions o = options(mb);
+        if (name.equals(FLOW_KEYS)) {
+          // Looked up by key whenever a key not in memory is used, and mostly absent (a new key):
+          // a whole-key filter on the write buffer answers those without searching it.
+          o.setMemtablePrefixBloomSizeRatio(0.1).setMemtableWholeKeyFiltering(true);
+        }
+        descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), o));
+      }
+      try {
+        db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+      } catch (RocksDBException e) {
+        closeOptions();
+        throw new StorageException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
+      }
+      messages = handles.get(1);
+      due = handles.get(2);
+      inflight = handles.get(3);
+      logs = handles.get(4);
+      dlq = handles.get(5);
+      meta = handles.get(6);
+      schedules = handles.get(7);
+      scheduleRuns = handles.get(8);
+      groups = handles.get(9);
+      dedup = handles.get(10);
+      dedupExpiry = handles.get(11);
+      queues = handles.get(12);
+      queueWaiting = handles.get(13);
+      queueMembers = handles.get(14);
+      queueSlots = handles.get(15);
+      flowKeys = handles.get(16);
+      bodies = handles.get(17);
+    } catch (RuntimeException | Error e) {
+      dirLock.close();
+      throw e;
     }
-    messages = handles.get(1);
-    due = handles.get(2);
-    inflight = handles.get(3);
-    logs = handles.get(4);
-    dlq = handles.get(5);
-    meta = handles.get(6);
-    schedules = handles.get(7);
-    scheduleRuns = handles.get(8);
-    groups = handles.get(9);
-    dedup = handles.get(10);
-    dedupExpiry = handles.get(11);
-    queues = handles.get(12);
-    queueWaiting = handles.get(13);
-    queueMembers = handles.get(14);
-    queueSlots = handles.get(15);
-    flowKeys = handles.get(16);
-    bodies = handles.get(17);
   }
 
   /** The broker's column families (not the unused default one). */
@@ -171,6 +180,7 @@ final class RocksDbStorage implements AutoCloseable {
     }
     db.close();
     closeOptions();
+    dirLock.close();
   }
 
   private void closeOptions() {

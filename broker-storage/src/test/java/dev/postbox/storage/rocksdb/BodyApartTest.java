@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksIterator;
 
 /**
@@ -63,11 +64,11 @@ class BodyApartTest {
     store.commit(b, Durability.SYNC).join();
   }
 
-  private byte[] raw(org.rocksdb.ColumnFamilyHandle cf, byte[] key) throws Exception {
+  private byte[] raw(ColumnFamilyHandle cf, byte[] key) throws Exception {
     return store.storage().db.get(cf, key);
   }
 
-  private List<byte[]> rawValues(org.rocksdb.ColumnFamilyHandle cf) {
+  private List<byte[]> rawValues(ColumnFamilyHandle cf) {
     List<byte[]> out = new ArrayList<>();
     try (RocksIterator it = store.storage().db.newIterator(cf)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -106,7 +107,7 @@ class BodyApartTest {
 
   @Test
   void aSmallBodyStaysInline() throws Exception {
-    byte[] body = body(RocksDbMessageStore.BODY_APART_MIN - 1);
+    byte[] body = body(BatchEncoder.BODY_APART_MIN - 1);
     Message m = message("msg_small", body);
     commit(new StoreBatch().putNewMessage(m));
 

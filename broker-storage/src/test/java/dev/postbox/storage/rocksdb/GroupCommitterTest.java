@@ -2,21 +2,33 @@ package dev.postbox.storage.rocksdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postbox.core.error.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
 
 /** The sync window: when a WAL sync starts, and that nothing synced waits longer than it must. */
 @Timeout(60)
@@ -105,6 +117,79 @@ class GroupCommitterTest {
       put(true).get(10, TimeUnit.SECONDS);
     }
     assertEquals(20, committer.syncs());
+  }
+
+  static Stream<Throwable> faults() {
+    return Stream.of(
+        new RocksDBException("IO error: disk detail"),
+        new IllegalStateException("injected"),
+        new OutOfMemoryError("injected"));
+  }
+
+  /**
+   * A group that fails to be written, however it fails, fails every future waiting on it at once,
+   * with fixed text; the committer goes on writing later groups.
+   */
+  @ParameterizedTest
+  @MethodSource("faults")
+  void aFailedGroupFailsItsFuturesAndLaterGroupsAreWritten(Throwable fault) throws Exception {
+    storage = new RocksDbStorage(dir.resolve("db"));
+    CountDownLatch firstWriteStarted = new CountDownLatch(1);
+    CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+    AtomicInteger writeCalls = new AtomicInteger();
+    GroupCommitter.Wal wal =
+        new GroupCommitter.Wal() {
+          @Override
+          public void write(WriteOptions options, WriteBatch batch) throws RocksDBException {
+            int call = writeCalls.incrementAndGet();
+            if (call == 1) { // holds the writer so that the next submissions form one group
+              firstWriteStarted.countDown();
+              awaitUninterruptibly(releaseFirstWrite);
+            } else if (call == 2) {
+              if (fault instanceof RocksDBException r) {
+                throw r;
+              }
+              if (fault instanceof RuntimeException r) {
+                throw r;
+              }
+              throw (Error) fault;
+            }
+            storage.db.write(options, batch);
+          }
+
+          @Override
+          public void sync() throws RocksDBException {
+            storage.db.syncWal();
+          }
+        };
+    committer = new GroupCommitter(wal, 0);
+    CompletableFuture<Void> first = put(false);
+    assertTrue(firstWriteStarted.await(10, TimeUnit.SECONDS));
+    List<CompletableFuture<Void>> failedGroup = List.of(put(true), put(false), put(true));
+    releaseFirstWrite.countDown();
+    first.get(10, TimeUnit.SECONDS);
+
+    for (CompletableFuture<Void> f : failedGroup) {
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+      StorageException cause = assertInstanceOf(StorageException.class, e.getCause());
+      assertEquals("storage write failed", cause.getMessage());
+      assertSame(fault, cause.getCause());
+    }
+    assertEquals(2, writeCalls.get(), "the three waiting submissions were one group");
+
+    put(true).get(10, TimeUnit.SECONDS); // later groups are written (and synced)
+    put(false).get(10, TimeUnit.SECONDS);
+    assertEquals(4, writeCalls.get());
+    assertEquals(3, committer.writes());
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

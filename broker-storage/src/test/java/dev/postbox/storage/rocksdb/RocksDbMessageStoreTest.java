@@ -1,9 +1,11 @@
 package dev.postbox.storage.rocksdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postbox.core.error.ErrorCode;
 import dev.postbox.core.error.StorageException;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
@@ -16,8 +18,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +59,9 @@ class RocksDbMessageStoreTest extends MessageStoreContract {
     store.close();
     CompletableFuture<Void> f =
         store.commit(new StoreBatch().putMessage(aFullMessage()), Durability.SYNC);
-    assertThrows(Exception.class, f::join);
+    CompletionException e = assertThrows(CompletionException.class, f::join);
+    StorageException cause = assertInstanceOf(StorageException.class, e.getCause());
+    assertEquals(ErrorCode.SHUTTING_DOWN, cause.code());
     store = createStore();
   }
 
@@ -67,8 +73,7 @@ class RocksDbMessageStoreTest extends MessageStoreContract {
     int threads = 64;
     int perThread = 200;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<CompletableFuture<Void>> all = new ArrayList<>();
-    List<java.util.concurrent.Future<?>> submitters = new ArrayList<>();
+    List<Future<?>> submitters = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
       submitters.add(
@@ -85,11 +90,10 @@ class RocksDbMessageStoreTest extends MessageStoreContract {
                 }
               }));
     }
-    for (java.util.concurrent.Future<?> s : submitters) {
-      s.get(120, TimeUnit.SECONDS);
+    for (Future<?> s : submitters) {
+      s.get(120, TimeUnit.SECONDS); // each joined its every commit: a failed one fails here
     }
     pool.shutdown();
-    all.forEach(CompletableFuture::join);
     long[] after = rocks.commitStats();
     long writes = after[0] - before[0];
     long submissions = after[1] - before[1];

@@ -26,9 +26,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON shapes of messages (§8.1), DLQ entries (§14.1), log entries (§9.4) and schedules
- * (§10.4). Keys that do not apply are omitted, never null. Redacted fields (§16.4) show {@code
- * REDACTED:<sha256 hex>}. Thread-safe.
+ * The JSON shapes of messages (docs/api.md#messages), DLQ entries (docs/api.md#dlq), log entries
+ * (docs/api.md#logs) and schedules (docs/api.md#schedules). Keys that do not apply are omitted,
+ * never null. Redacted fields (docs/api.md#redaction) show {@code REDACTED:<sha256 hex>}.
+ * Thread-safe.
  */
 public final class JsonViews {
   private final ObjectMapper mapper = new ObjectMapper();
@@ -120,7 +121,7 @@ public final class JsonViews {
     return o;
   }
 
-  /** A schedule object (§10.4). */
+  /** A schedule object (docs/api.md#schedules). */
   public ObjectNode schedule(ScheduleService.View v) {
     Schedule s = v.schedule();
     Message t = s.template();

@@ -1,0 +1,77 @@
+package dev.postbox.storage.rocksdb;
+
+import dev.postbox.core.message.DlqEntry;
+import dev.postbox.core.message.LogEntry;
+import dev.postbox.core.message.Message;
+import dev.postbox.core.store.Page;
+import dev.postbox.core.store.Positioned;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** Reads of the message logs (with bodies stored apart) and of the DLQ. */
+final class LogReads {
+  private final RocksDbReader reader;
+  private final RocksDbStorage storage;
+
+  LogReads(RocksDbReader reader) {
+    this.reader = reader;
+    this.storage = reader.storage;
+  }
+
+  Page<Positioned<LogEntry>> listLogs(
+      String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter) {
+    List<Positioned<LogEntry>> items = new ArrayList<>();
+    String next =
+        reader.page(
+            storage.logs,
+            tenant,
+            cursor,
+            limit,
+            newestFirst,
+            (key, value) -> {
+              LogEntry e = Codec.log(value);
+              if (Codec.bodyApart(value)) {
+                e = withLoggedBody(e);
+              }
+              return filter.test(e) ? new Positioned<>(Keys.position(key), e) : null;
+            },
+            items);
+    return new Page<>(items, next);
+  }
+
+  /** A log entry whose body is stored apart, with that body (empty if it has expired since). */
+  private LogEntry withLoggedBody(LogEntry e) {
+    Message m = e.message();
+    byte[] body = reader.get(storage.bodies, Keys.body(m.tenant(), m.createdAt(), m.id()));
+    return body == null ? e : e.withMessage(m.toBuilder().withBody(body).build());
+  }
+
+  Optional<DlqEntry> findDlq(String tenant, String dlqId) {
+    byte[] key = Keys.positionKey(tenant, dlqId);
+    if (key == null) {
+      return Optional.empty();
+    }
+    byte[] v = reader.get(storage.dlq, key);
+    return v == null ? Optional.empty() : Optional.of(DlqCodec.decode(v));
+  }
+
+  Page<DlqEntry> listDlq(
+      String tenant, String cursor, int limit, boolean newestFirst, Predicate<DlqEntry> filter) {
+    List<DlqEntry> items = new ArrayList<>();
+    String next =
+        reader.page(
+            storage.dlq,
+            tenant,
+            cursor,
+            limit,
+            newestFirst,
+            (key, value) -> {
+              DlqEntry e = DlqCodec.decode(value);
+              return filter.test(e) ? e : null;
+            },
+            items);
+    return new Page<>(items, next);
+  }
+}
