@@ -111,13 +111,22 @@ public final class Broker implements AutoCloseable {
   private Broker(BrokerConfig config) throws InterruptedException {
     this.config = config;
     Clock clock = SystemClock.INSTANCE;
-    this.store = RocksDbMessageStore.open(config.dataDir(), config.syncWindow());
-    // What was started so far, closed in reverse order if a later step fails (a port in use):
-    // their threads would otherwise keep the process alive after the failure.
+    // The port first: a server that cannot listen fails before it touches the data directory
+    // (which opening the store creates, with a copy of RocksDB's native library in it). Until
+    // serve() below, the port answers 503 "starting".
+    this.server =
+        NettyHttpServer.bind(
+            config.host(),
+            config.port(),
+            new ServerLimits(config.maxBodyBytes(), config.requestTimeout(), config.idleTimeout()));
+    // What was started so far, closed in reverse order if a later step fails (a locked data
+    // directory): their threads would otherwise keep the process alive after the failure.
     ArrayDeque<AutoCloseable> opened = new ArrayDeque<>();
-    opened.push(store);
+    opened.push(server);
     boolean started = false;
     try {
+      this.store = RocksDbMessageStore.open(config.dataDir(), config.syncWindow());
+      opened.push(store);
       this.tenants = tenants(config, store);
       this.keys = new KeyService(store, tenants);
       this.deliverer =
@@ -193,15 +202,7 @@ public final class Broker implements AutoCloseable {
               new BatchEndpoint(dedup, groups, limits, clock));
       this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
       opened.push(blockingPool::shutdownNow);
-      this.server =
-          new NettyHttpServer(
-              config.host(),
-              config.port(),
-              routes,
-              blockingPool,
-              new ServerLimits(
-                  config.maxBodyBytes(), config.requestTimeout(), config.idleTimeout()));
-      opened.push(server);
+      server.serve(routes, blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));
       schedules.recover();

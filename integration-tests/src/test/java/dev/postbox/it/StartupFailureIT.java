@@ -26,10 +26,13 @@ class StartupFailureIT {
       Path log = dir.resolve("same-port.log");
       Process samePort = JarServer.launch(dir.resolve("b"), running.port, log);
       assertExitsWithOne(samePort, log, "cannot listen on");
+      assertTrue(
+          Files.notExists(dir.resolve("b")),
+          "a server that cannot listen must not create its data directory");
 
       Path log2 = dir.resolve("same-dir.log");
       Process sameDir = JarServer.launch(dir.resolve("a"), JarServer.freePort(), log2);
-      assertExitsWithOne(sameDir, log2, "cannot open RocksDB");
+      assertExitsWithOne(sameDir, log2, "another Postbox process is using " + dir.resolve("a"));
 
       assertEquals(200, running.api().send("GET", "/v2/keys", null).status());
     } finally {

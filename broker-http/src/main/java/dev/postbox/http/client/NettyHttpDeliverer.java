@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Delivers over Netty with a pool of keep-alive HTTP/1.1 connections per origin (scheme, host,
  * port), one request at a time per connection. Chosen over the JDK client by measurement: on this
- * machine the JDK client tops out near 6,000 requests/s at 200 in flight (see docs/benchmarks.md).
+ * machine the JDK client tops out near 6,000 requests/s at 200 in flight
+ * (docs/benchmarks-history.md#item-2).
  *
  * <p>Host names are looked up on a thread pool ({@link PooledLookupResolverGroup}), so a slow DNS
  * answer for one destination never stalls the event loops the others share.

@@ -32,8 +32,8 @@ final class BatchEncoder {
 
   /**
    * Bodies of at least this many bytes are stored once, apart from the message record, instead of
-   * in the record and again in its CREATED log entry (docs/benchmarks.md, item 20). Smaller ones
-   * stay inline: copying them twice costs less than the extra reads and the expiry pass.
+   * in the record and again in its CREATED log entry (docs/benchmarks-history.md#item-20). Smaller
+   * ones stay inline: copying them twice costs less than the extra reads and the expiry pass.
    */
   static final int BODY_APART_MIN = 1024;
 

@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * about 0.2 ms of a core in the guest's kernel, plus the host's share of the flush), so
  * back-to-back syncs of one or two publishes each spend a core on fsync at a few thousand publishes
  * a second, and on a VM held to a CPU quota that gets every thread stalled until the next quota
- * period (docs/benchmarks.md, item 19). So a sync starts once the previous one started at least
- * {@code syncWindow} ago, or at once when {@value #SYNC_BATCH} synced submissions are waiting. A
- * publish on an idle server is synced at once; under load syncs come at most about once a window,
- * each covering what arrived meanwhile; and many clients at once never wait for the window. {@code
- * syncWindow} 0 syncs back to back.
+ * period (docs/benchmarks-history.md#item-19). So a sync starts once the previous one started at
+ * least {@code syncWindow} ago, or at once when {@value #SYNC_BATCH} synced submissions are
+ * waiting. A publish on an idle server is synced at once; under load syncs come at most about once
+ * a window, each covering what arrived meanwhile; and many clients at once never wait for the
+ * window. {@code syncWindow} 0 syncs back to back.
  *
  * <p>Callers never block: {@link #submit} only enqueues. Futures complete on the writer or syncer
  * thread, so their dependents must not block (they must not wait for another commit).

@@ -24,7 +24,7 @@ import org.rocksdb.RocksIterator;
 
 /**
  * Large bodies are written once, apart from the message record and its CREATED log entry, and
- * served from there for as long as either needs them (docs/benchmarks.md, item 20).
+ * served from there for as long as either needs them (docs/benchmarks-history.md#item-20).
  */
 class BodyApartTest {
   private static final long CREATED = 1_000;

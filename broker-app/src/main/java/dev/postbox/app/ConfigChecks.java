@@ -1,0 +1,59 @@
+package dev.postbox.app;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The settings that cannot work, each said as the user should fix it. */
+final class ConfigChecks {
+  private ConfigChecks() {}
+
+  static List<String> problems(BrokerConfig c) {
+    List<String> problems = new ArrayList<>();
+    if (c.port < 0 || c.port > 65535) {
+      problems.add("--port must be 0..65535");
+    }
+    if (c.maxBodyBytes < 1 || c.maxBodyBytes > Integer.MAX_VALUE) {
+      problems.add("--max-body-size must be 1.." + Integer.MAX_VALUE);
+    }
+    if (c.maxInFlight < 1 || c.maxInFlightPerHost < 1) {
+      problems.add("--max-in-flight and --max-in-flight-per-host must be positive");
+    }
+    if (c.requestTimeout.isNegative() || c.idleTimeout.isNegative()) {
+      problems.add("--request-timeout and --idle-timeout must not be negative");
+    }
+    if (c.deliveryLagLimit.isNegative()) {
+      problems.add("--delivery-lag-limit must not be negative");
+    }
+    if (c.syncWindow.isNegative() || c.syncWindow.compareTo(BrokerConfig.MAX_SYNC_WINDOW) > 0) {
+      problems.add("--sync-window must be 0.." + BrokerConfig.MAX_SYNC_WINDOW.toMillis() + "ms");
+    }
+    if (c.maxRetries < 0) {
+      problems.add("--max-retries must be >= 0");
+    }
+    if (c.maxQueues < 1 || c.maxSchedules < 1) {
+      problems.add("--max-queues and --max-schedules must be positive");
+    }
+    if (c.sendThreads < 0 || c.sendThreads > 64) {
+      problems.add("--send-threads must be 0..64");
+    }
+    if (!c.deliverer.equals("netty") && !c.deliverer.equals("jdk")) {
+      problems.add("--deliverer must be netty or jdk");
+    }
+    if (c.token != null && c.token.isBlank()) {
+      problems.add("--token must not be blank");
+    }
+    if ((c.currentSigningKey == null) != (c.nextSigningKey == null)) {
+      problems.add("give both --current-signing-key and --next-signing-key, or neither");
+    }
+    if (c.currentSigningKey != null && c.token == null) {
+      problems.add("signing keys are for the production tenant: also give --token");
+    }
+    for (String k : new String[] {c.currentSigningKey, c.nextSigningKey}) {
+      if (k != null && k.length() < 32) {
+        problems.add("signing keys must be at least 32 characters");
+        break;
+      }
+    }
+    return problems;
+  }
+}
