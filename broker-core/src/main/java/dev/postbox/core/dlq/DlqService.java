@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
-/** The dead-letter queue (§14): list, read, delete and retry failed messages. */
+/** The dead-letter queue (docs/api.md#dlq): list, read, delete and retry failed messages. */
 public final class DlqService {
   private final MessageStore store;
   private final Dispatcher dispatcher;

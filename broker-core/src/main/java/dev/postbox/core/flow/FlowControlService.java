@@ -11,31 +11,25 @@ import dev.postbox.core.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Flow control (§13): per key, at most {@code parallelismMax} deliveries in flight and at most
- * {@code rateMax} started in any one period (a sliding window, so no burst at window boundaries),
- * across every message that names the key. The dispatcher asks {@link #tryStart} before each
- * attempt and reports {@link #finished}; a message that may not start waits in the key's waitlist
- * (the dispatcher's, in memory; its due entry stays on disk).
+ * Flow control (docs/api.md#flow-control): per key, at most {@code parallelismMax} deliveries in
+ * flight and at most {@code rateMax} started in any one period (a sliding window, so no burst at
+ * window boundaries), across every message that names the key. The dispatcher asks {@link
+ * #tryStart} before each attempt and reports {@link #finished}; a message that may not start waits
+ * in the key's waitlist (the dispatcher's, in memory; its due entry stays on disk).
  *
  * <p>A key's configuration (limits, pins, pause) is stored, in the same write as the message that
  * changed it; counters (in flight, started this period) live in memory and start from zero after a
  * restart, when nothing is in flight.
  *
- * <p>Memory holds only the keys in use: a key is read from the store when first used after a start,
- * and once more than {@link #RESIDENT_FLOOR} keys are in memory, keys with nothing in flight,
- * nothing waiting, no start left in their rate window and no use for {@link #IDLE_GRACE_MILLIS} are
- * let go (their configuration stays on disk). So a key per user, or per message, costs disk, not
- * heap. A sweep runs when the keys in memory have doubled since the last one, so its cost is
- * constant per key added.
+ * <p>Memory holds only the keys in use ({@link KeyTable}): once more than {@link #RESIDENT_FLOOR}
+ * keys are in memory, keys with nothing in flight, nothing waiting, no start left in their rate
+ * window and no use for {@link #IDLE_GRACE_MILLIS} are let go (their configuration stays on disk).
+ * So a key per user, or per message, costs disk, not heap.
  */
 public final class FlowControlService {
   /** Keys kept in memory before idle ones are let go. */
@@ -46,10 +40,7 @@ public final class FlowControlService {
 
   private final MessageStore store;
   private final Clock clock;
-  private final int residentFloor;
-  private final Map<FlowRef, KeyState> keys = new ConcurrentHashMap<>();
-  private final AtomicBoolean sweeping = new AtomicBoolean();
-  private volatile int sweepAt;
+  private final KeyTable keys;
   private volatile Runnable wake = () -> {};
 
   public FlowControlService(MessageStore store, Clock clock) {
@@ -59,8 +50,7 @@ public final class FlowControlService {
   FlowControlService(MessageStore store, Clock clock, int residentFloor) {
     this.store = store;
     this.clock = clock;
-    this.residentFloor = residentFloor;
-    this.sweepAt = residentFloor;
+    this.keys = new KeyTable(store, clock, residentFloor, IDLE_GRACE_MILLIS);
   }
 
   /** Who to wake when a key may start more than before (the dispatcher). */
@@ -68,7 +58,7 @@ public final class FlowControlService {
     this.wake = wake;
   }
 
-  /** A key as the API shows it (§13.2). */
+  /** A key as the API shows it (docs/api.md#flow-control). */
   public record View(
       FlowKey config,
       int waitListSize,
@@ -93,7 +83,7 @@ public final class FlowControlService {
         continue;
       }
       changed |=
-          withState(
+          keys.apply(
               new FlowRef(m.tenant(), fc.key()),
               fc,
               s -> {
@@ -122,27 +112,7 @@ public final class FlowControlService {
    * and started this period) and must be ended by {@link #finished} or {@link #undoStart}.
    */
   public boolean tryStart(String tenant, FlowControl fc, long now) {
-    return withState(
-        new FlowRef(tenant, fc.key()),
-        fc,
-        s -> {
-          FlowKey c = s.config;
-          if (c.paused()) {
-            return false;
-          }
-          if (c.parallelismMax() > 0 && s.inFlight >= c.parallelismMax()) {
-            return false;
-          }
-          if (c.rateMax() > 0) {
-            slide(s, now);
-            if (s.starts.size() >= c.rateMax()) {
-              return false;
-            }
-            s.starts.add(now);
-          }
-          s.inFlight++;
-          return true;
-        });
+    return keys.apply(new FlowRef(tenant, fc.key()), fc, s -> s.tryStart(now));
   }
 
   /**
@@ -150,13 +120,9 @@ public final class FlowControlService {
    * from then, so the rate holds at the destination even when a pass sends many one by one.
    */
   public void sending(String tenant, String key, long claimedAt, long sentAt) {
-    KeyState s = keys.get(new FlowRef(tenant, key));
+    KeyState s = keys.find(new FlowRef(tenant, key));
     if (s != null && sentAt > claimedAt) {
-      synchronized (s) {
-        if (s.config.rateMax() > 0) {
-          s.starts.restamp(claimedAt, sentAt);
-        }
-      }
+      s.restamp(claimedAt, sentAt);
     }
   }
 
@@ -164,24 +130,17 @@ public final class FlowControlService {
 
   /** An attempt counted by {@link #tryStart} did not start after all. */
   public void undoStart(String tenant, String key) {
-    KeyState s = keys.get(new FlowRef(tenant, key));
+    KeyState s = keys.find(new FlowRef(tenant, key));
     if (s != null) {
-      synchronized (s) {
-        s.inFlight = Math.max(0, s.inFlight - 1);
-        if (s.config.rateMax() > 0) {
-          s.starts.removeNewest();
-        }
-      }
+      s.undoStart();
     }
   }
 
   /** An attempt ended (its outcome is recorded): its parallelism slot is free. */
   public void finished(String tenant, String key) {
-    KeyState s = keys.get(new FlowRef(tenant, key));
+    KeyState s = keys.find(new FlowRef(tenant, key));
     if (s != null) {
-      synchronized (s) {
-        s.inFlight = Math.max(0, s.inFlight - 1);
-      }
+      s.finished();
     }
   }
 
@@ -190,32 +149,16 @@ public final class FlowControlService {
    * Long.MAX_VALUE} when only a finished attempt or an API call can unblock it.
    */
   public long reopensAt(String tenant, String key, long now) {
-    KeyState s = keys.get(new FlowRef(tenant, key));
+    KeyState s = keys.find(new FlowRef(tenant, key));
     if (s == null) {
       return now; // not in memory: idle, so nothing holds it back
     }
-    synchronized (s) {
-      if (s.evicted) {
-        return now;
-      }
-      FlowKey c = s.config;
-      if (c.paused() || (c.parallelismMax() > 0 && s.inFlight >= c.parallelismMax())) {
-        return Long.MAX_VALUE;
-      }
-      if (c.rateMax() > 0) {
-        slide(s, now);
-        if (s.starts.size() >= c.rateMax()) {
-          // The start that frees a place is the one rateMax places back: it leaves the window.
-          return s.starts.oldest() + periodMillis(c);
-        }
-      }
-      return now;
-    }
+    return s.reopensAt(now);
   }
 
   /** The dispatcher's waitlist of a key grew or shrank by {@code delta}. */
   public void waiting(String tenant, String key, int delta) {
-    withState(
+    keys.apply(
         new FlowRef(tenant, key),
         null,
         s -> {
@@ -226,34 +169,22 @@ public final class FlowControlService {
         });
   }
 
-  /**
-   * Forgets starts older than one period (and, when the limit was lowered, all but the newest
-   * {@code rateMax}): what remains is this period's count.
-   */
-  private static void slide(KeyState s, long now) {
-    s.starts.dropUpTo(now - periodMillis(s.config));
-    s.starts.keepNewest(Math.max(0, s.config.rateMax()));
-  }
-
-  private static long periodMillis(FlowKey c) {
-    return Math.max(1, c.ratePeriodSeconds()) * 1000;
-  }
-
-  // ---- management (§13.2) ---------------------------------------------------------------------
+  // ---- management (docs/api.md#flow-control)
+  // ---------------------------------------------------------------------
 
   /** A tenant's keys in key order; with {@code search}, only keys that contain it. */
   public List<View> list(String tenant, String search) {
     Map<String, View> byKey = new TreeMap<>();
     long now = clock.millis();
-    for (KeyState s : keys.values()) { // in memory: with their counters, and keys not yet stored
-      View v = view(s, now);
+    for (KeyState s : keys.all()) { // in memory: with their counters, and keys not yet stored
+      View v = s.view(now);
       if (v.config().tenant().equals(tenant) && matches(v.config().key(), search)) {
         byKey.put(v.config().key(), v);
       }
     }
     for (FlowKey k : store.listFlowKeys()) { // on disk only: idle
       if (k.tenant().equals(tenant) && matches(k.key(), search)) {
-        byKey.putIfAbsent(k.key(), new View(k, 0, 0, 0, now - periodMillis(k)));
+        byKey.putIfAbsent(k.key(), new View(k, 0, 0, 0, now - KeyState.periodMillis(k)));
       }
     }
     return new ArrayList<>(byKey.values());
@@ -264,7 +195,7 @@ public final class FlowControlService {
   }
 
   public View get(String tenant, String key) {
-    return withState(existingRef(tenant, key), null, s -> view(existing(s, key), clock.millis()));
+    return keys.apply(existingRef(tenant, key), null, s -> existing(s, key).view(clock.millis()));
   }
 
   public void pause(String tenant, String key) {
@@ -304,12 +235,11 @@ public final class FlowControlService {
   }
 
   private void resetCounters(String tenant, String key, boolean inFlightToo) {
-    withState(
+    keys.apply(
         existingRef(tenant, key),
         null,
         s -> {
-          existing(s, key).starts.clear();
-          s.periodReset = clock.millis();
+          existing(s, key).resetRate(clock.millis());
           if (inFlightToo) {
             s.inFlight = 0;
           }
@@ -323,7 +253,7 @@ public final class FlowControlService {
 
   private void update(String tenant, String key, UnaryOperator<FlowKey> change, boolean resetRate) {
     Change c =
-        withState(
+        keys.apply(
             existingRef(tenant, key),
             null,
             s -> {
@@ -332,8 +262,7 @@ public final class FlowControlService {
               s.config = next;
               s.stored = true;
               if (resetRate) {
-                s.starts.clear();
-                s.periodReset = clock.millis();
+                s.resetRate(clock.millis());
               }
               // Waited for outside the lock: commit completions (finished attempts) take it. The
               // key was just used, so it stays in memory at least until the write is done.
@@ -368,117 +297,5 @@ public final class FlowControlService {
       throw new NotFoundException("flow-control key " + key + " not found");
     }
     return s;
-  }
-
-  /**
-   * The key as the API shows it. The window slides, so {@code rateCount} is the starts of the last
-   * period and the period "started" at the oldest of them (or at the last reset, or now).
-   */
-  private static View view(KeyState s, long now) {
-    synchronized (s) {
-      slide(s, now);
-      long periodStart =
-          s.starts.size() > 0
-              ? s.starts.oldest()
-              : Math.max(s.periodReset, now - periodMillis(s.config));
-      return new View(s.config, s.waiting, s.inFlight, s.starts.size(), periodStart);
-    }
-  }
-
-  /**
-   * Runs {@code use} on the key's state in memory, under its lock, reading the key from the store
-   * first if it is not in memory (or, when it is not stored either, as {@code declared} declares
-   * it); {@code use} gets null when there is no such key and nothing declares it.
-   */
-  private <T> T withState(FlowRef ref, FlowControl declared, Function<KeyState, T> use) {
-    while (true) {
-      KeyState s = load(ref, declared);
-      if (s == null) {
-        return use.apply(null);
-      }
-      synchronized (s) {
-        if (!s.evicted) { // else it was let go after we found it: read it again
-          s.lastUsed = clock.millis();
-          return use.apply(s);
-        }
-      }
-    }
-  }
-
-  private KeyState load(FlowRef ref, FlowControl declared) {
-    KeyState s = keys.get(ref);
-    if (s != null) {
-      return s;
-    }
-    Optional<FlowKey> stored = store.findFlowKey(ref.tenant(), ref.key());
-    if (stored.isEmpty() && declared == null) {
-      return null;
-    }
-    KeyState fresh =
-        stored.isPresent()
-            ? new KeyState(stored.get(), true, clock.millis())
-            : new KeyState(FlowKey.declared(ref.tenant(), declared), false, clock.millis());
-    KeyState raced = keys.putIfAbsent(ref, fresh);
-    if (raced != null) {
-      return raced;
-    }
-    if (keys.size() >= sweepAt) {
-      sweep();
-    }
-    return fresh;
-  }
-
-  /** Lets go of idle keys; the next sweep comes when the keys in memory have doubled. */
-  private void sweep() {
-    if (!sweeping.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      long now = clock.millis();
-      keys.forEach(
-          (ref, s) -> {
-            synchronized (s) {
-              if (idle(s, now)) {
-                s.evicted = true;
-                keys.remove(ref, s);
-              }
-            }
-          });
-      sweepAt = Math.max(residentFloor, 2 * keys.size());
-    } finally {
-      sweeping.set(false);
-    }
-  }
-
-  /**
-   * Whether a key can be read back from the store later without losing anything; holds its lock.
-   */
-  private static boolean idle(KeyState s, long now) {
-    if (!s.stored || s.inFlight > 0 || s.waiting > 0 || now - s.lastUsed < IDLE_GRACE_MILLIS) {
-      return false;
-    }
-    if (s.periodReset > now - periodMillis(s.config)) {
-      return false; // a reset this period shows in the period's start
-    }
-    slide(s, now);
-    return s.starts.size() == 0;
-  }
-
-  /** One key's configuration and counters; guarded by itself. */
-  private static final class KeyState {
-    FlowKey config;
-    boolean stored;
-    int inFlight;
-    final StartLog starts = new StartLog();
-    long periodReset;
-    int waiting;
-    long lastUsed;
-    boolean evicted; // let go: no longer in the map, must not be changed
-
-    KeyState(FlowKey config, boolean stored, long now) {
-      this.config = config;
-      this.stored = stored;
-      this.lastUsed = now;
-    }
   }
 }

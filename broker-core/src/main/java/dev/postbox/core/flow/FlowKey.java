@@ -3,8 +3,9 @@ package dev.postbox.core.flow;
 import dev.postbox.core.message.FlowControl;
 
 /**
- * The stored configuration of a flow-control key (§13): its limits (0 = no limit), which of them
- * are pinned, and whether it is paused. Counters (in flight, started this period) are not stored.
+ * The stored configuration of a flow-control key (docs/api.md#flow-control): its limits (0 = no
+ * limit), which of them are pinned, and whether it is paused. Counters (in flight, started this
+ * period) are not stored.
  *
  * @param parallelismMax most deliveries of the key in flight at once, 0 for no limit
  * @param rateMax most deliveries started per period, 0 for no limit
@@ -61,7 +62,7 @@ public record FlowKey(
         paused);
   }
 
-  /** Unpins; the values stay in effect until a message brings others (§13.2). */
+  /** Unpins; the values stay in effect until a message brings others (docs/api.md#flow-control). */
   public FlowKey unpin(boolean parallelism, boolean rate) {
     return new FlowKey(
         tenant,

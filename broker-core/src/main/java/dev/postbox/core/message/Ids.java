@@ -1,6 +1,7 @@
 package dev.postbox.core.message;
 
 import java.security.SecureRandom;
+import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,7 +31,7 @@ public final class Ids {
       out[i] = ALPHANUM[(int) Long.remainderUnsigned(order, ALPHANUM.length)];
       order = Long.divideUnsigned(order, ALPHANUM.length);
     }
-    java.util.Random rnd = ThreadLocalRandom.current();
+    Random rnd = ThreadLocalRandom.current();
     for (int i = 11; i < 24; i++) {
       out[i] = ALPHANUM[rnd.nextInt(ALPHANUM.length)];
     }
@@ -59,7 +60,7 @@ public final class Ids {
     return ms + "-" + dlqSeq;
   }
 
-  private static String random(int n, java.util.Random rnd) {
+  private static String random(int n, Random rnd) {
     char[] out = new char[n];
     for (int i = 0; i < n; i++) {
       out[i] = ALPHANUM[rnd.nextInt(ALPHANUM.length)];

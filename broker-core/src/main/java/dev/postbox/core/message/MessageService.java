@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
-/** Reading and cancelling pending messages (§8). */
+/** Reading and cancelling pending messages (docs/api.md#messages). */
 public final class MessageService {
   /** Largest number of messages one bulk cancel handles; clients loop until 0 come back. */
   public static final int MAX_BULK = 500;

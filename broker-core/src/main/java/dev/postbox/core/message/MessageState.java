@@ -1,5 +1,7 @@
 package dev.postbox.core.message;
 
+import java.util.Locale;
+
 /**
  * The states a message passes through, as they appear in logs.
  *
@@ -23,7 +25,7 @@ public enum MessageState {
 
   /** Parses a state filter; accepts the docs' spelling CANCELLED too. */
   public static MessageState parse(String s) {
-    String u = s.trim().toUpperCase(java.util.Locale.ROOT);
+    String u = s.trim().toUpperCase(Locale.ROOT);
     if (u.equals("CANCELLED")) {
       return CANCELED;
     }

@@ -14,8 +14,8 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * The filters the messages, logs and DLQ endpoints share (§2.5): OR within one filter, AND across
- * filters. Builds a predicate over any item that exposes its message.
+ * The filters the messages, logs and DLQ endpoints share (docs/api.md#conventions): OR within one
+ * filter, AND across filters. Builds a predicate over any item that exposes its message.
  */
 final class Criteria<T> {
   private final Map<String, List<String>> query;

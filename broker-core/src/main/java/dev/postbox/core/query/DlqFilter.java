@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Parameters of the DLQ list and bulk endpoints (§14.2, §14.4, §14.5). Strict: {@code host} and
- * {@code path} are not supported on the DLQ, and any unknown parameter is an error.
+ * Parameters of the DLQ list and bulk endpoints (docs/api.md#dlq). Strict: {@code host} and {@code
+ * path} are not supported on the DLQ, and any unknown parameter is an error.
  */
 public final class DlqFilter {
   private static final Set<String> KNOWN =

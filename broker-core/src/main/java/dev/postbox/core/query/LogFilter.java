@@ -10,7 +10,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Parameters of {@code GET /v2/events} and {@code GET /v2/logs} (§9.2). Unknown ones are ignored.
+ * Parameters of {@code GET /v2/events} and {@code GET /v2/logs} (docs/api.md#logs). Unknown ones
+ * are ignored.
  */
 public final class LogFilter {
   private final String cursor;

@@ -7,8 +7,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Selection of {@code DELETE /v2/messages} (§8.3): explicit {@code messageIds}, or filters, or
- * (neither) all pending messages; {@code count} 1..500. Unknown parameters are rejected.
+ * Selection of {@code DELETE /v2/messages} (docs/api.md#messages): explicit {@code messageIds}, or
+ * filters, or (neither) all pending messages; {@code count} 1..500. Unknown parameters are
+ * rejected.
  */
 public final class MessageFilter {
   private static final Set<String> KNOWN =

@@ -7,10 +7,10 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 
 /**
- * A parsed standard cron expression (§10.2): {@code minute hour day-of-month month day-of-week}
- * with {@code *}, lists, ranges, steps and {@code a/step} (from {@code a} to the maximum), month
- * and weekday names, Sunday as 0 or 7, and an optional {@code CRON_TZ=<zone>} (or {@code TZ=})
- * prefix; UTC otherwise. Each field is a bit set of the values it allows.
+ * A parsed standard cron expression (docs/api.md#schedules): {@code minute hour day-of-month month
+ * day-of-week} with {@code *}, lists, ranges, steps and {@code a/step} (from {@code a} to the
+ * maximum), month and weekday names, Sunday as 0 or 7, and an optional {@code CRON_TZ=<zone>} (or
+ * {@code TZ=}) prefix; UTC otherwise. Each field is a bit set of the values it allows.
  *
  * <p>Day matching follows Vixie cron: when both day fields are restricted (neither is {@code *}), a
  * day matches if either field matches; otherwise both must (so a {@code *} field adds nothing).

@@ -1,6 +1,9 @@
 package dev.postbox.core.schedule;
 
-/** How a message produced by the last tick stands ({@code lastScheduleStates}, §10.4). */
+/**
+ * How a message produced by the last tick stands ({@code lastScheduleStates},
+ * docs/api.md#schedules).
+ */
 public enum RunState {
   IN_PROGRESS,
   SUCCESS,

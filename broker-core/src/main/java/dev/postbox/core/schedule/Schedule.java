@@ -4,7 +4,7 @@ import dev.postbox.core.message.Message;
 import java.util.List;
 
 /**
- * A stored schedule (§10): a cron expression and the message every tick produces.
+ * A stored schedule (docs/api.md#schedules): a cron expression and the message every tick produces.
  *
  * @param tenant owning tenant id
  * @param id schedule id ({@code scd_...} or chosen by the caller)

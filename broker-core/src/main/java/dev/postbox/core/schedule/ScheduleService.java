@@ -7,6 +7,7 @@ import dev.postbox.core.error.NotFoundException;
 import dev.postbox.core.group.UrlGroup;
 import dev.postbox.core.message.Ids;
 import dev.postbox.core.message.Message;
+import dev.postbox.core.message.MessageRef;
 import dev.postbox.core.publish.PublishService;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
@@ -26,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Schedules (§10): create or replace, read, pause, resume, delete, and the ticks.
+ * Schedules (docs/api.md#schedules): create or replace, read, pause, resume, delete, and the ticks.
  *
  * <p>A tick stores the messages it produces and the schedule's advanced next fire time in one
  * synced write, so a crash can neither lose a tick nor produce it twice: a tick is produced only
@@ -103,8 +104,8 @@ public final class ScheduleService {
   }
 
   /**
-   * Creates a schedule, or replaces the one with {@code id} entirely (§10.1). The template's
-   * tenant, destination and settings become those of every produced message.
+   * Creates a schedule, or replaces the one with {@code id} entirely (docs/api.md#schedules). The
+   * template's tenant, destination and settings become those of every produced message.
    *
    * @param id the caller's schedule id, or null for a new {@code scd_} id
    * @return the schedule id, once the schedule is on disk
@@ -332,12 +333,36 @@ public final class ScheduleService {
     return g.get().fanOut(m);
   }
 
+  /**
+   * The schedule with the states of its last tick's messages: the recorded outcome, else {@code
+   * IN_PROGRESS} while the message exists, else {@code FAIL}. A delivery or a dead-lettering
+   * records its outcome in the write that removes the message; a message that is gone without one
+   * was cancelled (or its queue deleted), and it will never be delivered.
+   */
   private View view(Schedule s) {
     Map<String, RunState> recorded =
         s.lastMessageIds().isEmpty() ? Map.of() : store.runStates(s.ref());
     Map<String, RunState> states = new LinkedHashMap<>();
+    List<String> gone = new ArrayList<>();
     for (String id : s.lastMessageIds()) {
-      states.put(id, recorded.getOrDefault(id, RunState.IN_PROGRESS));
+      RunState state = recorded.get(id);
+      if (state == null && store.findMessage(new MessageRef(s.tenant(), id)).isEmpty()) {
+        gone.add(id);
+      }
+      states.put(id, state != null ? state : RunState.IN_PROGRESS);
+    }
+    if (gone.isEmpty()) {
+      return new View(s, states);
+    }
+    // The outcome may have been recorded since the first read: read again, then the schedule, as
+    // a tick since then forgets the outcomes of the messages before it.
+    Map<String, RunState> again = store.runStates(s.ref());
+    Optional<Schedule> current = store.findSchedule(s.ref());
+    if (current.isPresent() && !current.get().lastMessageIds().equals(s.lastMessageIds())) {
+      return view(current.get()); // the tick's messages are no longer the last ones
+    }
+    for (String id : gone) {
+      states.put(id, again.getOrDefault(id, RunState.FAIL));
     }
     return new View(s, states);
   }

@@ -1,14 +1,15 @@
 package dev.postbox.core.store;
 
+import dev.postbox.core.message.Hosts;
 import dev.postbox.core.message.MessageRef;
 import java.util.Objects;
 
 /**
  * An entry of the due index: the message {@code ref} is due at {@code dueAt}. An entry is
  * identified by {@code (dueAt, ref)}; {@code host}, when known, is the message's delivery host
- * ({@link dev.postbox.core.message.Hosts#of}) kept beside the entry, so the dispatcher can pass
- * over messages whose host is saturated without reading them. It is null for entries written
- * without it (by older versions, and for queued messages moved into the due index).
+ * ({@link Hosts#of}) kept beside the entry, so the dispatcher can pass over messages whose host is
+ * saturated without reading them. It is null for entries written without it (by older versions, and
+ * for queued messages moved into the due index).
  */
 public record DueRef(long dueAt, MessageRef ref, String host) {
   private static final MessageRef BEFORE_ALL = new MessageRef("", "");

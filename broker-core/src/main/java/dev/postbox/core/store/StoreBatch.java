@@ -74,8 +74,8 @@ public final class StoreBatch {
   }
 
   /**
-   * A pending message is cancelled (§8.2): its record goes, with CANCEL_REQUESTED and CANCELED
-   * logged at {@code now}. The caller removes its due entry or its place in a queue.
+   * A pending message is cancelled (docs/api.md#messages): its record goes, with CANCEL_REQUESTED
+   * and CANCELED logged at {@code now}. The caller removes its due entry or its place in a queue.
    */
   public StoreBatch cancelMessage(Message m, long now) {
     Message snapshot = m.withoutBody();

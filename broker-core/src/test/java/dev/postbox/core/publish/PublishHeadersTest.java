@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.message.FlowControl;
 import dev.postbox.core.message.Redaction;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ class PublishHeadersTest {
   private static PublishOptions parse(String... kv) {
     Map<String, List<String>> h = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
-      h.computeIfAbsent(kv[i], k -> new java.util.ArrayList<>()).add(kv[i + 1]);
+      h.computeIfAbsent(kv[i], k -> new ArrayList<>()).add(kv[i + 1]);
     }
     return PublishHeaders.parse(h, NOW, LIMITS);
   }

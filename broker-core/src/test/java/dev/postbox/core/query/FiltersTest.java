@@ -12,6 +12,7 @@ import dev.postbox.core.message.FlowControl;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageState;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ class FiltersTest {
   private static Map<String, List<String>> q(String... kv) {
     Map<String, List<String>> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
-      m.computeIfAbsent(kv[i], k -> new java.util.ArrayList<>()).add(kv[i + 1]);
+      m.computeIfAbsent(kv[i], k -> new ArrayList<>()).add(kv[i + 1]);
     }
     return m;
   }

@@ -10,7 +10,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-/** Parsing and validating standard cron expressions (§10.2). */
+/** Parsing and validating standard cron expressions (docs/api.md#schedules). */
 class CronSpecTest {
 
   private static long bits(int... values) {

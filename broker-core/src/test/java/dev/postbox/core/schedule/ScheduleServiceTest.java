@@ -12,6 +12,8 @@ import dev.postbox.core.error.NotFoundException;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.publish.PublishService;
 import dev.postbox.core.queue.QueueService;
+import dev.postbox.core.store.Durability;
+import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.testing.InMemoryMessageStore;
 import dev.postbox.core.testing.SettableClock;
 import dev.postbox.core.testing.TestDispatchers;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +52,7 @@ class ScheduleServiceTest {
   }
 
   /** Compilations so far: compiled expressions are cached, ticks do not compile again. */
-  private final java.util.concurrent.atomic.AtomicInteger compilations =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger compilations = new AtomicInteger();
 
   /** Every minute on the minute, whatever the expression says (cron maths is tested elsewhere). */
   private final CronCompiler everyMinute =
@@ -209,8 +211,10 @@ class ScheduleServiceTest {
 
     ScheduleService restarted = limited(2);
     restarted.recover();
-    assertThrows(
-        CompletionException.class, () -> restarted.put("d", "* * * * *", template(), 0).join());
+    e =
+        assertThrows(
+            CompletionException.class, () -> restarted.put("d", "* * * * *", template(), 0).join());
+    assertEquals(ErrorCode.LIMIT_EXCEEDED, ((BrokerException) e.getCause()).code());
   }
 
   @Test
@@ -249,14 +253,79 @@ class ScheduleServiceTest {
     String msg = pending().get(0).id();
     store
         .commit(
-            new dev.postbox.core.store.StoreBatch()
-                .putRunState(new ScheduleRef("t1", id), msg, RunState.SUCCESS),
-            dev.postbox.core.store.Durability.SYNC)
+            new StoreBatch().putRunState(new ScheduleRef("t1", id), msg, RunState.SUCCESS),
+            Durability.SYNC)
         .join();
     assertEquals(Map.of(msg, RunState.SUCCESS), schedules.get("t1", id).lastStates());
     clock.set(T0 + 2 * MINUTE);
     schedules.onTick(new ScheduleRef("t1", id), T0 + 2 * MINUTE).join();
     assertEquals(1, schedules.get("t1", id).lastStates().size());
     assertTrue(store.runStates(new ScheduleRef("t1", id)).isEmpty()); // the old state is gone
+  }
+
+  /** Ticks once at the next minute; returns the message it produced. */
+  private Message tickOnce(String id) {
+    clock.set(T0 + MINUTE);
+    schedules.onTick(new ScheduleRef("t1", id), T0 + MINUTE).join();
+    return pending().get(0);
+  }
+
+  @Test
+  void aCancelledTickMessageShowsFailNotInProgressForever() {
+    String id = create("s", 0);
+    Message m = tickOnce(id);
+    assertEquals(Map.of(m.id(), RunState.IN_PROGRESS), schedules.get("t1", id).lastStates());
+    // As a cancel commits it: the record goes, no outcome is recorded.
+    store
+        .commit(
+            new StoreBatch().cancelMessage(m, clock.millis()).deleteDue(m.dueAt(), m.ref()),
+            Durability.SYNC)
+        .join();
+    assertEquals(Map.of(m.id(), RunState.FAIL), schedules.get("t1", id).lastStates());
+    assertEquals(Map.of(m.id(), RunState.FAIL), schedules.list("t1").get(0).lastStates());
+  }
+
+  @Test
+  void anOutcomeRecordedWhileTheViewIsReadIsShown() {
+    String id = create("s", 0);
+    Message m = tickOnce(id);
+    // Delivered between the view's read of the run states and its read of the message: the
+    // outcome is recorded in the write that removes the message.
+    store.beforeFindMessage =
+        ref -> {
+          store.beforeFindMessage = r -> {};
+          store
+              .commit(
+                  new StoreBatch()
+                      .finishMessage(m, false)
+                      .putRunState(new ScheduleRef("t1", id), m.id(), RunState.SUCCESS),
+                  Durability.SYNC)
+              .join();
+        };
+    assertEquals(Map.of(m.id(), RunState.SUCCESS), schedules.get("t1", id).lastStates());
+  }
+
+  @Test
+  void aTickWhileTheViewIsReadShowsTheNewTick() {
+    String id = create("s", 0);
+    Message first = tickOnce(id);
+    // The first message is delivered and the next tick (which forgets its outcome) runs between
+    // the view's read of the run states and its read of the message.
+    store.beforeFindMessage =
+        ref -> {
+          store.beforeFindMessage = r -> {};
+          store
+              .commit(
+                  new StoreBatch()
+                      .finishMessage(first, false)
+                      .putRunState(new ScheduleRef("t1", id), first.id(), RunState.SUCCESS),
+                  Durability.SYNC)
+              .join();
+          clock.set(T0 + 2 * MINUTE);
+          schedules.onTick(new ScheduleRef("t1", id), T0 + 2 * MINUTE).join();
+        };
+    Map<String, RunState> states = schedules.get("t1", id).lastStates();
+    Message second = pending().get(0);
+    assertEquals(Map.of(second.id(), RunState.IN_PROGRESS), states);
   }
 }

@@ -26,6 +26,7 @@ import dev.postbox.core.tenant.SigningKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -33,6 +34,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -50,6 +53,12 @@ public final class InMemoryMessageStore implements MessageStore {
 
   /** {@link #findMessage} calls so far (tests of how often the dispatcher reads messages). */
   public int messageReads;
+
+  /**
+   * Runs at the start of every {@link #findMessage}, outside the store's lock: tests use it to
+   * change the store between two reads of the code under test.
+   */
+  public volatile Consumer<MessageRef> beforeFindMessage = ref -> {};
 
   /** Due entries {@link #scanDue} returned so far. */
   public long dueScanned;
@@ -70,7 +79,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private final Map<MessageRef, SlotHolder> holders = new HashMap<>();
   private long seq;
   private long queueSeq;
-  private final Map<FlowRef, FlowKey> flowKeys = new java.util.LinkedHashMap<>();
+  private final Map<FlowRef, FlowKey> flowKeys = new LinkedHashMap<>();
 
   /** A position {@code time-seq}, ordered numerically. */
   private record Pos(long time, long seq) implements Comparable<Pos> {
@@ -323,10 +332,13 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
-  public synchronized Optional<Message> findMessage(MessageRef ref) {
-    messageReads++;
-    TreeMap<String, Message> t = messages.get(ref.tenant());
-    return Optional.ofNullable(t == null ? null : t.get(ref.id()));
+  public Optional<Message> findMessage(MessageRef ref) {
+    beforeFindMessage.accept(ref);
+    synchronized (this) {
+      messageReads++;
+      TreeMap<String, Message> t = messages.get(ref.tenant());
+      return Optional.ofNullable(t == null ? null : t.get(ref.id()));
+    }
   }
 
   @Override
@@ -463,7 +475,7 @@ public final class InMemoryMessageStore implements MessageStore {
       int limit,
       boolean newestFirst,
       Predicate<T> filter,
-      java.util.function.BiConsumer<Pos, T> sink) {
+      BiConsumer<Pos, T> sink) {
     Pos c = Pos.parse(cursor);
     NavigableMap<Pos, T> view = newestFirst ? t.descendingMap() : t;
     if (c != null) {

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -291,7 +292,7 @@ public abstract class MessageStoreContract {
     List<Integer> syncOrder = new ArrayList<>();
     List<Integer> asyncOrder = new ArrayList<>();
     List<String> notYetVisible = new ArrayList<>();
-    List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
+    List<CompletableFuture<Void>> all = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       int n = i;
       boolean sync = i % 2 == 0;
@@ -313,7 +314,7 @@ public abstract class MessageStoreContract {
                     }
                   }));
     }
-    all.forEach(java.util.concurrent.CompletableFuture::join);
+    all.forEach(CompletableFuture::join);
     List<Integer> sorted = new ArrayList<>(syncOrder);
     sorted.sort(null);
     assertEquals(sorted, syncOrder);
