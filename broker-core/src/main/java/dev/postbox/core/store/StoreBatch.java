@@ -74,14 +74,23 @@ public final class StoreBatch {
   }
 
   /**
-   * A pending message is cancelled (§8.2): its record goes, with CANCEL_REQUESTED and CANCELED
-   * logged at {@code now}. The caller removes its due entry or its place in a queue.
+   * A pending message is cancelled (docs/api.md#messages): its record goes, with CANCEL_REQUESTED
+   * and CANCELED logged at {@code now}. The caller removes its due entry or its place in a queue.
    */
   public StoreBatch cancelMessage(Message m, long now) {
     Message snapshot = m.withoutBody();
     return deleteMessage(m.ref())
         .appendLog(LogEntry.of(now, MessageState.CANCEL_REQUESTED, snapshot, 0))
         .appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
+  }
+
+  /**
+   * {@code m}, which this batch removes, stays readable as ended in {@code state} (see {@code
+   * KeepEnded}).
+   */
+  public StoreBatch putEnded(Message m, MessageState state, long endedAt) {
+    ops.add(new StoreOp.PutEnded(m, state, endedAt));
+    return this;
   }
 
   public StoreBatch putQueue(Queue q) {

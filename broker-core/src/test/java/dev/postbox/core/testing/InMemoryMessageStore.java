@@ -4,6 +4,7 @@ import dev.postbox.core.flow.FlowKey;
 import dev.postbox.core.flow.FlowRef;
 import dev.postbox.core.group.UrlGroup;
 import dev.postbox.core.message.DlqEntry;
+import dev.postbox.core.message.EndedMessage;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
@@ -26,6 +27,7 @@ import dev.postbox.core.tenant.SigningKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -33,6 +35,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -70,7 +73,8 @@ public final class InMemoryMessageStore implements MessageStore {
   private final Map<MessageRef, SlotHolder> holders = new HashMap<>();
   private long seq;
   private long queueSeq;
-  private final Map<FlowRef, FlowKey> flowKeys = new java.util.LinkedHashMap<>();
+  private final Map<FlowRef, FlowKey> flowKeys = new LinkedHashMap<>();
+  private final Map<MessageRef, EndedMessage> ended = new HashMap<>();
 
   /** A position {@code time-seq}, ordered numerically. */
   private record Pos(long time, long seq) implements Comparable<Pos> {
@@ -116,6 +120,8 @@ public final class InMemoryMessageStore implements MessageStore {
       if (t != null) {
         t.remove(r.id());
       }
+    } else if (op instanceof StoreOp.PutEnded p) {
+      ended.put(p.message().ref(), new EndedMessage(p.message(), p.state(), p.endedAt()));
     } else if (op instanceof StoreOp.PutDue) {
       StoreOp.PutDue p = (StoreOp.PutDue) op;
       DueRef d = new DueRef(p.dueAt(), p.ref(), p.host());
@@ -330,6 +336,18 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
+  public synchronized Optional<EndedMessage> findEnded(MessageRef ref) {
+    return Optional.ofNullable(ended.get(ref));
+  }
+
+  @Override
+  public synchronized int expireEnded(String tenant, long before) {
+    int n = ended.size();
+    ended.values().removeIf(e -> e.ref().tenant().equals(tenant) && e.endedAt() < before);
+    return n - ended.size();
+  }
+
+  @Override
   public synchronized List<DueRef> scanDue(DueRef after, long to, int limit) {
     return scan(after == null ? due : due.tailSet(after, false), to, limit);
   }
@@ -440,6 +458,9 @@ public final class InMemoryMessageStore implements MessageStore {
         n += 200 + m.body().length;
       }
     }
+    for (EndedMessage e : ended.values()) {
+      n += 200 + e.message().body().length;
+    }
     for (TreeMap<Pos, LogEntry> t : logs.values()) {
       n += 100L * t.size();
     }
@@ -463,7 +484,7 @@ public final class InMemoryMessageStore implements MessageStore {
       int limit,
       boolean newestFirst,
       Predicate<T> filter,
-      java.util.function.BiConsumer<Pos, T> sink) {
+      BiConsumer<Pos, T> sink) {
     Pos c = Pos.parse(cursor);
     NavigableMap<Pos, T> view = newestFirst ? t.descendingMap() : t;
     if (c != null) {
