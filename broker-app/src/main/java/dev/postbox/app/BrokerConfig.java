@@ -95,6 +95,14 @@ public final class BrokerConfig implements Cloneable {
   private Duration dlqRetention;
 
   @Option(
+      names = "--keep-ended",
+      defaultValue = "1m",
+      description =
+          "how long GET /v2/messages/{id} still answers a message that was delivered, failed or"
+              + " cancelled (0: 404 at once)")
+  private Duration keepEnded;
+
+  @Option(
       names = "--max-in-flight",
       defaultValue = "1000",
       description = "concurrent deliveries, all destinations")
@@ -330,6 +338,9 @@ public final class BrokerConfig implements Cloneable {
     if (requestTimeout.isNegative() || idleTimeout.isNegative()) {
       problems.add("--request-timeout and --idle-timeout must not be negative");
     }
+    if (keepEnded.isNegative()) {
+      problems.add("--keep-ended must not be negative");
+    }
     if (deliveryLagLimit.isNegative()) {
       problems.add("--delivery-lag-limit must not be negative");
     }
@@ -414,6 +425,10 @@ public final class BrokerConfig implements Cloneable {
 
   public Duration dlqRetention() {
     return dlqRetention;
+  }
+
+  public Duration keepEnded() {
+    return keepEnded;
   }
 
   public int maxInFlight() {
