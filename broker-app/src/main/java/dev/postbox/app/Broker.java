@@ -10,6 +10,7 @@ import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.group.UrlGroupService;
 import dev.postbox.core.keys.KeyService;
 import dev.postbox.core.message.Ids;
+import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.MessageService;
 import dev.postbox.core.publish.Deduplication;
 import dev.postbox.core.publish.PublishLimits;
@@ -138,14 +139,16 @@ public final class Broker implements AutoCloseable {
           new OutgoingRequests(new JcaRequestSigner(), keys, config.deliveryTimeout().toMillis());
       this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
       opened.push(queueExecutor::shutdownNow);
-      QueueService queues = new QueueService(store, clock, queueExecutor, config.maxQueues());
+      KeepEnded keepEnded = new KeepEnded(config.keepEnded());
+      QueueService queues =
+          new QueueService(store, clock, queueExecutor, config.maxQueues(), keepEnded);
       FlowControlService flow = new FlowControlService(store, clock);
       this.dispatcher =
           new Dispatcher(
               store,
               deliverer,
               requests,
-              new RecordOutcome(new RetryPolicy(), new Ids()),
+              new RecordOutcome(new RetryPolicy(), new Ids(), keepEnded),
               queues,
               flow,
               clock,
@@ -187,7 +190,7 @@ public final class Broker implements AutoCloseable {
           BrokerApi.routes(
               tenants,
               new PublishEndpoint(dedup, limits, clock, scheduleEndpoints, groups),
-              new MessageEndpoints(new MessageService(store, dispatcher), views),
+              new MessageEndpoints(new MessageService(store, dispatcher, clock, keepEnded), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(
                   new DlqService(store, dispatcher, queues, flow, clock, quota),
@@ -211,7 +214,7 @@ public final class Broker implements AutoCloseable {
       opened.push(housekeeping::shutdownNow);
       ExpireRetention retention =
           new ExpireRetention(
-              store, tenants.all(), clock, config.logRetention(), config.dlqRetention());
+              store, tenants.all(), clock, config.logRetention(), config.dlqRetention(), keepEnded);
       housekeeping.scheduleWithFixedDelay(
           () -> {
             try {

@@ -89,6 +89,14 @@ public final class BrokerConfig implements Cloneable {
   Duration dlqRetention;
 
   @Option(
+      names = "--keep-ended",
+      defaultValue = "1m",
+      description =
+          "how long GET /v2/messages/{id} still answers a message that was delivered, failed or"
+              + " cancelled (0: 404 at once)")
+  Duration keepEnded;
+
+  @Option(
       names = "--max-in-flight",
       defaultValue = "1000",
       description = "concurrent deliveries, all destinations")
@@ -292,6 +300,10 @@ public final class BrokerConfig implements Cloneable {
 
   public Duration dlqRetention() {
     return dlqRetention;
+  }
+
+  public Duration keepEnded() {
+    return keepEnded;
   }
 
   public int maxInFlight() {

@@ -21,6 +21,9 @@ final class ConfigChecks {
     if (c.requestTimeout.isNegative() || c.idleTimeout.isNegative()) {
       problems.add("--request-timeout and --idle-timeout must not be negative");
     }
+    if (c.keepEnded.isNegative()) {
+      problems.add("--keep-ended must not be negative");
+    }
     if (c.deliveryLagLimit.isNegative()) {
       problems.add("--delivery-lag-limit must not be negative");
     }

@@ -57,6 +57,23 @@ class BrokerConfigTest {
   }
 
   @Test
+  void endedMessagesAreKeptAMinuteByDefaultAndZeroTurnsThatOff() {
+    assertEquals(Duration.ofMinutes(1), BrokerConfig.parse(new String[0], Map.of()).keepEnded());
+    assertEquals(
+        Duration.ofSeconds(30),
+        BrokerConfig.parse(new String[0], Map.of("POSTBOX_KEEP_ENDED", "30s")).keepEnded());
+    assertEquals(
+        Duration.ZERO,
+        BrokerConfig.parse(new String[] {"--keep-ended", "0"}, Map.of("POSTBOX_KEEP_ENDED", "5m"))
+            .keepEnded());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BrokerConfig.parse(new String[] {"--keep-ended", "awhile"}, Map.of()));
+    assertTrue(e.getMessage().contains("--keep-ended"), e.getMessage());
+  }
+
+  @Test
   void theSyncWindowTakesMicrosOrMillisAndIsBounded() {
     assertEquals(Duration.ofMillis(1), BrokerConfig.parse(new String[0], Map.of()).syncWindow());
     assertEquals(

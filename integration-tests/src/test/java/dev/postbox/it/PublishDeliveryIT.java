@@ -38,7 +38,13 @@ class PublishDeliveryIT {
 
   @BeforeEach
   void start() throws Exception {
-    broker = Broker.start(BrokerConfig.defaults().withPort(0).withDataDir(dataDir));
+    // Ended messages are not kept here: these tests check that a final message is gone at once
+    // (EndedMessageIT covers --keep-ended).
+    broker =
+        Broker.start(
+            BrokerConfig.parse(new String[] {"--keep-ended", "0"}, Map.of())
+                .withPort(0)
+                .withDataDir(dataDir));
     receiver = new TestReceiver();
     api = new Api("http://127.0.0.1:" + broker.port(), DevTenants.DEFAULT_USER.token());
   }
@@ -221,7 +227,13 @@ class PublishDeliveryIT {
     String id = r.json().get("messageId").asText();
     broker.close();
     broker = null;
-    broker = Broker.start(BrokerConfig.defaults().withPort(0).withDataDir(dataDir));
+    // Ended messages are not kept here: these tests check that a final message is gone at once
+    // (EndedMessageIT covers --keep-ended).
+    broker =
+        Broker.start(
+            BrokerConfig.parse(new String[] {"--keep-ended", "0"}, Map.of())
+                .withPort(0)
+                .withDataDir(dataDir));
     Poll.until(WAIT, "delivery after restart", () -> receiver.received().size() == 1);
     assertEquals(id, receiver.received().get(0).header("Upstash-Message-Id"));
   }
@@ -236,7 +248,13 @@ class PublishDeliveryIT {
     assertEquals(body, api.send("GET", "/v2/messages/" + id, null).json().get("body").asText());
     broker.close();
     broker = null;
-    broker = Broker.start(BrokerConfig.defaults().withPort(0).withDataDir(dataDir));
+    // Ended messages are not kept here: these tests check that a final message is gone at once
+    // (EndedMessageIT covers --keep-ended).
+    broker =
+        Broker.start(
+            BrokerConfig.parse(new String[] {"--keep-ended", "0"}, Map.of())
+                .withPort(0)
+                .withDataDir(dataDir));
     api = new Api("http://127.0.0.1:" + broker.port(), DevTenants.DEFAULT_USER.token());
 
     Poll.until(WAIT, "delivery after restart", () -> receiver.received().size() == 1);

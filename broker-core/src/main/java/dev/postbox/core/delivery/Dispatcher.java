@@ -103,7 +103,7 @@ public final class Dispatcher implements AutoCloseable {
     this.clock = clock;
     this.options = options;
     this.wakeup = new Wakeup(clock);
-    this.inFlight = new InFlight(store, queues, flow);
+    this.inFlight = new InFlight(store, queues, flow, recordOutcome);
     this.sender =
         new SendAndRecord(
             store,

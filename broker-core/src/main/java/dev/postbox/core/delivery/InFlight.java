@@ -40,6 +40,7 @@ final class InFlight {
   private final MessageStore store;
   private final QueueService queues;
   private final FlowControlService flow;
+  private final RecordOutcome outcomes;
 
   private final ConcurrentHashMap<MessageRef, Claim> claims = new ConcurrentHashMap<>();
   // Deliveries in flight per destination host; a host leaves the map when its count drops to 0, so
@@ -49,10 +50,12 @@ final class InFlight {
   private final ConcurrentHashMap<MessageRef, Long> cancelled = new ConcurrentHashMap<>();
   private final Object[] stripes = new Object[LOCK_STRIPES];
 
-  InFlight(MessageStore store, QueueService queues, FlowControlService flow) {
+  InFlight(
+      MessageStore store, QueueService queues, FlowControlService flow, RecordOutcome outcomes) {
     this.store = store;
     this.queues = queues;
     this.flow = flow;
+    this.outcomes = outcomes;
     for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new Object();
     }
@@ -146,7 +149,7 @@ final class InFlight {
     Message m = found.get();
     StoreBatch b = new StoreBatch();
     queues.onCancel(m, b); // leave its queue's waiting list, or give back its slot
-    b.cancelMessage(m, now).deleteDue(m.dueAt(), ref);
+    outcomes.cancelled(b, m, now).deleteDue(m.dueAt(), ref);
     return store
         .commit(b, Durability.SYNC)
         .thenApply(

@@ -2,6 +2,7 @@ package dev.postbox.core.delivery;
 
 import dev.postbox.core.message.DlqEntry;
 import dev.postbox.core.message.Ids;
+import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageKind;
@@ -14,16 +15,27 @@ import java.util.Map;
 
 /**
  * Turns the outcome of one attempt into the atomic set of changes (docs/api.md#delivery, #retries,
- * #callbacks): delivered, retry scheduled, or dead-lettered, with logs and any (failure) callback
- * messages in the same batch.
+ * #callbacks): delivered, retry scheduled, or dead-lettered, with logs, any (failure) callback
+ * messages and the ended record of a message that ends ({@link KeepEnded}) in the same batch.
  */
 public final class RecordOutcome {
   private final RetryPolicy retryPolicy;
   private final Ids ids;
+  private final KeepEnded keepEnded;
 
+  /** Ended messages are not kept ({@link KeepEnded#OFF}). */
   public RecordOutcome(RetryPolicy retryPolicy, Ids ids) {
+    this(retryPolicy, ids, KeepEnded.OFF);
+  }
+
+  /**
+   * @param keepEnded how long a message that ends stays readable (its ended record is written in
+   *     the batch that removes it)
+   */
+  public RecordOutcome(RetryPolicy retryPolicy, Ids ids, KeepEnded keepEnded) {
     this.retryPolicy = retryPolicy;
     this.ids = ids;
+    this.keepEnded = keepEnded;
   }
 
   /**
@@ -44,6 +56,7 @@ public final class RecordOutcome {
           .appendLog(
               new LogEntry(
                   now, MessageState.DELIVERED, snapshot, null, 0, r.status(), Map.of(), null));
+      keepEnded.keep(b, m, MessageState.DELIVERED, now);
       earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
       return new Changes(b, earliest);
@@ -56,6 +69,7 @@ public final class RecordOutcome {
     int attemptsMade = m.retried() + 1;
     if (cancelRequested) {
       b.finishMessage(m, true).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
+      keepEnded.keep(b, m, MessageState.CANCELED, now);
     } else if (retryPolicy.shouldRetry(m, attemptsMade, r)) {
       long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
       Message next = m.toBuilder().withRetried(attemptsMade).withDueAt(due).build();
@@ -70,10 +84,20 @@ public final class RecordOutcome {
           .appendLog(
               new LogEntry(
                   now, MessageState.FAILED, snapshot, error, 0, r.status(), r.headers(), r.body()));
+      keepEnded.keep(b, m, MessageState.FAILED, now);
       earliest = addNew(b, CallbackMessages.afterFailure(m, r, dlqId, now), now, earliest);
       recordRun(b, m, RunState.FAIL);
     }
     return new Changes(b, earliest);
+  }
+
+  /**
+   * A pending message that is not in flight is cancelled at {@code now}: its record goes, with
+   * CANCEL_REQUESTED and CANCELED logged, and it stays readable as ended. The caller removes its
+   * due entry or its place in a queue.
+   */
+  public StoreBatch cancelled(StoreBatch b, Message m, long now) {
+    return keepEnded.keep(b.cancelMessage(m, now), m, MessageState.CANCELED, now);
   }
 
   /** A message a schedule produced reports its end to the schedule's {@code lastScheduleStates}. */

@@ -3,9 +3,11 @@ package dev.postbox.core.message;
 import dev.postbox.core.delivery.Dispatcher;
 import dev.postbox.core.error.NotFoundException;
 import dev.postbox.core.store.MessageStore;
+import dev.postbox.core.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -16,19 +18,41 @@ public final class MessageService {
 
   private final MessageStore store;
   private final Dispatcher dispatcher;
+  private final Clock clock;
+  private final KeepEnded keepEnded;
 
-  public MessageService(MessageStore store, Dispatcher dispatcher) {
+  /**
+   * @param keepEnded how long a message that ended is still answered by {@link #get}
+   */
+  public MessageService(
+      MessageStore store, Dispatcher dispatcher, Clock clock, KeepEnded keepEnded) {
     this.store = store;
     this.dispatcher = dispatcher;
+    this.clock = clock;
+    this.keepEnded = keepEnded;
   }
 
-  /** A pending or in-flight message; final messages are gone (404), as on hosted QStash. */
+  /**
+   * A pending or in-flight message, or one that ended (delivered, failed, cancelled) less than
+   * {@link KeepEnded} ago, as it was when it ended; otherwise 404. Hosted QStash too removes final
+   * messages shortly after they end.
+   */
   public Message get(String tenant, String id) {
-    return store
-        .findMessage(new MessageRef(tenant, id))
-        .orElseThrow(() -> new NotFoundException("message " + id + " not found"));
+    MessageRef ref = new MessageRef(tenant, id);
+    Optional<Message> pending = store.findMessage(ref);
+    if (pending.isPresent()) {
+      return pending.get();
+    }
+    if (keepEnded.isOn()) {
+      Optional<EndedMessage> ended = store.findEnded(ref);
+      if (ended.isPresent() && keepEnded.readable(ended.get(), clock.millis())) {
+        return ended.get().message();
+      }
+    }
+    throw new NotFoundException("message " + id + " not found");
   }
 
+  /** Cancels a pending message; one that is unknown or already ended (even if kept) is a 404. */
   public CompletableFuture<Void> cancel(String tenant, String id) {
     return dispatcher
         .cancel(new MessageRef(tenant, id))

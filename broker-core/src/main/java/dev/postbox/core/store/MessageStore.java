@@ -3,6 +3,7 @@ package dev.postbox.core.store;
 import dev.postbox.core.flow.FlowKey;
 import dev.postbox.core.group.UrlGroup;
 import dev.postbox.core.message.DlqEntry;
+import dev.postbox.core.message.EndedMessage;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
@@ -44,6 +45,19 @@ public interface MessageStore extends AutoCloseable {
   CompletableFuture<Void> commit(StoreBatch batch, Durability durability);
 
   Optional<Message> findMessage(MessageRef ref);
+
+  /**
+   * The ended record of a message (see {@link StoreOp.PutEnded}), body included, if one was stored
+   * and not yet removed by {@link #expireEnded}. The caller decides whether it is still within its
+   * window.
+   */
+  Optional<EndedMessage> findEnded(MessageRef ref);
+
+  /**
+   * Deletes a tenant's ended records that ended before {@code before} (epoch ms), through a
+   * time-ordered index (no full scan). Returns how many were deleted.
+   */
+  int expireEnded(String tenant, long before);
 
   /**
    * Due-index entries strictly after the position {@code after} (null: from the start) with {@code

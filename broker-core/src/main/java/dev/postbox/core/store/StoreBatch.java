@@ -84,6 +84,15 @@ public final class StoreBatch {
         .appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
   }
 
+  /**
+   * {@code m}, which this batch removes, stays readable as ended in {@code state} (see {@code
+   * KeepEnded}).
+   */
+  public StoreBatch putEnded(Message m, MessageState state, long endedAt) {
+    ops.add(new StoreOp.PutEnded(m, state, endedAt));
+    return this;
+  }
+
   public StoreBatch putQueue(Queue q) {
     ops.add(new StoreOp.PutQueue(q));
     return this;

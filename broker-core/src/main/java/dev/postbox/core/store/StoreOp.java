@@ -6,6 +6,7 @@ import dev.postbox.core.message.DlqEntry;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
+import dev.postbox.core.message.MessageState;
 import dev.postbox.core.publish.DedupRecord;
 import dev.postbox.core.queue.Queue;
 import dev.postbox.core.schedule.RunState;
@@ -20,6 +21,12 @@ public sealed interface StoreOp {
 
   /** Remove a message record (the message reached a final state or was cancelled). */
   record DeleteMessage(MessageRef ref) implements StoreOp {}
+
+  /**
+   * Keep a message that ended (its record goes in the same batch) readable as {@code state} from
+   * {@code endedAt} until {@link MessageStore#expireEnded} removes it.
+   */
+  record PutEnded(Message message, MessageState state, long endedAt) implements StoreOp {}
 
   /**
    * Add the message to the due index at {@code dueAt}, with its delivery host when known (null: not

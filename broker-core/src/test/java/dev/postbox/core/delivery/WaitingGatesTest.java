@@ -24,7 +24,12 @@ class WaitingGatesTest {
   private final SettableClock clock = new SettableClock();
   private final MessageStore store = new InMemoryMessageStore();
   private final FlowControlService flow = new FlowControlService(store, clock);
-  private final InFlight inFlight = new InFlight(store, TestDispatchers.queues(store, clock), flow);
+  private final InFlight inFlight =
+      new InFlight(
+          store,
+          TestDispatchers.queues(store, clock),
+          flow,
+          new RecordOutcome(new RetryPolicy(), new Ids()));
   private final List<DueRef> admitted = new ArrayList<>();
   private Admission answer = Admission.STARTED;
   private final WaitingGates gates =

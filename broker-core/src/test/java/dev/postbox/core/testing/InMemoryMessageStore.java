@@ -4,6 +4,7 @@ import dev.postbox.core.flow.FlowKey;
 import dev.postbox.core.flow.FlowRef;
 import dev.postbox.core.group.UrlGroup;
 import dev.postbox.core.message.DlqEntry;
+import dev.postbox.core.message.EndedMessage;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
@@ -80,6 +81,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private long seq;
   private long queueSeq;
   private final Map<FlowRef, FlowKey> flowKeys = new LinkedHashMap<>();
+  private final Map<MessageRef, EndedMessage> ended = new HashMap<>();
 
   /** A position {@code time-seq}, ordered numerically. */
   private record Pos(long time, long seq) implements Comparable<Pos> {
@@ -125,6 +127,8 @@ public final class InMemoryMessageStore implements MessageStore {
       if (t != null) {
         t.remove(r.id());
       }
+    } else if (op instanceof StoreOp.PutEnded p) {
+      ended.put(p.message().ref(), new EndedMessage(p.message(), p.state(), p.endedAt()));
     } else if (op instanceof StoreOp.PutDue) {
       StoreOp.PutDue p = (StoreOp.PutDue) op;
       DueRef d = new DueRef(p.dueAt(), p.ref(), p.host());
@@ -342,6 +346,18 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
+  public synchronized Optional<EndedMessage> findEnded(MessageRef ref) {
+    return Optional.ofNullable(ended.get(ref));
+  }
+
+  @Override
+  public synchronized int expireEnded(String tenant, long before) {
+    int n = ended.size();
+    ended.values().removeIf(e -> e.ref().tenant().equals(tenant) && e.endedAt() < before);
+    return n - ended.size();
+  }
+
+  @Override
   public synchronized List<DueRef> scanDue(DueRef after, long to, int limit) {
     return scan(after == null ? due : due.tailSet(after, false), to, limit);
   }
@@ -451,6 +467,9 @@ public final class InMemoryMessageStore implements MessageStore {
       for (Message m : t.values()) {
         n += 200 + m.body().length;
       }
+    }
+    for (EndedMessage e : ended.values()) {
+      n += 200 + e.message().body().length;
     }
     for (TreeMap<Pos, LogEntry> t : logs.values()) {
       n += 100L * t.size();

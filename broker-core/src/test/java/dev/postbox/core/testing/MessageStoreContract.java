@@ -10,6 +10,7 @@ import dev.postbox.core.group.Endpoint;
 import dev.postbox.core.group.UrlGroup;
 import dev.postbox.core.message.CallbackSpec;
 import dev.postbox.core.message.DlqEntry;
+import dev.postbox.core.message.EndedMessage;
 import dev.postbox.core.message.FlowControl;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
@@ -484,6 +485,66 @@ public abstract class MessageStoreContract {
     assertEquals(again, store.findDedup("t1", "order-2").orElseThrow());
     assertEquals(1, store.expireDedup("t1", 10_000));
     assertTrue(store.findDedup("t1", "order-2").isEmpty());
+  }
+
+  @Test
+  void endedMessagesAreReadableUntilTheirRecordsExpire() {
+    Message full = aFullMessage();
+    Message later = aMessage("t1", "msg_later").build();
+    Message other = aMessage("t2", full.id()).build();
+    commit(new StoreBatch().putMessage(full).putMessage(later).putMessage(other));
+    commit(
+        new StoreBatch().finishMessage(full, false).putEnded(full, MessageState.DELIVERED, 5_000));
+    commit(
+        new StoreBatch()
+            .finishMessage(later, false)
+            .putEnded(later, MessageState.CANCELED, 8_000)
+            .finishMessage(other, false)
+            .putEnded(other, MessageState.FAILED, 1_000));
+
+    assertTrue(store.findMessage(full.ref()).isEmpty(), "the record went in the same batch");
+    EndedMessage e = store.findEnded(full.ref()).orElseThrow();
+    assertEquals(MessageState.DELIVERED, e.state());
+    assertEquals(5_000, e.endedAt());
+    assertSameMessage(full, e.message());
+    assertEquals(MessageState.FAILED, store.findEnded(other.ref()).orElseThrow().state());
+    assertTrue(store.findEnded(new MessageRef("t3", full.id())).isEmpty());
+    assertTrue(store.findEnded(new MessageRef("t1", "msg_never")).isEmpty());
+
+    assertEquals(0, store.expireEnded("t1", 5_000), "only those that ended before");
+    assertEquals(1, store.expireEnded("t1", 5_001));
+    assertTrue(store.findEnded(full.ref()).isEmpty());
+    assertTrue(store.findEnded(later.ref()).isPresent());
+    assertTrue(store.findEnded(other.ref()).isPresent(), "other tenants are untouched");
+
+    // Ended again later (a record written after the old index entry): the new one stays.
+    commit(new StoreBatch().putEnded(later, MessageState.DELIVERED, 9_000));
+    assertEquals(0, store.expireEnded("t1", 8_500));
+    assertEquals(9_000, store.findEnded(later.ref()).orElseThrow().endedAt());
+    assertEquals(1, store.expireEnded("t1", 10_000));
+    assertTrue(store.findEnded(later.ref()).isEmpty());
+    assertEquals(1, store.expireEnded("t2", 10_000));
+  }
+
+  @Test
+  void anEndedMessageKeepsALargeBodyWhileItsLogsExpire() {
+    byte[] body = new byte[4096];
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) (i * 31);
+    }
+    Message m = aMessage("t1", "msg_large").withBody(body).build();
+    commit(new StoreBatch().putNewMessage(m));
+    commit(
+        new StoreBatch()
+            .finishMessage(m, false)
+            .appendLog(LogEntry.of(2_000, MessageState.DELIVERED, m.withoutBody(), 0))
+            .putEnded(m, MessageState.DELIVERED, 2_000));
+    store.expireLogs("t1", 3_000); // the CREATED entry that carried the body goes
+    assertTrue(store.listLogs("t1", null, 10, true, x -> true).items().isEmpty());
+    assertArrayEquals(body, store.findEnded(m.ref()).orElseThrow().message().body());
+    assertEquals(1, store.expireEnded("t1", 3_000));
+    store.expireLogs("t1", 3_000);
+    assertTrue(store.findEnded(m.ref()).isEmpty());
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.postbox.core.delivery.RetryPolicy;
 import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.keys.KeyService;
 import dev.postbox.core.message.Ids;
+import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.publish.PublishService;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.store.MessageStore;
@@ -73,6 +74,18 @@ public final class TestDispatchers {
       FlowControlService flow,
       Clock clock,
       Dispatcher.Options options) {
+    return create(store, deliverer, queues, flow, clock, options, KeepEnded.OFF);
+  }
+
+  /** The same, keeping messages that end readable for {@code keepEnded}. */
+  public static Dispatcher create(
+      MessageStore store,
+      Deliverer deliverer,
+      QueueService queues,
+      FlowControlService flow,
+      Clock clock,
+      Dispatcher.Options options,
+      KeepEnded keepEnded) {
     Tenants tenants =
         new Tenants(
             List.of(
@@ -91,7 +104,7 @@ public final class TestDispatchers {
             store,
             deliverer,
             requests,
-            new RecordOutcome(new RetryPolicy(), new Ids()),
+            new RecordOutcome(new RetryPolicy(), new Ids(), keepEnded),
             queues,
             flow,
             clock,

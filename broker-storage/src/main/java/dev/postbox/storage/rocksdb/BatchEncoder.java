@@ -103,6 +103,16 @@ final class BatchEncoder {
     } else if (op instanceof StoreOp.DeleteMessage) {
       MessageRef r = ((StoreOp.DeleteMessage) op).ref();
       out.add(delete(s.messages, Keys.message(r.tenant(), r.id())));
+    } else if (op instanceof StoreOp.PutEnded e) {
+      Message m = e.message();
+      // A large body is not copied: the record points at the one stored apart on publish.
+      boolean bodyApart = m.body().length >= BODY_APART_MIN;
+      out.add(
+          put(
+              s.ended,
+              Keys.message(m.tenant(), m.id()),
+              EndedCodec.encode(m, e.state(), e.endedAt(), bodyApart)));
+      out.add(put(s.endedExpiry, Keys.endedExpiry(m.tenant(), e.endedAt(), m.id()), EMPTY));
     } else if (op instanceof StoreOp.PutDue) {
       StoreOp.PutDue p = (StoreOp.PutDue) op;
       // The value is the delivery host when known (entries of older versions have none).

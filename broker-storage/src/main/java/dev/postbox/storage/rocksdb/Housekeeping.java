@@ -5,6 +5,8 @@ import static dev.postbox.storage.rocksdb.RocksDbReader.check;
 import dev.postbox.core.error.StorageException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
@@ -15,8 +17,9 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Retention and space: deletes logs, bodies stored apart, DLQ entries and deduplication records
- * whose time has passed, and measures and reclaims the space the database takes.
+ * Retention and space: deletes logs, bodies stored apart, DLQ entries, deduplication records and
+ * ended-message records whose time has passed, and measures and reclaims the space the database
+ * takes.
  */
 final class Housekeeping {
   private static final int EXPIRY_CHUNK = 1000;
@@ -38,8 +41,9 @@ final class Housekeeping {
 
   /**
    * Deletes the bodies stored apart of messages created before {@code before} (whose CREATED log
-   * entries go in the same pass) that have no record left. A message still pending keeps its body;
-   * a later pass deletes it once the message is finished.
+   * entries go in the same pass) that have no record left, pending or ended. A message still
+   * pending, or ended but still kept, keeps its body; a later pass deletes it once the message is
+   * finished and its ended record expired.
    */
   private void expireBodies(String tenant, long before) {
     if (before <= 0) {
@@ -51,7 +55,9 @@ final class Housekeeping {
         RocksIterator it = storage.db.newIterator(storage.bodies, ro)) {
       for (it.seek(Keys.body(tenant, 0, "")); it.isValid(); it.next()) {
         byte[] key = it.key();
-        if (reader.get(storage.messages, Keys.message(tenant, Keys.bodyId(tenant, key))) == null) {
+        byte[] owner = Keys.message(tenant, Keys.bodyId(tenant, key));
+        if (reader.get(storage.messages, owner) == null
+            && reader.get(storage.ended, owner) == null) {
           deletes.add(GroupCommitter.Mutation.delete(storage.bodies, key));
         }
         if (deletes.size() == EXPIRY_CHUNK) {
@@ -71,31 +77,65 @@ final class Housekeeping {
   }
 
   /**
+   * Walks the tenant's ended-message index up to {@code before}: deletes each ended record that
+   * ended before it (a message ended again since has a later time and stays), then the walked index
+   * range.
+   */
+  int expireEnded(String tenant, long before) {
+    return expireIndexed(
+        storage.endedExpiry,
+        storage.ended,
+        Keys.endedExpiry(tenant, 0, ""),
+        Keys.endedExpiry(tenant, before, ""),
+        k -> Keys.message(tenant, Keys.endedIdOf(tenant, k)),
+        v -> EndedCodec.endedAt(v) < before);
+  }
+
+  /**
    * Walks the tenant's expiry index up to {@code now}: deletes each record whose window has ended
    * (a record re-used since has a later expiry and stays), then the walked index range.
    */
   int expireDedup(String tenant, long now) {
-    byte[] from = Keys.dedupExpiry(tenant, 0, "");
-    byte[] to = Keys.dedupExpiry(tenant, now, "");
+    return expireIndexed(
+        storage.dedupExpiry,
+        storage.dedup,
+        Keys.dedupExpiry(tenant, 0, ""),
+        Keys.dedupExpiry(tenant, now, ""),
+        k -> Keys.message(tenant, Keys.dedupIdOf(tenant, k)),
+        v -> DedupCodec.decode(v).expiresAt() <= now);
+  }
+
+  /**
+   * Walks the time index {@code index} over {@code [from, to)}: deletes the record (in {@code
+   * records}, under {@code recordKey} of the index key) of each entry that is still there and
+   * {@code expired}, then the walked index range, in one write. Returns how many records went.
+   */
+  private int expireIndexed(
+      ColumnFamilyHandle index,
+      ColumnFamilyHandle records,
+      byte[] from,
+      byte[] to,
+      UnaryOperator<byte[]> recordKey,
+      Predicate<byte[]> expired) {
     int n = 0;
     try (Slice upper = new Slice(to);
         ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-        RocksIterator it = storage.db.newIterator(storage.dedupExpiry, ro);
+        RocksIterator it = storage.db.newIterator(index, ro);
         WriteBatch batch = new WriteBatch();
         WriteOptions wo = new WriteOptions()) {
       for (it.seek(from); it.isValid(); it.next()) {
-        byte[] key = Keys.message(tenant, Keys.dedupIdOf(tenant, it.key()));
-        byte[] v = storage.db.get(storage.dedup, key);
-        if (v != null && DedupCodec.decode(v).expiresAt() <= now) {
-          batch.delete(storage.dedup, key);
+        byte[] key = recordKey.apply(it.key());
+        byte[] v = storage.db.get(records, key);
+        if (v != null && expired.test(v)) {
+          batch.delete(records, key);
           n++;
         }
       }
       check(it);
-      batch.deleteRange(storage.dedupExpiry, from, to);
+      batch.deleteRange(index, from, to);
       storage.db.write(wo, batch);
     } catch (RocksDBException e) {
-      throw new StorageException("RocksDB dedup expiry failed", e);
+      throw new StorageException("RocksDB expiry failed", e);
     }
     return n;
   }

@@ -137,6 +137,19 @@ final class Keys {
     return idAfterTime(tenant, key);
   }
 
+  /**
+   * {@code tenant\0 ‖ endedAt ‖ messageId}: the expiry index of ended messages (whose records are
+   * keyed as {@link #message}).
+   */
+  static byte[] endedExpiry(String tenant, long endedAt, String id) {
+    return tenantTimeId(tenant, endedAt, id);
+  }
+
+  /** The message id of an {@link #endedExpiry} key of {@code tenant}. */
+  static String endedIdOf(String tenant, byte[] key) {
+    return idAfterTime(tenant, key);
+  }
+
   /** {@code tenant\0 ‖ time ‖ id}, time 8-byte big-endian. */
   private static byte[] tenantTimeId(String tenant, long time, String id) {
     byte[] p = tenantPrefix(tenant);

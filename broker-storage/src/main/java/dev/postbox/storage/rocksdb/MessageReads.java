@@ -5,6 +5,7 @@ import static dev.postbox.storage.rocksdb.RocksDbReader.seekPast;
 
 import dev.postbox.core.error.ErrorCode;
 import dev.postbox.core.error.StorageException;
+import dev.postbox.core.message.EndedMessage;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
 import dev.postbox.core.store.DueRef;
@@ -16,7 +17,10 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 
-/** Reads of message records (with bodies stored apart), the due index and in-flight marks. */
+/**
+ * Reads of message records and ended-message records (with bodies stored apart), the due index and
+ * in-flight marks.
+ */
 final class MessageReads {
   private final RocksDbReader reader;
   private final RocksDbStorage storage;
@@ -29,6 +33,29 @@ final class MessageReads {
   Optional<Message> findMessage(MessageRef ref) {
     byte[] v = reader.get(storage.messages, Keys.message(ref.tenant(), ref.id()));
     return v == null ? Optional.empty() : withBody(Codec.message(v), v);
+  }
+
+  /**
+   * An ended record, with its body when that is stored apart; empty when there is none, or when the
+   * body has gone (an ended record written by this version for a message an older version had
+   * stored with its body inline, and never rewrote).
+   */
+  Optional<EndedMessage> findEnded(MessageRef ref) {
+    byte[] v = reader.get(storage.ended, Keys.message(ref.tenant(), ref.id()));
+    if (v == null) {
+      return Optional.empty();
+    }
+    EndedMessage e = EndedCodec.decode(v);
+    if (!Codec.bodyApart(v)) {
+      return Optional.of(e);
+    }
+    Message m = e.message();
+    byte[] body = reader.get(storage.bodies, Keys.body(m.tenant(), m.createdAt(), m.id()));
+    if (body == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new EndedMessage(m.toBuilder().withBody(body).build(), e.state(), e.endedAt()));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.postbox.storage.rocksdb;
 import dev.postbox.core.flow.FlowKey;
 import dev.postbox.core.group.UrlGroup;
 import dev.postbox.core.message.DlqEntry;
+import dev.postbox.core.message.EndedMessage;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
@@ -121,6 +122,16 @@ public final class RocksDbMessageStore implements MessageStore {
   @Override
   public Optional<Message> findMessage(MessageRef ref) {
     return messages.findMessage(ref);
+  }
+
+  @Override
+  public Optional<EndedMessage> findEnded(MessageRef ref) {
+    return messages.findEnded(ref);
+  }
+
+  @Override
+  public int expireEnded(String tenant, long before) {
+    return housekeeping.expireEnded(tenant, before);
   }
 
   @Override

@@ -42,6 +42,8 @@ final class RocksDbStorage implements AutoCloseable {
   static final String QUEUE_SLOTS = "queue_slots";
   static final String FLOW_KEYS = "flow_keys";
   static final String BODIES = "bodies";
+  static final String ENDED = "ended";
+  static final String ENDED_EXPIRY = "ended_expiry";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -60,7 +62,9 @@ final class RocksDbStorage implements AutoCloseable {
           QUEUE_MEMBERS,
           QUEUE_SLOTS,
           FLOW_KEYS,
-          BODIES);
+          BODIES,
+          ENDED,
+          ENDED_EXPIRY);
 
   private final DataDirectoryLock dirLock;
   private final LRUCache cache;
@@ -86,6 +90,8 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle queueSlots;
   final ColumnFamilyHandle flowKeys;
   final ColumnFamilyHandle bodies;
+  final ColumnFamilyHandle ended;
+  final ColumnFamilyHandle endedExpiry;
 
   RocksDbStorage(Path dir) {
     try {
@@ -140,6 +146,8 @@ final class RocksDbStorage implements AutoCloseable {
       queueSlots = handles.get(15);
       flowKeys = handles.get(16);
       bodies = handles.get(17);
+      ended = handles.get(18);
+      endedExpiry = handles.get(19);
     } catch (RuntimeException | Error e) {
       dirLock.close();
       throw e;

@@ -158,6 +158,32 @@ class BodyApartTest {
   }
 
   @Test
+  void anEndedRecordPointsAtTheBodyStoredApartWhichStaysUntilTheRecordExpires() throws Exception {
+    byte[] body = body(4096);
+    Message m = message("msg_ended", body);
+    commit(new StoreBatch().putNewMessage(m));
+    commit(
+        new StoreBatch()
+            .finishMessage(m, false)
+            .putEnded(m, MessageState.DELIVERED, CREATED + 5)
+            .appendLog(LogEntry.of(CREATED + 5, MessageState.DELIVERED, m.withoutBody(), 0)));
+
+    byte[] record = raw(store.storage().ended, Keys.message("t1", "msg_ended"));
+    assertTrue(Codec.bodyApart(record));
+    assertTrue(record.length < 1024, "the ended record leaves the body out: " + record.length);
+    assertEquals(1, rawValues(store.storage().bodies).size(), "the body is not written again");
+
+    store.expireLogs("t1", CREATED + 10_000);
+    assertArrayEquals(body, store.findEnded(m.ref()).orElseThrow().message().body());
+    assertEquals(1, rawValues(store.storage().bodies).size());
+
+    assertEquals(1, store.expireEnded("t1", CREATED + 6));
+    assertTrue(rawValues(store.storage().endedExpiry).isEmpty(), "the index range went too");
+    store.expireLogs("t1", CREATED + 10_000);
+    assertTrue(rawValues(store.storage().bodies).isEmpty());
+  }
+
+  @Test
   void aRetryRewritesTheRecordAndKeepsTheBody() {
     byte[] body = body(8192);
     Message m = message("msg_retry", body);

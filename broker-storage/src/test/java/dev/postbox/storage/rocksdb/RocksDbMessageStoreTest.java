@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbox.core.error.ErrorCode;
 import dev.postbox.core.error.StorageException;
+import dev.postbox.core.message.EndedMessage;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageState;
@@ -52,6 +53,30 @@ class RocksDbMessageStoreTest extends MessageStoreContract {
     assertEquals(1, store.scanDue(null, Long.MAX_VALUE, 10).size());
     assertEquals(List.of(full.ref()), store.inFlight());
     assertEquals(1, store.listLogs("t1", null, 10, true, e -> true).items().size());
+  }
+
+  @Test
+  void endedRecordsSurviveAReopenAndStillExpire() {
+    Message full = aFullMessage();
+    store
+        .commit(
+            new StoreBatch()
+                .putMessage(full)
+                .finishMessage(full, false)
+                .putEnded(full, MessageState.FAILED, 7_000),
+            Durability.SYNC)
+        .join();
+    store.close();
+    store = createStore();
+    EndedMessage e = store.findEnded(full.ref()).orElseThrow();
+    assertEquals(MessageState.FAILED, e.state());
+    assertEquals(7_000, e.endedAt());
+    assertEquals(full.url(), e.message().url());
+    assertEquals(0, store.expireEnded("t1", 7_000));
+    assertEquals(1, store.expireEnded("t1", 7_001));
+    store.close();
+    store = createStore();
+    assertTrue(store.findEnded(full.ref()).isEmpty(), "the expiry was durable");
   }
 
   @Test
