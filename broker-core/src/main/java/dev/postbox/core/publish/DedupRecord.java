@@ -3,8 +3,8 @@ package dev.postbox.core.publish;
 import java.util.List;
 
 /**
- * What a publish with a deduplication id accepted (§3.6): a duplicate within the window gets the
- * same answer, marked {@code "deduplicated": true}, and stores nothing.
+ * What a publish with a deduplication id accepted (docs/api.md#deduplication): a duplicate within
+ * the window gets the same answer, marked {@code "deduplicated": true}, and stores nothing.
  *
  * @param tenant owning tenant id
  * @param id the deduplication id (given, or derived from the content)

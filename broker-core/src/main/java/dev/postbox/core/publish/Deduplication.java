@@ -18,11 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Publishing with a deduplication id (§3.6): the first publish stores its messages together with a
- * record of what it accepted, in one synced write; a publish with the same id within the window
- * stores nothing and gets the first one's answer, marked deduplicated. Two concurrent publishes
- * with one id are resolved in memory (the second waits for the first's write), so exactly one of
- * them stores messages. Thread-safe.
+ * Publishing with a deduplication id (docs/api.md#deduplication): the first publish stores its
+ * messages together with a record of what it accepted, in one synced write; a publish with the same
+ * id within the window stores nothing and gets the first one's answer, marked deduplicated. Two
+ * concurrent publishes with one id are resolved in memory (the second waits for the first's write),
+ * so exactly one of them stores messages. Thread-safe.
  */
 public final class Deduplication {
   private final MessageStore store;

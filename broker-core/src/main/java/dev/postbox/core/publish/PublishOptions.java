@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the publish headers (§3.2) say about a message, validated.
+ * Everything the publish headers (docs/api.md#publishing) say about a message, validated.
  *
  * @param method HTTP method towards the destination, upper case
  * @param notBefore earliest delivery time, epoch ms
