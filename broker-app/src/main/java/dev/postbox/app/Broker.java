@@ -182,8 +182,9 @@ public final class Broker implements AutoCloseable {
               config.cronSeconds(),
               scheduleExecutor,
               config.maxSchedules());
-      ScheduleEndpoints scheduleEndpoints = new ScheduleEndpoints(schedules, views, limits, clock);
-      UrlGroupService groups = new UrlGroupService(store, clock);
+      UrlGroupService groups = new UrlGroupService(store, clock, limits);
+      ScheduleEndpoints scheduleEndpoints =
+          new ScheduleEndpoints(schedules, groups, views, limits, clock);
       Deduplication dedup =
           new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
       Routes routes =

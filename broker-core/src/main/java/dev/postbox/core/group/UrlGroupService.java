@@ -2,19 +2,23 @@ package dev.postbox.core.group;
 
 import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.error.NotFoundException;
+import dev.postbox.core.publish.DefaultHeaders;
+import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * URL groups (docs/api.md#url-groups): add and remove endpoints, read, list, delete. Changes to one
- * group are serialised (a striped lock around read, change and synced write), so concurrent
- * additions are never lost. Blocking: call from a thread that may wait for a disk sync.
+ * URL groups (docs/api.md#url-groups): add and remove endpoints, set default headers, read, list,
+ * delete. Changes to one group are serialised (a striped lock around read, change and synced
+ * write), so concurrent additions are never lost. Blocking: call from a thread that may wait for a
+ * disk sync.
  */
 public final class UrlGroupService {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -22,11 +26,14 @@ public final class UrlGroupService {
 
   private final MessageStore store;
   private final Clock clock;
+  private final PublishLimits limits;
   private final Object[] locks = new Object[STRIPES];
 
-  public UrlGroupService(MessageStore store, Clock clock) {
+  /** {@code limits}: the bounds default headers are checked against, as a publish's headers. */
+  public UrlGroupService(MessageStore store, Clock clock, PublishLimits limits) {
     this.store = store;
     this.clock = clock;
+    this.limits = limits;
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new Object();
     }
@@ -43,7 +50,7 @@ public final class UrlGroupService {
 
   /**
    * Adds endpoints, creating the group if needed. An endpoint with the url or the name of an
-   * existing one replaces it instead of being added twice.
+   * existing one replaces it instead of being added twice. The group's default headers stay.
    */
   public UrlGroup addEndpoints(String tenant, String name, List<Endpoint> endpoints) {
     checkName(name, "URL group name");
@@ -63,7 +70,9 @@ public final class UrlGroupService {
         }
       }
       UrlGroup g =
-          new UrlGroup(tenant, name, existing.map(UrlGroup::createdAt).orElse(now), now, list);
+          existing
+              .map(old -> old.withEndpoints(list, now))
+              .orElseGet(() -> new UrlGroup(tenant, name, now, now, list));
       store.commit(new StoreBatch().putGroup(g), Durability.SYNC).join();
       return g;
     }
@@ -84,10 +93,28 @@ public final class UrlGroupService {
       StoreBatch b =
           list.isEmpty()
               ? new StoreBatch().deleteGroup(tenant, name)
-              : new StoreBatch()
-                  .putGroup(new UrlGroup(tenant, name, g.createdAt(), clock.millis(), list));
+              : new StoreBatch().putGroup(g.withEndpoints(list, clock.millis()));
       store.commit(b, Durability.SYNC).join();
     }
+  }
+
+  /**
+   * Replaces the default headers of an existing group (an empty map clears them). They are checked
+   * now, as the headers of a publish are, so a bad value is a 400 here rather than on every later
+   * publish. A 404 when the group does not exist: groups are created by adding endpoints.
+   */
+  public UrlGroup setDefaultHeaders(String tenant, String name, Map<String, List<String>> headers) {
+    Map<String, List<String>> checked = DefaultHeaders.check(headers, clock.millis(), limits);
+    synchronized (lock(tenant, name)) {
+      UrlGroup g = get(tenant, name).withDefaultHeaders(checked, clock.millis());
+      store.commit(new StoreBatch().putGroup(g), Durability.SYNC).join();
+      return g;
+    }
+  }
+
+  /** The default headers of a group; empty when it has none or does not exist. */
+  public Map<String, List<String>> defaultHeaders(String tenant, String name) {
+    return store.findGroup(tenant, name).map(UrlGroup::defaultHeaders).orElse(Map.of());
   }
 
   public UrlGroup get(String tenant, String name) {

@@ -19,9 +19,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the publish configuration headers (docs/api.md#publishing, #callbacks, #flow-control and
- * #redaction). Names are case-insensitive; every invalid value is rejected with a 400 that names
- * the header.
+ * Reads the publish configuration headers (docs/api.md#publishing, #callbacks, #flow-control,
+ * #redaction). Names are case-insensitive; an invalid value is a 400 that names the header.
  */
 public final class PublishHeaders {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -115,8 +114,7 @@ public final class PublishHeaders {
       } else if (lower.startsWith(FORWARD) && lower.length() > FORWARD.length()) {
         addAll(forwarded, name[1].substring(FORWARD.length()), values);
       } else if (lower.startsWith("upstash-workflow-")) {
-        // Workflow protocol headers pass through (docs/api.md#publishing).
-        addAll(forwarded, name[1], values);
+        addAll(forwarded, name[1], values); // workflow protocol headers pass through
       } else if (lower.startsWith(CALLBACK + "-forward-")) {
         addAll(callbackHeaders, name[1].substring((CALLBACK + "-forward-").length()), values);
       } else if (lower.startsWith(FAILURE_CALLBACK + "-forward-")) {

@@ -103,6 +103,7 @@ public final class BatchEndpoint {
             q < 0 ? raw : raw.substring(0, q),
             q < 0 ? "" : raw.substring(q + 1),
             headers(index, e.get("headers")),
+            group -> groups.defaultHeaders(call.tenant().id(), group),
             limits,
             now);
     if (p.options().cron() != null) {

@@ -45,6 +45,7 @@ public final class BrokerApi {
         .add("DELETE", "topics/{name}/endpoints", true, groups::removeEndpoints)
         .add("GET", "topics", true, groups::list)
         .add("GET", "topics/{name}", true, groups::get)
+        .add("PATCH", "topics/{name}", true, groups::setDefaultHeaders)
         .add("DELETE", "topics/{name}", true, groups::delete)
         .add("POST", "queues", true, queues::upsert)
         .add("GET", "queues", true, queues::list)

@@ -12,7 +12,9 @@ import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.time.Clock;
 import dev.postbox.http.server.ApiResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * {@code POST /v2/publish/{destination}} (docs/api.md#publishing): parse, store durably, answer
@@ -39,7 +41,7 @@ public final class PublishEndpoint {
   }
 
   public CompletableFuture<ApiResponse> publish(Call call) {
-    PublishRequest p = PublishRequest.parse(call, limits, clock);
+    PublishRequest p = PublishRequest.parse(call, defaultsOf(call), limits, clock);
     if (p.options().cron() != null) {
       return schedules.create(call, p); // Upstash-Cron: creates a schedule
     }
@@ -63,6 +65,7 @@ public final class PublishEndpoint {
             rest.substring(slash + 1),
             call.request().rawQuery(),
             call.request().headers(),
+            defaultsOf(call),
             limits,
             clock.millis());
     if (p.options().cron() != null) {
@@ -70,6 +73,11 @@ public final class PublishEndpoint {
           "Upstash-Cron is not allowed on enqueue: create a schedule with Upstash-Queue-Name");
     }
     return accept(call, p, p.template(call).toBuilder().withQueueName(queue).build());
+  }
+
+  /** The default headers of the caller's URL groups, by group name. */
+  private Function<String, Map<String, List<String>>> defaultsOf(Call call) {
+    return group -> groups.defaultHeaders(call.tenant().id(), group);
   }
 
   private CompletableFuture<ApiResponse> accept(Call call, PublishRequest p, Message m) {

@@ -1,6 +1,7 @@
 package dev.postbox.http.api;
 
 import dev.postbox.core.message.Message;
+import dev.postbox.core.publish.DefaultHeaders;
 import dev.postbox.core.publish.MessageFactory;
 import dev.postbox.core.publish.PublishHeaders;
 import dev.postbox.core.publish.PublishLimits;
@@ -9,15 +10,17 @@ import dev.postbox.core.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A publish-like request (publish, schedule create) taken apart: the destination URL from the raw
- * path, the headers with any {@code upstash-*} query parameters (docs/api.md#publishing), and the
- * validated options.
+ * path, the headers with any {@code upstash-*} query parameters (docs/api.md#publishing) and, for a
+ * URL group, the group's default headers the request does not carry itself
+ * (docs/api.md#url-groups), and the validated options.
  *
  * @param url destination URL, or null when the destination is a URL group
  * @param urlGroup the URL-group name, or null
- * @param headers request headers plus query-string configuration
+ * @param headers request headers plus query-string configuration plus group defaults
  * @param options the parsed publish headers
  * @param now when the request was taken, epoch ms
  */
@@ -28,20 +31,31 @@ record PublishRequest(
     PublishOptions options,
     long now) {
 
-  static PublishRequest parse(Call call, PublishLimits limits, Clock clock) {
+  static PublishRequest parse(
+      Call call,
+      Function<String, Map<String, List<String>>> groupDefaults,
+      PublishLimits limits,
+      Clock clock) {
     return of(
-        call.rest(), call.request().rawQuery(), call.request().headers(), limits, clock.millis());
+        call.rest(),
+        call.request().rawQuery(),
+        call.request().headers(),
+        groupDefaults,
+        limits,
+        clock.millis());
   }
 
   /**
    * @param rawDestination the destination as in a request path (undecoded)
    * @param rawQuery its query string ("" when none)
    * @param requestHeaders header values by name
+   * @param groupDefaults the default headers of a URL group by its name (empty when none)
    */
   static PublishRequest of(
       String rawDestination,
       String rawQuery,
       Map<String, List<String>> requestHeaders,
+      Function<String, Map<String, List<String>>> groupDefaults,
       PublishLimits limits,
       long now) {
     Destination d = Destination.parse(rawDestination, rawQuery);
@@ -49,6 +63,9 @@ record PublishRequest(
     if (!d.queryConfig().isEmpty()) {
       headers = new LinkedHashMap<>(headers);
       d.queryConfig().forEach(headers::putIfAbsent);
+    }
+    if (d.urlGroup() != null) {
+      headers = DefaultHeaders.fill(headers, groupDefaults.apply(d.urlGroup()));
     }
     return new PublishRequest(
         d.url(), d.urlGroup(), headers, PublishHeaders.parse(headers, now, limits), now);

@@ -20,13 +20,20 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ScheduleEndpoints {
   private final ScheduleService schedules;
+  private final UrlGroupService groups;
   private final JsonViews views;
   private final PublishLimits limits;
   private final Clock clock;
 
+  /** {@code groups}: a schedule to a URL group takes the group's default headers when created. */
   public ScheduleEndpoints(
-      ScheduleService schedules, JsonViews views, PublishLimits limits, Clock clock) {
+      ScheduleService schedules,
+      UrlGroupService groups,
+      JsonViews views,
+      PublishLimits limits,
+      Clock clock) {
     this.schedules = schedules;
+    this.groups = groups;
     this.views = views;
     this.limits = limits;
     this.clock = clock;
@@ -34,7 +41,9 @@ public final class ScheduleEndpoints {
 
   /** {@code POST /v2/schedules/{destination}}. */
   public CompletableFuture<ApiResponse> create(Call call) {
-    PublishRequest p = PublishRequest.parse(call, limits, clock);
+    PublishRequest p =
+        PublishRequest.parse(
+            call, group -> groups.defaultHeaders(call.tenant().id(), group), limits, clock);
     if (p.options().cron() == null) {
       throw new InvalidRequestException("Upstash-Cron is required to create a schedule");
     }

@@ -9,7 +9,9 @@ import dev.postbox.core.group.UrlGroup;
 import dev.postbox.core.group.UrlGroupService;
 import dev.postbox.http.server.ApiResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /v2/topics} (docs/api.md#url-groups): URL groups and their endpoints. */
@@ -53,6 +55,26 @@ public final class UrlGroupEndpoints {
     return done();
   }
 
+  /**
+   * {@code PATCH /v2/topics/{name}}: {@code {"headers": {"Name": "value" or ["v1", "v2"], ...}}}
+   * replaces the group's default headers ({@code {}} clears them); answers {@code {}}. A 404 when
+   * the group does not exist.
+   */
+  public CompletableFuture<ApiResponse> setDefaultHeaders(Call call) {
+    JsonNode body = Json.parse(call.request().body(), "the request body");
+    JsonNode headers = body.get("headers");
+    if (!body.isObject() || headers == null || !headers.isObject()) {
+      throw new InvalidRequestException(
+          "expected {\"headers\": {\"Header-Name\": \"value\" or [\"value\", ...], ...}}");
+    }
+    Map<String, List<String>> defaults = new LinkedHashMap<>();
+    headers
+        .fields()
+        .forEachRemaining(f -> defaults.put(f.getKey(), values(f.getKey(), f.getValue())));
+    groups.setDefaultHeaders(call.tenant().id(), call.param(0), defaults);
+    return done();
+  }
+
   public CompletableFuture<ApiResponse> get(Call call) {
     return CompletableFuture.completedFuture(
         Json.ok(render(groups.get(call.tenant().id(), call.param(0)))));
@@ -71,7 +93,7 @@ public final class UrlGroupEndpoints {
 
   /**
    * The group object (docs/api.md#url-groups); endpoints carry only {@code url} and, if set, {@code
-   * name}.
+   * name}; {@code headers} (name to values) only when the group has default headers.
    */
   static ObjectNode render(UrlGroup g) {
     ObjectNode o = Json.object();
@@ -86,7 +108,39 @@ public final class UrlGroupEndpoints {
       }
       n.put("url", e.url());
     }
+    if (!g.defaultHeaders().isEmpty()) {
+      ObjectNode h = o.putObject("headers");
+      g.defaultHeaders()
+          .forEach(
+              (name, values) -> {
+                ArrayNode a = h.putArray(name);
+                values.forEach(a::add);
+              });
+    }
     return o;
+  }
+
+  /** A default header's values: a string, or a non-empty array of strings. */
+  private static List<String> values(String name, JsonNode v) {
+    if (v.isTextual()) {
+      return List.of(v.asText());
+    }
+    if (v.isArray() && !v.isEmpty()) {
+      List<String> out = new ArrayList<>(v.size());
+      for (JsonNode x : v) {
+        if (!x.isTextual()) {
+          throw notAValue(name);
+        }
+        out.add(x.asText());
+      }
+      return out;
+    }
+    throw notAValue(name);
+  }
+
+  private static InvalidRequestException notAValue(String name) {
+    return new InvalidRequestException(
+        "default header " + name + " must be a string or a non-empty array of strings");
   }
 
   private static JsonNode endpointsOf(Call call) {

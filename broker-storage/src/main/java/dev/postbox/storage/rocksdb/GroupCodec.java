@@ -4,8 +4,15 @@ import dev.postbox.core.group.Endpoint;
 import dev.postbox.core.group.UrlGroup;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** URL groups and their endpoints. Stateless. */
+/**
+ * URL groups and their endpoints. Stateless.
+ *
+ * <p>The default headers, added later, trail the record and are written only when there are some: a
+ * group without them keeps the bytes it always had, and a record written before they existed
+ * decodes as a group without them.
+ */
 final class GroupCodec {
   private GroupCodec() {}
 
@@ -19,6 +26,9 @@ final class GroupCodec {
     for (Endpoint e : g.endpoints()) {
       o.str(e.name());
       o.str(e.url());
+    }
+    if (!g.defaultHeaders().isEmpty()) {
+      o.headers(g.defaultHeaders());
     }
     return o.bytes();
   }
@@ -35,6 +45,7 @@ final class GroupCodec {
     for (int i = 0; i < n; i++) {
       endpoints.add(new Endpoint(in.str(), in.str()));
     }
-    return new UrlGroup(tenant, name, created, updated, endpoints);
+    Map<String, List<String>> defaults = in.atEnd() ? Map.of() : in.headers();
+    return new UrlGroup(tenant, name, created, updated, endpoints, defaults);
   }
 }

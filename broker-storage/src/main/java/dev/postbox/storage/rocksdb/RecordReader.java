@@ -43,6 +43,11 @@ final class RecordReader {
     return at;
   }
 
+  /** Whether the whole record has been read (a field added later may follow older records). */
+  boolean atEnd() {
+    return pos == b.length;
+  }
+
   byte byte_() {
     return b[take(1)];
   }

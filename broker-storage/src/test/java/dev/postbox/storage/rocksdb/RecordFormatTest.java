@@ -129,4 +129,33 @@ class RecordFormatTest {
         SigningKeysCodec::decode,
         SigningKeysCodec::encode);
   }
+
+  /**
+   * Default headers trail a group's record: a group with some appends them to the bytes it had
+   * without, and a record written before they existed (ending after the endpoints) still decodes,
+   * as a group without default headers.
+   */
+  @Test
+  void groupDefaultHeadersTrailTheRecordAndOlderRecordsStillDecode() {
+    List<Endpoint> endpoints =
+        List.of(new Endpoint("n", "http://a"), new Endpoint(null, "http://b"));
+    String withoutDefaults =
+        "0100000002743100000001670000000000000001000000000000000200000002000000016e000000"
+            + "08687474703a2f2f61ffffffff00000008687474703a2f2f62";
+    UrlGroup g = new UrlGroup("t1", "g", 1, 2, endpoints, Map.of("Upstash-Retries", List.of("0")));
+    pinned(
+        withoutDefaults
+            + "00000001"
+            + "0000000f557073746173682d52657472696573"
+            + "00000001"
+            + "0000000130",
+        GroupCodec.encode(g),
+        GroupCodec::decode,
+        GroupCodec::encode);
+    assertEquals(g, GroupCodec.decode(GroupCodec.encode(g)));
+
+    UrlGroup old = GroupCodec.decode(HEX.parseHex(withoutDefaults));
+    assertEquals(new UrlGroup("t1", "g", 1, 2, endpoints, Map.of()), old);
+    assertEquals(withoutDefaults, HEX.formatHex(GroupCodec.encode(old)));
+  }
 }
