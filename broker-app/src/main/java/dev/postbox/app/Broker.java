@@ -140,8 +140,7 @@ public final class Broker implements AutoCloseable {
       this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
       opened.push(queueExecutor::shutdownNow);
       KeepEnded keepEnded = new KeepEnded(config.keepEnded());
-      QueueService queues =
-          new QueueService(store, clock, queueExecutor, config.maxQueues(), keepEnded);
+      QueueService queues = new QueueService(store, clock, queueExecutor, config.maxQueues());
       FlowControlService flow = new FlowControlService(store, clock);
       this.dispatcher =
           new Dispatcher(

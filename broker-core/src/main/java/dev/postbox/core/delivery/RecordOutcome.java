@@ -69,7 +69,6 @@ public final class RecordOutcome {
     int attemptsMade = m.retried() + 1;
     if (cancelRequested) {
       b.finishMessage(m, true).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
-      keepEnded.keep(b, m, MessageState.CANCELED, now);
     } else if (retryPolicy.shouldRetry(m, attemptsMade, r)) {
       long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
       Message next = m.toBuilder().withRetried(attemptsMade).withDueAt(due).build();
@@ -93,11 +92,12 @@ public final class RecordOutcome {
 
   /**
    * A pending message that is not in flight is cancelled at {@code now}: its record goes, with
-   * CANCEL_REQUESTED and CANCELED logged, and it stays readable as ended. The caller removes its
-   * due entry or its place in a queue.
+   * CANCEL_REQUESTED and CANCELED logged. Unlike a delivered or failed message, it is not kept
+   * readable: whoever cancelled it asked for it to go. The caller removes its due entry or its
+   * place in a queue.
    */
   public StoreBatch cancelled(StoreBatch b, Message m, long now) {
-    return keepEnded.keep(b.cancelMessage(m, now), m, MessageState.CANCELED, now);
+    return b.cancelMessage(m, now);
   }
 
   /** A message a schedule produced reports its end to the schedule's {@code lastScheduleStates}. */

@@ -5,11 +5,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How long a message stays readable by {@code GET /v2/messages/{id}} after it ended (delivered,
- * failed to the DLQ or cancelled): {@code --keep-ended}, see docs/api.md#messages. A client that
- * reads a message right after publishing it would otherwise race its delivery. The ended record is
- * written in the same batch that removes the message, so it costs no extra commit; the retention
- * pass deletes it once the window has passed. Zero turns it off. Immutable.
+ * How long a message stays readable by {@code GET /v2/messages/{id}} after it ended (delivered or
+ * failed to the DLQ; a cancelled message goes at once, as the user asked): {@code --keep-ended},
+ * see docs/api.md#messages. A client that reads a message right after publishing it would otherwise
+ * race its delivery. The ended record is written in the same batch that removes the message, so it
+ * costs no extra commit; the retention pass deletes it once the window has passed. Zero turns it
+ * off. Immutable.
  */
 public record KeepEnded(Duration window) {
   /** Nothing is kept: an ended message is gone at once. */

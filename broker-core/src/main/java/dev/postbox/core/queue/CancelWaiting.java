@@ -1,9 +1,7 @@
 package dev.postbox.core.queue;
 
-import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
-import dev.postbox.core.message.MessageState;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StoreBatch;
@@ -15,25 +13,21 @@ import java.util.function.Consumer;
 
 /**
  * A deleted queue's waiting messages are cancelled, in chunks of synced writes: each leaves the
- * waiting list and its record goes, with CANCEL_REQUESTED and CANCELED logged (and it stays
- * readable as ended for {@link KeepEnded}).
+ * waiting list and its record goes, with CANCEL_REQUESTED and CANCELED logged.
  */
 final class CancelWaiting {
   static final int CHUNK = 500;
 
   private final MessageStore store;
   private final Clock clock;
-  private final KeepEnded keepEnded;
   private final Consumer<StoreBatch> committed;
 
   /**
    * @param committed told of each chunk once it is durable (the queue service's accounting)
    */
-  CancelWaiting(
-      MessageStore store, Clock clock, KeepEnded keepEnded, Consumer<StoreBatch> committed) {
+  CancelWaiting(MessageStore store, Clock clock, Consumer<StoreBatch> committed) {
     this.store = store;
     this.clock = clock;
-    this.keepEnded = keepEnded;
     this.committed = committed;
   }
 
@@ -60,8 +54,7 @@ final class CancelWaiting {
           if (s.cancelling.add(w.seq())) {
             b.deleteQueued(w);
             if (m.isPresent()) {
-              long now = clock.millis();
-              keepEnded.keep(b.cancelMessage(m.get(), now), m.get(), MessageState.CANCELED, now);
+              b.cancelMessage(m.get(), clock.millis());
             }
           }
         }

@@ -5,7 +5,6 @@ import dev.postbox.core.error.ErrorCode;
 import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.error.NotFoundException;
 import dev.postbox.core.group.UrlGroupService;
-import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageKind;
 import dev.postbox.core.store.Durability;
@@ -68,18 +67,10 @@ public final class QueueService {
    *     refused with LIMIT_EXCEEDED (412, as QStash's plan limit on queues)
    */
   public QueueService(MessageStore store, Clock clock, Executor pumps, int maxQueues) {
-    this(store, clock, pumps, maxQueues, KeepEnded.OFF);
-  }
-
-  /**
-   * @param keepEnded how long the waiting messages a queue deletion cancels stay readable
-   */
-  public QueueService(
-      MessageStore store, Clock clock, Executor pumps, int maxQueues, KeepEnded keepEnded) {
     this.store = store;
     this.clock = clock;
     this.promoter = new Promoter(store, pumps);
-    this.cancelWaiting = new CancelWaiting(store, clock, keepEnded, this::committed);
+    this.cancelWaiting = new CancelWaiting(store, clock, this::committed);
     this.limit = new TenantLimit("queue", "--max-queues", maxQueues);
   }
 
