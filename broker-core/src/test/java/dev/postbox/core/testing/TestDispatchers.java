@@ -9,6 +9,7 @@ import dev.postbox.core.delivery.RetryPolicy;
 import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.keys.KeyService;
 import dev.postbox.core.message.Ids;
+import dev.postbox.core.metrics.BrokerMetrics;
 import dev.postbox.core.publish.PublishService;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.store.MessageStore;
@@ -73,6 +74,18 @@ public final class TestDispatchers {
       FlowControlService flow,
       Clock clock,
       Dispatcher.Options options) {
+    return create(store, deliverer, queues, flow, clock, options, BrokerMetrics.NONE);
+  }
+
+  /** The same, telling {@code metrics} each attempt. */
+  public static Dispatcher create(
+      MessageStore store,
+      Deliverer deliverer,
+      QueueService queues,
+      FlowControlService flow,
+      Clock clock,
+      Dispatcher.Options options,
+      BrokerMetrics metrics) {
     Tenants tenants =
         new Tenants(
             List.of(
@@ -95,7 +108,8 @@ public final class TestDispatchers {
             queues,
             flow,
             clock,
-            options);
+            options,
+            metrics);
     queues.bind(d::notifyDue);
     flow.bind(d::wakeUp);
     return d;
