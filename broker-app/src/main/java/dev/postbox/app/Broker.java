@@ -35,6 +35,7 @@ import dev.postbox.http.api.FlowControlEndpoints;
 import dev.postbox.http.api.KeyEndpoints;
 import dev.postbox.http.api.LogEndpoints;
 import dev.postbox.http.api.MessageEndpoints;
+import dev.postbox.http.api.OpsRoutes;
 import dev.postbox.http.api.PublishEndpoint;
 import dev.postbox.http.api.QueueEndpoints;
 import dev.postbox.http.api.Routes;
@@ -63,8 +64,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running broker: the one place that wires the store, dispatcher, deliverer and HTTP server
- * together. {@link #close()} shuts down gracefully: stop accepting, let in-flight deliveries finish
- * (or leave them marked for re-queueing), then close RocksDB cleanly.
+ * together. {@link #close()} shuts down gracefully: readiness goes down and API calls are refused
+ * (503), in-flight deliveries finish (or are left marked for re-queueing), the server stops
+ * listening, then RocksDB closes cleanly.
  */
 public final class Broker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -108,25 +110,31 @@ public final class Broker implements AutoCloseable {
   private final ExecutorService scheduleExecutor;
   private final ExecutorService queueExecutor;
   private final ScheduleService schedules;
+  private final Operations operations;
 
   private Broker(BrokerConfig config) throws InterruptedException {
     this.config = config;
     Clock clock = SystemClock.INSTANCE;
     // The port first: a server that cannot listen fails before it touches the data directory
     // (which opening the store creates, with a copy of RocksDB's native library in it). Until
-    // serve() below, the port answers 503 "starting".
+    // serve() below, the port answers 503 "starting" (but 200 on /health: the process is up).
     this.server =
         NettyHttpServer.bind(
             config.host(),
             config.port(),
-            new ServerLimits(config.maxBodyBytes(), config.requestTimeout(), config.idleTimeout()));
+            new ServerLimits(config.maxBodyBytes(), config.requestTimeout(), config.idleTimeout()),
+            OpsRoutes.whileStarting());
     // What was started so far, closed in reverse order if a later step fails (a locked data
     // directory): their threads would otherwise keep the process alive after the failure.
     ArrayDeque<AutoCloseable> opened = new ArrayDeque<>();
     opened.push(server);
     boolean started = false;
     try {
-      this.store = RocksDbMessageStore.open(config.dataDir(), config.syncWindow());
+      this.operations = new Operations();
+      opened.push(operations);
+      RocksDbMessageStore rocks =
+          RocksDbMessageStore.open(config.dataDir(), config.syncWindow(), operations.metrics());
+      this.store = rocks;
       opened.push(store);
       this.tenants = tenants(config, store);
       this.keys = new KeyService(store, tenants);
@@ -157,17 +165,20 @@ public final class Broker implements AutoCloseable {
                   DISPATCH_SCAN_LIMIT,
                   DISPATCH_MAX_IDLE_MILLIS,
                   config.sendThreads(),
-                  config.deliveryLagLimit().toNanos()));
+                  config.deliveryLagLimit().toNanos()),
+              operations.metrics());
       queues.bind(dispatcher::notifyDue);
       flow.bind(dispatcher::wakeUp);
       dispatcher.recover();
       queues.recover();
       StorageQuota quota = new StorageQuota(store, config.maxStorageBytes(), clock);
-      PublishService publish = new PublishService(store, dispatcher, queues, flow, quota);
+      PublishService publish =
+          new PublishService(store, dispatcher, queues, flow, quota, operations.metrics());
       PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
       JsonViews views = new JsonViews();
       this.tickTimer = new QuartzTickTimer(TICK_TIMER_THREADS);
       opened.push(tickTimer);
+      operations.watch(rocks, dispatcher, queues, tickTimer);
       this.scheduleExecutor =
           Executors.newFixedThreadPool(SCHEDULE_THREADS, named("postbox-schedules"));
       opened.push(scheduleExecutor::shutdownNow);
@@ -176,7 +187,7 @@ public final class Broker implements AutoCloseable {
               store,
               publish,
               new QuartzCronCompiler(),
-              tickTimer,
+              new CountingTickTimer(tickTimer, operations.metrics()),
               clock,
               config.cronSeconds(),
               scheduleExecutor,
@@ -205,7 +216,7 @@ public final class Broker implements AutoCloseable {
               new BatchEndpoint(dedup, groups, limits, clock));
       this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
       opened.push(blockingPool::shutdownNow);
-      server.serve(routes, blockingPool);
+      server.serve(operations.routes(routes, config.metricsAuth()), blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));
       schedules.recover();
@@ -291,10 +302,14 @@ public final class Broker implements AutoCloseable {
     return new Tenants(List.of(new Tenant(PRODUCTION_TENANT, config.token(), keys, false)));
   }
 
+  /**
+   * Shuts down: readiness goes down first (503) and API calls are refused from then on, while
+   * in-flight deliveries get their grace; only then does the server stop listening.
+   */
   @Override
   public void close() {
     LOG.info("shutting down");
-    server.close();
+    operations.drain();
     tickTimer.close();
     scheduleExecutor.shutdown();
     try {
@@ -303,6 +318,7 @@ public final class Broker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     dispatcher.stop(config.shutdownGrace().toMillis());
+    server.close();
     queueExecutor.shutdown();
     try {
       queueExecutor.awaitTermination(5, TimeUnit.SECONDS);
@@ -318,6 +334,7 @@ public final class Broker implements AutoCloseable {
     }
     deliverer.close();
     store.close();
+    operations.close();
     LOG.info("stopped");
   }
 

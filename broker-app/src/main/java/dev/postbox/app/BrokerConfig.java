@@ -185,6 +185,15 @@ public final class BrokerConfig implements Cloneable {
   Duration syncWindow;
 
   @Option(
+      names = "--metrics-auth",
+      defaultValue = "false",
+      arity = "0..1",
+      description =
+          "GET /metrics needs a tenant's token (Authorization: Bearer); off, Prometheus scrapes"
+              + " without one")
+  boolean metricsAuth;
+
+  @Option(
       names = "--cron-seconds",
       defaultValue = "false",
       arity = "0..1",
@@ -356,6 +365,10 @@ public final class BrokerConfig implements Cloneable {
 
   public Duration syncWindow() {
     return syncWindow;
+  }
+
+  public boolean metricsAuth() {
+    return metricsAuth;
   }
 
   public boolean cronSeconds() {

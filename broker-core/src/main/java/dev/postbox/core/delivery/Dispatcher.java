@@ -3,6 +3,7 @@ package dev.postbox.core.delivery;
 import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
+import dev.postbox.core.metrics.BrokerMetrics;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
@@ -99,6 +100,29 @@ public final class Dispatcher implements AutoCloseable {
       FlowControlService flow,
       Clock clock,
       Options options) {
+    this(
+        store,
+        deliverer,
+        requests,
+        recordOutcome,
+        queues,
+        flow,
+        clock,
+        options,
+        BrokerMetrics.NONE);
+  }
+
+  /** As above, telling {@code metrics} each attempt's outcome and duration. */
+  public Dispatcher(
+      MessageStore store,
+      Deliverer deliverer,
+      OutgoingRequests requests,
+      RecordOutcome recordOutcome,
+      QueueService queues,
+      FlowControlService flow,
+      Clock clock,
+      Options options,
+      BrokerMetrics metrics) {
     this.store = store;
     this.clock = clock;
     this.options = options;
@@ -115,7 +139,8 @@ public final class Dispatcher implements AutoCloseable {
             clock,
             inFlight,
             wakeup,
-            options.sendThreads());
+            options.sendThreads(),
+            metrics);
     this.due = new DispatchDue(store, deliverer, flow, clock, options, inFlight, sender, wakeup);
   }
 

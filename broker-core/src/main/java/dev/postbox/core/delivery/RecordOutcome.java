@@ -8,6 +8,7 @@ import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageKind;
 import dev.postbox.core.message.MessageRef;
 import dev.postbox.core.message.MessageState;
+import dev.postbox.core.metrics.AttemptOutcome;
 import dev.postbox.core.schedule.RunState;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.store.StoreBatch;
@@ -43,8 +44,9 @@ public final class RecordOutcome {
    *
    * @param batch the changes to commit
    * @param earliestNewDue earliest due-index entry the batch adds, or {@code Long.MAX_VALUE}
+   * @param outcome how the attempt ended for the message (for metrics)
    */
-  public record Changes(StoreBatch batch, long earliestNewDue) {}
+  public record Changes(StoreBatch batch, long earliestNewDue, AttemptOutcome outcome) {}
 
   public Changes record(Message m, DeliveryResponse r, long now, boolean cancelRequested) {
     MessageRef ref = m.ref();
@@ -59,7 +61,7 @@ public final class RecordOutcome {
       keepEnded.keep(b, m, MessageState.DELIVERED, now);
       earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
-      return new Changes(b, earliest);
+      return new Changes(b, earliest, AttemptOutcome.DELIVERED);
     }
     String error = errorText(r);
     b.appendLog(
@@ -67,9 +69,12 @@ public final class RecordOutcome {
             now, MessageState.ERROR, snapshot, error, 0, r.status(), r.headers(), r.body()));
     earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
     int attemptsMade = m.retried() + 1;
+    AttemptOutcome outcome;
     if (cancelRequested) {
+      outcome = AttemptOutcome.CANCELED;
       b.finishMessage(m, true).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
     } else if (retryPolicy.shouldRetry(m, attemptsMade, r)) {
+      outcome = AttemptOutcome.RETRY;
       long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
       Message next = m.toBuilder().withRetried(attemptsMade).withDueAt(due).build();
       b.putMessage(next)
@@ -77,6 +82,7 @@ public final class RecordOutcome {
           .appendLog(LogEntry.of(now, MessageState.RETRY, next.withoutBody(), due));
       earliest = Math.min(earliest, due);
     } else {
+      outcome = AttemptOutcome.DLQ;
       String dlqId = ids.dlqId(now);
       b.finishMessage(m, true)
           .putDlq(new DlqEntry(dlqId, m, now, r.status(), r.headers(), r.body(), error))
@@ -87,7 +93,7 @@ public final class RecordOutcome {
       earliest = addNew(b, CallbackMessages.afterFailure(m, r, dlqId, now), now, earliest);
       recordRun(b, m, RunState.FAIL);
     }
-    return new Changes(b, earliest);
+    return new Changes(b, earliest, outcome);
   }
 
   /**

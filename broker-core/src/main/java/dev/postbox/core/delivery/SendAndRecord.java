@@ -4,6 +4,7 @@ import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.message.FlowControl;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
+import dev.postbox.core.metrics.BrokerMetrics;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
@@ -44,6 +45,7 @@ final class SendAndRecord {
   private final Clock clock;
   private final InFlight inFlight;
   private final Wakeup wakeup;
+  private final BrokerMetrics metrics;
   private final int threads;
   private final ExecutorService sendPool; // null: the dispatch thread sends
 
@@ -57,7 +59,8 @@ final class SendAndRecord {
       Clock clock,
       InFlight inFlight,
       Wakeup wakeup,
-      int sendThreads) {
+      int sendThreads,
+      BrokerMetrics metrics) {
     this.store = store;
     this.deliverer = deliverer;
     this.requests = requests;
@@ -67,6 +70,7 @@ final class SendAndRecord {
     this.clock = clock;
     this.inFlight = inFlight;
     this.wakeup = wakeup;
+    this.metrics = metrics;
     this.threads = sendThreads;
     this.sendPool =
         sendThreads > 0
@@ -108,6 +112,7 @@ final class SendAndRecord {
 
   private void send(Message m, long now) {
     CompletableFuture<DeliveryResponse> response;
+    long started = System.nanoTime();
     try {
       DeliveryRequest request = requests.build(m, now);
       FlowControl fc = m.flowControl();
@@ -128,16 +133,20 @@ final class SendAndRecord {
     }
     response.whenComplete(
         (r, err) ->
-            onOutcome(m, r != null ? r : DeliveryResponse.transportFailure(String.valueOf(err))));
+            onOutcome(
+                m,
+                r != null ? r : DeliveryResponse.transportFailure(String.valueOf(err)),
+                started));
   }
 
-  private void onOutcome(Message m, DeliveryResponse r) {
+  private void onOutcome(Message m, DeliveryResponse r, long startedNanos) {
     MessageRef ref = m.ref();
     InFlight.Claim c = inFlight.get(ref);
     try {
       long now = clock.millis();
       RecordOutcome.Changes changes =
           recordOutcome.record(m, r, now, c != null && c.cancelRequested);
+      metrics.attempt(changes.outcome(), System.nanoTime() - startedNanos);
       store
           .commit(changes.batch(), Durability.ASYNC)
           .whenComplete(

@@ -3,6 +3,7 @@ package dev.postbox.core.publish;
 import dev.postbox.core.delivery.Dispatcher;
 import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.message.Message;
+import dev.postbox.core.metrics.BrokerMetrics;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
@@ -23,6 +24,7 @@ public final class PublishService {
   private final QueueService queues;
   private final FlowControlService flow;
   private final StorageQuota quota;
+  private final BrokerMetrics metrics;
 
   public PublishService(
       MessageStore store,
@@ -30,6 +32,18 @@ public final class PublishService {
       QueueService queues,
       FlowControlService flow,
       StorageQuota quota) {
+    this(store, dispatcher, queues, flow, quota, BrokerMetrics.NONE);
+  }
+
+  /** As above, counting each accepted message in {@code metrics}. */
+  public PublishService(
+      MessageStore store,
+      Dispatcher dispatcher,
+      QueueService queues,
+      FlowControlService flow,
+      StorageQuota quota,
+      BrokerMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.dispatcher = dispatcher;
     this.queues = queues;
@@ -63,6 +77,9 @@ public final class PublishService {
         .thenRun(
             () -> {
               queues.committed(batch); // enqueued messages wait for a slot of their queue
+              for (Message m : messages) {
+                metrics.published(m.tenant());
+              }
               if (due != Long.MAX_VALUE) {
                 dispatcher.notifyDue(due);
               }

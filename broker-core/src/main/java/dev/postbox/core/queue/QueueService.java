@@ -318,6 +318,24 @@ public final class QueueService {
         });
   }
 
+  /**
+   * Messages waiting for a slot, by queue, from the counts kept in memory (no storage read): for
+   * metrics. Queues with none waiting are left out.
+   */
+  public Map<QueueRef, Long> waitingCounts() {
+    Map<QueueRef, Long> out = new HashMap<>();
+    for (QueueState s : table.all()) {
+      long waiting;
+      synchronized (s) {
+        waiting = s.waiting;
+      }
+      if (waiting > 0) {
+        out.put(s.ref, waiting);
+      }
+    }
+    return out;
+  }
+
   /** Queues with state in memory (existing ones, and deleted ones with messages still active). */
   int statesHeld() {
     return table.size();

@@ -10,6 +10,7 @@ import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.keys.KeyService;
 import dev.postbox.core.message.Ids;
 import dev.postbox.core.message.KeepEnded;
+import dev.postbox.core.metrics.BrokerMetrics;
 import dev.postbox.core.publish.PublishService;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.store.MessageStore;
@@ -74,7 +75,7 @@ public final class TestDispatchers {
       FlowControlService flow,
       Clock clock,
       Dispatcher.Options options) {
-    return create(store, deliverer, queues, flow, clock, options, KeepEnded.OFF);
+    return create(store, deliverer, queues, flow, clock, options, KeepEnded.OFF, BrokerMetrics.NONE);
   }
 
   /** The same, keeping messages that end readable for {@code keepEnded}. */
@@ -86,6 +87,31 @@ public final class TestDispatchers {
       Clock clock,
       Dispatcher.Options options,
       KeepEnded keepEnded) {
+    return create(store, deliverer, queues, flow, clock, options, keepEnded, BrokerMetrics.NONE);
+  }
+
+  /** The same, telling {@code metrics} each attempt. */
+  public static Dispatcher create(
+      MessageStore store,
+      Deliverer deliverer,
+      QueueService queues,
+      FlowControlService flow,
+      Clock clock,
+      Dispatcher.Options options,
+      BrokerMetrics metrics) {
+    return create(store, deliverer, queues, flow, clock, options, KeepEnded.OFF, metrics);
+  }
+
+  /** The same, with both. */
+  public static Dispatcher create(
+      MessageStore store,
+      Deliverer deliverer,
+      QueueService queues,
+      FlowControlService flow,
+      Clock clock,
+      Dispatcher.Options options,
+      KeepEnded keepEnded,
+      BrokerMetrics metrics) {
     Tenants tenants =
         new Tenants(
             List.of(
@@ -108,7 +134,8 @@ public final class TestDispatchers {
             queues,
             flow,
             clock,
-            options);
+            options,
+            metrics);
     queues.bind(d::notifyDue);
     flow.bind(d::wakeUp);
     return d;

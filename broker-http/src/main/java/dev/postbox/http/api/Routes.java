@@ -138,7 +138,8 @@ public final class Routes implements ApiRouter {
     };
   }
 
-  private Tenant authenticate(ApiRequest request) {
+  /** The tenant whose token the request carries; UNAUTHORIZED (401) when none or unknown. */
+  Tenant authenticate(ApiRequest request) {
     String token = null;
     String auth = request.header("authorization");
     if (auth != null) {

@@ -20,18 +20,20 @@ import java.util.concurrent.TimeUnit;
 public final class NettyHttpServer implements AutoCloseable {
   private final EventLoopGroup boss = new NioEventLoopGroup(1);
   private final EventLoopGroup workers;
-  private final Routing routing = new Routing();
+  private final Routing routing;
   private final Channel channel;
 
   /** Binds and serves {@code router} at once. */
   public NettyHttpServer(
       String host, int port, ApiRouter router, ExecutorService blockingPool, ServerLimits limits)
       throws InterruptedException {
-    this(host, port, limits);
+    this(host, port, limits, new Routing());
     serve(router, blockingPool);
   }
 
-  private NettyHttpServer(String host, int port, ServerLimits limits) throws InterruptedException {
+  private NettyHttpServer(String host, int port, ServerLimits limits, Routing routing)
+      throws InterruptedException {
+    this.routing = routing;
     this.workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     ServerBootstrap b =
         new ServerBootstrap()
@@ -63,7 +65,17 @@ public final class NettyHttpServer implements AutoCloseable {
    */
   public static NettyHttpServer bind(String host, int port, ServerLimits limits)
       throws InterruptedException {
-    return new NettyHttpServer(host, port, limits);
+    return new NettyHttpServer(host, port, limits, new Routing());
+  }
+
+  /**
+   * As {@link #bind(String, int, ServerLimits)}, but answers with {@code whileStarting} until
+   * {@link #serve}: its routes must not block.
+   */
+  public static NettyHttpServer bind(
+      String host, int port, ServerLimits limits, ApiRouter whileStarting)
+      throws InterruptedException {
+    return new NettyHttpServer(host, port, limits, new Routing(whileStarting));
   }
 
   /**

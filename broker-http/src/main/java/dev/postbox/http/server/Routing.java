@@ -5,7 +5,8 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * The routes a server answers with, installed once they exist: a server binds its port before the
- * broker opens its storage, and answers {@code 503} until then. Read once per request.
+ * broker opens its storage, and answers {@code 503} until then, or with the non-blocking routes it
+ * was given for that time. Read once per request.
  */
 final class Routing {
   /**
@@ -15,6 +16,18 @@ final class Routing {
   record Installed(ApiRouter router, ExecutorService blockingPool) {}
 
   private volatile Installed installed;
+  private boolean served; // guarded by this
+
+  /** Nothing installed: every request is answered 503 until {@link #install}. */
+  Routing() {}
+
+  /**
+   * Answers with {@code whileStarting} until {@link #install}; its routes must not block (there is
+   * no pool for them yet).
+   */
+  Routing(ApiRouter whileStarting) {
+    this.installed = new Installed(Objects.requireNonNull(whileStarting, "whileStarting"), null);
+  }
 
   /** Routing installed from the start. */
   static Routing of(ApiRouter router, ExecutorService blockingPool) {
@@ -30,13 +43,14 @@ final class Routing {
    */
   synchronized void install(ApiRouter router, ExecutorService blockingPool) {
     Objects.requireNonNull(router, "router");
-    if (installed != null) {
+    if (served) {
       throw new IllegalStateException("routes are installed already");
     }
+    served = true;
     installed = new Installed(router, blockingPool);
   }
 
-  /** The installed routes, or null while the server is starting. */
+  /** The installed routes (or those for the start), or null while the server is starting. */
   Installed current() {
     return installed;
   }

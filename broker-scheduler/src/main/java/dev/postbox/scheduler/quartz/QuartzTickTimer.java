@@ -157,6 +157,15 @@ public final class QuartzTickTimer implements TickTimer {
     }
   }
 
+  /** Whether the timer is started and not shut down: ticks fire (for readiness). */
+  public boolean isRunning() {
+    try {
+      return scheduler.isStarted() && !scheduler.isShutdown() && !scheduler.isInStandbyMode();
+    } catch (SchedulerException e) {
+      return false;
+    }
+  }
+
   /** Schedules with a pending tick (for tests and diagnostics). */
   public int pending() {
     synchronized (lock) {

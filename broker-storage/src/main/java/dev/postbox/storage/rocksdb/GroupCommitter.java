@@ -2,6 +2,7 @@ package dev.postbox.storage.rocksdb;
 
 import dev.postbox.core.error.ErrorCode;
 import dev.postbox.core.error.StorageException;
+import dev.postbox.core.metrics.BrokerMetrics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,7 @@ final class GroupCommitter implements AutoCloseable {
   private final Thread writer;
   private final Thread syncer;
   private final long syncWindowNanos;
+  private final BrokerMetrics metrics;
   private final ReentrantLock syncLock = new ReentrantLock();
   private final Condition syncWork = syncLock.newCondition();
   // Guarded by syncLock: synced submissions already written, waiting for the next WAL sync; and
@@ -118,6 +120,11 @@ final class GroupCommitter implements AutoCloseable {
   private volatile boolean writerDone;
 
   GroupCommitter(RocksDB db, long syncWindowNanos) {
+    this(db, syncWindowNanos, BrokerMetrics.NONE);
+  }
+
+  /** Tells {@code metrics} the size of each group written and the duration of each WAL sync. */
+  GroupCommitter(RocksDB db, long syncWindowNanos, BrokerMetrics metrics) {
     this(
         new Wal() {
           @Override
@@ -130,14 +137,20 @@ final class GroupCommitter implements AutoCloseable {
             db.syncWal();
           }
         },
-        syncWindowNanos);
+        syncWindowNanos,
+        metrics);
   }
 
   GroupCommitter(Wal wal, long syncWindowNanos) {
+    this(wal, syncWindowNanos, BrokerMetrics.NONE);
+  }
+
+  GroupCommitter(Wal wal, long syncWindowNanos, BrokerMetrics metrics) {
     if (syncWindowNanos < 0) {
       throw new IllegalArgumentException("negative sync window");
     }
     this.wal = wal;
+    this.metrics = metrics;
     this.syncWindowNanos = syncWindowNanos;
     this.writer = new Thread(this::run, "postbox-group-commit");
     writer.setDaemon(true);
@@ -240,6 +253,7 @@ final class GroupCommitter implements AutoCloseable {
       wal.write(writeOptions, batch);
       writes.incrementAndGet();
       submissions.addAndGet(group.size());
+      metrics.commitGroup(group.size());
     } catch (RocksDBException e) {
       LOG.error("group commit failed", e);
       fail(group, new StorageException(WRITE_FAILED, e));
@@ -297,6 +311,7 @@ final class GroupCommitter implements AutoCloseable {
         wal.sync(); // covers everything written before it started, so all of `batch`
         syncs.incrementAndGet();
         synced.addAndGet(batch.size());
+        metrics.walSync(batch.size(), System.nanoTime() - lastStart);
         for (Submission s : batch) {
           s.done().complete(null);
         }

@@ -7,6 +7,7 @@ import dev.postbox.core.message.EndedMessage;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
+import dev.postbox.core.metrics.BrokerMetrics;
 import dev.postbox.core.publish.DedupRecord;
 import dev.postbox.core.queue.Queue;
 import dev.postbox.core.queue.QueueRef;
@@ -54,10 +55,13 @@ public final class RocksDbMessageStore implements MessageStore {
   private final QueueReads queues;
   private final TenantReads tenants;
   private final Housekeeping housekeeping;
+  private final RocksDbGauges gauges;
+  private volatile boolean open = true;
 
-  private RocksDbMessageStore(RocksDbStorage storage, Duration syncWindow) {
+  private RocksDbMessageStore(RocksDbStorage storage, Duration syncWindow, BrokerMetrics metrics) {
     this.storage = storage;
-    this.committer = new GroupCommitter(storage.db, syncWindow.toNanos());
+    this.committer = new GroupCommitter(storage.db, syncWindow.toNanos(), metrics);
+    this.gauges = new RocksDbGauges(storage);
     this.encoder = new BatchEncoder(storage);
     RocksDbReader reader = new RocksDbReader(storage);
     this.messages = new MessageReads(reader);
@@ -78,10 +82,25 @@ public final class RocksDbMessageStore implements MessageStore {
    * back.
    */
   public static RocksDbMessageStore open(Path dir, Duration syncWindow) {
+    return open(dir, syncWindow, BrokerMetrics.NONE);
+  }
+
+  /** As above, telling {@code metrics} each group commit's size and each WAL sync's duration. */
+  public static RocksDbMessageStore open(Path dir, Duration syncWindow, BrokerMetrics metrics) {
     if (syncWindow.isNegative()) {
       throw new IllegalArgumentException("negative sync window");
     }
-    return new RocksDbMessageStore(new RocksDbStorage(dir), syncWindow);
+    return new RocksDbMessageStore(new RocksDbStorage(dir), syncWindow, metrics);
+  }
+
+  /** RocksDB's own figures (size, pending compaction, key estimates), for metrics. */
+  public RocksDbGauges gauges() {
+    return gauges;
+  }
+
+  /** True from open until {@link #close()} starts. */
+  public boolean isOpen() {
+    return open;
   }
 
   /**
@@ -279,6 +298,8 @@ public final class RocksDbMessageStore implements MessageStore {
 
   @Override
   public void close() {
+    open = false;
+    gauges.close();
     committer.close();
     storage.close();
   }

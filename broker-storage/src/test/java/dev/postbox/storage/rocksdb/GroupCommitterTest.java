@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbox.core.error.StorageException;
+import dev.postbox.core.metrics.BrokerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -190,6 +192,37 @@ class GroupCommitterTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Test
+  void metricsHearEachWrittenGroupAndEachSync() throws Exception {
+    List<Integer> groups = new CopyOnWriteArrayList<>();
+    List<Integer> syncedCounts = new CopyOnWriteArrayList<>();
+    List<Long> syncNanos = new CopyOnWriteArrayList<>();
+    storage = new RocksDbStorage(dir.resolve("db"));
+    committer =
+        new GroupCommitter(
+            storage.db,
+            0,
+            new BrokerMetrics() {
+              @Override
+              public void commitGroup(int submissions) {
+                groups.add(submissions);
+              }
+
+              @Override
+              public void walSync(int submissions, long nanos) {
+                syncedCounts.add(submissions);
+                syncNanos.add(nanos);
+              }
+            });
+    put(false).get(10, TimeUnit.SECONDS);
+    put(true).get(10, TimeUnit.SECONDS);
+    assertEquals(List.of(1, 1), groups);
+    assertEquals(List.of(1), syncedCounts);
+    assertTrue(syncNanos.get(0) >= 0);
+    assertEquals(committer.writes(), groups.size());
+    assertEquals(committer.syncs(), syncedCounts.size());
   }
 
   @Test
