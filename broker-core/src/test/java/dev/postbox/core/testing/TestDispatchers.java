@@ -75,7 +75,8 @@ public final class TestDispatchers {
       FlowControlService flow,
       Clock clock,
       Dispatcher.Options options) {
-    return create(store, deliverer, queues, flow, clock, options, KeepEnded.OFF, BrokerMetrics.NONE);
+    return create(
+        store, deliverer, queues, flow, clock, options, KeepEnded.OFF, BrokerMetrics.NONE);
   }
 
   /** The same, keeping messages that end readable for {@code keepEnded}. */
