@@ -20,10 +20,17 @@ import java.util.Map;
 public final class RecordOutcome {
   private final RetryPolicy retryPolicy;
   private final Ids ids;
+  private final DeliveryHook hook;
 
   public RecordOutcome(RetryPolicy retryPolicy, Ids ids) {
+    this(retryPolicy, ids, DeliveryHook.NONE);
+  }
+
+  /** With a hook that adds its own changes to each outcome's batch (see {@link DeliveryHook}). */
+  public RecordOutcome(RetryPolicy retryPolicy, Ids ids, DeliveryHook hook) {
     this.retryPolicy = retryPolicy;
     this.ids = ids;
+    this.hook = hook;
   }
 
   /**
@@ -46,6 +53,7 @@ public final class RecordOutcome {
                   now, MessageState.DELIVERED, snapshot, null, 0, r.status(), Map.of(), null));
       earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
+      hook.afterOutcome(m, r, DeliveryHook.Outcome.DELIVERED, b, now);
       return new Changes(b, earliest);
     }
     String error = errorText(r);
@@ -56,6 +64,7 @@ public final class RecordOutcome {
     int attemptsMade = m.retried() + 1;
     if (cancelRequested) {
       b.finishMessage(m, true).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
+      hook.afterOutcome(m, r, DeliveryHook.Outcome.CANCELED, b, now);
     } else if (retryPolicy.shouldRetry(m, attemptsMade, r)) {
       long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
       Message next = m.toBuilder().withRetried(attemptsMade).withDueAt(due).build();
@@ -63,6 +72,7 @@ public final class RecordOutcome {
           .putDue(due, next)
           .appendLog(LogEntry.of(now, MessageState.RETRY, next.withoutBody(), due));
       earliest = Math.min(earliest, due);
+      hook.afterOutcome(m, r, DeliveryHook.Outcome.RETRY, b, now);
     } else {
       String dlqId = ids.dlqId(now);
       b.finishMessage(m, true)
@@ -72,6 +82,7 @@ public final class RecordOutcome {
                   now, MessageState.FAILED, snapshot, error, 0, r.status(), r.headers(), r.body()));
       earliest = addNew(b, CallbackMessages.afterFailure(m, r, dlqId, now), now, earliest);
       recordRun(b, m, RunState.FAIL);
+      hook.afterOutcome(m, r, DeliveryHook.Outcome.FAILED, b, now);
     }
     return new Changes(b, earliest);
   }

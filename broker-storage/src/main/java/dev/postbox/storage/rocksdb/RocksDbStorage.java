@@ -42,6 +42,8 @@ final class RocksDbStorage implements AutoCloseable {
   static final String QUEUE_SLOTS = "queue_slots";
   static final String FLOW_KEYS = "flow_keys";
   static final String BODIES = "bodies";
+  static final String WORKFLOW_RUNS = "workflow_runs";
+  static final String WORKFLOW_HISTORY = "workflow_history";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -60,7 +62,9 @@ final class RocksDbStorage implements AutoCloseable {
           QUEUE_MEMBERS,
           QUEUE_SLOTS,
           FLOW_KEYS,
-          BODIES);
+          BODIES,
+          WORKFLOW_RUNS,
+          WORKFLOW_HISTORY);
 
   private final DataDirectoryLock dirLock;
   private final LRUCache cache;
@@ -86,6 +90,8 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle queueSlots;
   final ColumnFamilyHandle flowKeys;
   final ColumnFamilyHandle bodies;
+  final ColumnFamilyHandle workflowRuns;
+  final ColumnFamilyHandle workflowHistory;
 
   RocksDbStorage(Path dir) {
     try {
@@ -140,10 +146,17 @@ final class RocksDbStorage implements AutoCloseable {
       queueSlots = handles.get(15);
       flowKeys = handles.get(16);
       bodies = handles.get(17);
+      workflowRuns = handle(WORKFLOW_RUNS);
+      workflowHistory = handle(WORKFLOW_HISTORY);
     } catch (RuntimeException | Error e) {
       dirLock.close();
       throw e;
     }
+  }
+
+  /** The handle of a family by name (the default family is at 0, the others follow in order). */
+  private ColumnFamilyHandle handle(String name) {
+    return handles.get(1 + FAMILIES.indexOf(name));
   }
 
   /** The broker's column families (not the unused default one). */
