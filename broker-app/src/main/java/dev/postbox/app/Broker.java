@@ -27,6 +27,8 @@ import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
 import dev.postbox.core.time.Clock;
 import dev.postbox.core.time.SystemClock;
+import dev.postbox.core.workflow.WorkflowService;
+import dev.postbox.core.workflow.Workflows;
 import dev.postbox.http.api.BatchEndpoint;
 import dev.postbox.http.api.BrokerApi;
 import dev.postbox.http.api.DlqEndpoints;
@@ -39,6 +41,7 @@ import dev.postbox.http.api.QueueEndpoints;
 import dev.postbox.http.api.Routes;
 import dev.postbox.http.api.ScheduleEndpoints;
 import dev.postbox.http.api.UrlGroupEndpoints;
+import dev.postbox.http.api.WorkflowEndpoints;
 import dev.postbox.http.api.json.JsonViews;
 import dev.postbox.http.client.JcaRequestSigner;
 import dev.postbox.http.client.JdkHttpDeliverer;
@@ -125,8 +128,13 @@ public final class Broker implements AutoCloseable {
               ? new JdkHttpDeliverer(config.maxBodyBytes())
               : new NettyHttpDeliverer(config.maxBodyBytes());
       opened.push(deliverer);
+      Workflows workflowRuns = new Workflows(store);
       OutgoingRequests requests =
-          new OutgoingRequests(new JcaRequestSigner(), keys, config.deliveryTimeout().toMillis());
+          new OutgoingRequests(
+              new JcaRequestSigner(),
+              keys,
+              config.deliveryTimeout().toMillis(),
+              workflowRuns.deliveries());
       this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
       opened.push(queueExecutor::shutdownNow);
       QueueService queues = new QueueService(store, clock, queueExecutor, config.maxQueues());
@@ -136,7 +144,7 @@ public final class Broker implements AutoCloseable {
               store,
               deliverer,
               requests,
-              new RecordOutcome(new RetryPolicy(), new Ids()),
+              new RecordOutcome(new RetryPolicy(), new Ids(), workflowRuns.deliveries()),
               queues,
               flow,
               clock,
@@ -174,10 +182,11 @@ public final class Broker implements AutoCloseable {
       UrlGroupService groups = new UrlGroupService(store, clock);
       Deduplication dedup =
           new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
+      WorkflowService workflows = new WorkflowService(workflowRuns, publish, dispatcher, clock);
       Routes routes =
           BrokerApi.routes(
               tenants,
-              new PublishEndpoint(dedup, limits, clock, scheduleEndpoints, groups),
+              new PublishEndpoint(dedup, limits, clock, scheduleEndpoints, groups, workflows),
               new MessageEndpoints(new MessageService(store, dispatcher), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(
@@ -190,7 +199,8 @@ public final class Broker implements AutoCloseable {
               new UrlGroupEndpoints(groups),
               new QueueEndpoints(queues),
               new FlowControlEndpoints(flow, dispatcher),
-              new BatchEndpoint(dedup, groups, limits, clock));
+              new BatchEndpoint(dedup, groups, limits, clock, workflows),
+              new WorkflowEndpoints(workflows));
       this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
       opened.push(blockingPool::shutdownNow);
       this.server =

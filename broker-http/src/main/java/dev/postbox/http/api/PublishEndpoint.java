@@ -10,6 +10,8 @@ import dev.postbox.core.publish.Deduplication;
 import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.time.Clock;
+import dev.postbox.core.workflow.WorkflowHeaders;
+import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.http.server.ApiResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,18 +26,21 @@ public final class PublishEndpoint {
   private final Clock clock;
   private final ScheduleEndpoints schedules;
   private final UrlGroupService groups;
+  private final WorkflowService workflows;
 
   public PublishEndpoint(
       Deduplication dedup,
       PublishLimits limits,
       Clock clock,
       ScheduleEndpoints schedules,
-      UrlGroupService groups) {
+      UrlGroupService groups,
+      WorkflowService workflows) {
     this.dedup = dedup;
     this.limits = limits;
     this.clock = clock;
     this.schedules = schedules;
     this.groups = groups;
+    this.workflows = workflows;
   }
 
   public CompletableFuture<ApiResponse> publish(Call call) {
@@ -73,6 +78,11 @@ public final class PublishEndpoint {
   }
 
   private CompletableFuture<ApiResponse> accept(Call call, PublishRequest p, Message m) {
+    WorkflowHeaders workflow = p.urlGroup() == null ? WorkflowHeaders.parse(p.headers()) : null;
+    if (workflow != null) {
+      // A step of a run (docs/workflow.md); the run is read from memory, or once from the store.
+      return workflows.publish(m, workflow).thenApply(r -> answer(r, false));
+    }
     List<Message> messages =
         p.urlGroup() == null
             ? List.of(m)
