@@ -2,9 +2,10 @@
 // Env: QSTASH_URL, QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY (serve then
 // verifies every delivery with the SDK's Receiver), PORT (0: any free port; printed on stdout).
 import http from "node:http";
-import { Client, serve } from "@upstash/workflow";
+import { Client, WorkflowNonRetryableError, serve } from "@upstash/workflow";
 
 const counts = {}; // calls per route, workflow deliveries included
+const statuses = {}; // the statuses the routes answered, in order
 const results = {}; // final result per workflow run id
 
 const routes = {
@@ -24,6 +25,13 @@ const routes = {
     const after = await context.run("after", async () => Date.now());
     results[context.workflowRunId] = { slept: after - before };
     return "slept";
+  }),
+  // A step that fails for good: the SDK answers 489 with Upstash-NonRetryable-Error, the run fails
+  // and its failure callback comes back to this route (which has no failure function).
+  "/fails": serve(async (context) => {
+    await context.run("boom", async () => {
+      throw new WorkflowNonRetryableError("boom");
+    });
   }),
   // A trigger without a body.
   "/nobody": serve(async (context) => {
@@ -56,6 +64,9 @@ const server = http.createServer(async (req, res) => {
     if (req.method === "GET" && path === "/counts") {
       return json(res, 200, counts);
     }
+    if (req.method === "GET" && path === "/statuses") {
+      return json(res, 200, statuses);
+    }
     if (req.method === "GET" && path === "/results") {
       return json(res, 200, results);
     }
@@ -84,6 +95,7 @@ const server = http.createServer(async (req, res) => {
     const response = await route.handler(request);
     const headers = {};
     response.headers.forEach((v, k) => (headers[k] = v));
+    (statuses[path] ??= []).push(response.status);
     res.writeHead(response.status, headers);
     res.end(Buffer.from(await response.arrayBuffer()));
   } catch (e) {

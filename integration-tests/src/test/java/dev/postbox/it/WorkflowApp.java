@@ -98,6 +98,12 @@ final class WorkflowApp implements AutoCloseable {
     return n == null ? 0 : n.asInt();
   }
 
+  /** The statuses a route answered so far, in order. */
+  String statuses(String route) {
+    JsonNode n = api.send("GET", "/statuses", null).json().get(route);
+    return n == null ? "[]" : n.toString();
+  }
+
   /** The run's final result as the workflow recorded it, or null while it has not finished. */
   JsonNode result(String runId) {
     return api.send("GET", "/results", null).json().get(runId);

@@ -59,6 +59,22 @@ class WorkflowIT {
     }
   }
 
+  @Test
+  void aStepThatFailsForGoodFailsTheRunAndItsFailureCallbackIsAnswered() throws Exception {
+    try (JarServer server = JarServer.start(work.resolve("data"), work.resolve("server.log"));
+        WorkflowApp app = WorkflowApp.start(server.port, work.resolve("app.log"))) {
+      String run = app.trigger("/fails", "{}", null);
+      // The step fails in the trigger's delivery (489, non-retryable); the failure callback goes
+      // to the same route, which has no failure function and answers 200 (500 without the run id).
+      Poll.until(RUN_TIMEOUT, "the failure callback", () -> app.count("/fails") >= 2);
+      Poll.until(RUN_TIMEOUT, "its answer", () -> app.statuses("/fails").equals("[489,200]"));
+      Api api = server.api();
+      assertEquals(404, api.send("GET", "/v2/workflows/runs/" + run, null).status());
+      Api.Response dlq = api.send("GET", "/v2/dlq", null);
+      assertEquals(1, dlq.json().get("messages").size(), dlq.body());
+    }
+  }
+
   /** A batch of one workflow message of {@code runId} with the given init flag. */
   private static String stepBatch(String runId, WorkflowApp app, String init) {
     return "[{\"destination\":\""

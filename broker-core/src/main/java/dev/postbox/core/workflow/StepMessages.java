@@ -1,5 +1,6 @@
 package dev.postbox.core.workflow;
 
+import dev.postbox.core.message.CallbackSpec;
 import dev.postbox.core.message.Message;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ final class StepMessages {
             trigger.maxRetries(),
             trigger.retryDelayExpression(),
             trigger.flowControl(),
-            trigger.failureCallback(),
+            withRunHeaders(trigger.failureCallback(), h.runId(), trigger.createdAt()),
             forward,
             trigger.labels().isEmpty() ? null : String.join(",", trigger.labels()));
     return new WorkflowRun(
@@ -68,6 +69,9 @@ final class StepMessages {
             .withFailureCallback(c.failureCallback())
             .withLabels(c.label() == null ? List.of() : Arrays.asList(c.label().split(",")));
       }
+      if (h.init()) {
+        b.withFailureCallback(c.failureCallback());
+      }
       if (c.label() != null) {
         set(headers, WorkflowHeaders.LABEL, c.label());
       }
@@ -76,6 +80,29 @@ final class StepMessages {
       }
     }
     return b.withHeaders(headers).build();
+  }
+
+  /**
+   * The failure callback with the run's id and creation time among its headers: without the run id
+   * the SDK refuses the callback (500) instead of running the failure function or answering that
+   * there is none. The rest of the failure callback's workflow fields (body fields, history) are
+   * not there yet (docs/workflow.md).
+   */
+  private static CallbackSpec withRunHeaders(CallbackSpec spec, String runId, long createdAt) {
+    if (spec == null) {
+      return null;
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>(spec.headers());
+    set(headers, WorkflowHeaders.RUN_ID, runId);
+    set(headers, WorkflowHeaders.CREATED_AT, Long.toString(createdAt));
+    return new CallbackSpec(
+        spec.url(),
+        spec.method(),
+        spec.timeoutMillis(),
+        spec.retries(),
+        spec.retryDelayExpression(),
+        spec.delayMillis(),
+        headers);
   }
 
   private static int invokeCount(Message trigger) {

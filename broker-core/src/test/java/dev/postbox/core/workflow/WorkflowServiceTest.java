@@ -261,6 +261,8 @@ class WorkflowServiceTest {
     assertEquals(List.of("u1"), m.headers().get("X-User"));
     assertEquals(List.of("lbl"), m.headers().get("Upstash-Label"));
     assertEquals("http://app/fail", m.failureCallback().url());
+    // The SDK needs the run id on a failure callback to handle it.
+    assertEquals(List.of("wfr_cfg"), m.failureCallback().headers().get("Upstash-Workflow-RunId"));
 
     Map<String, List<String>> legacy = sdkHeaders("wfr_cfg", false, null);
     legacy.put("upstash-retries", List.of("2"));
