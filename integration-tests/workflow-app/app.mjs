@@ -33,6 +33,16 @@ const routes = {
       throw new WorkflowNonRetryableError("boom");
     });
   }),
+  // Two steps in parallel, then one that uses both results.
+  "/parallel": serve(async (context) => {
+    const [a, b] = await Promise.all([
+      context.run("left", async () => 20),
+      context.run("right", async () => 22),
+    ]);
+    const sum = await context.run("sum", async () => a + b);
+    results[context.workflowRunId] = sum;
+    return sum;
+  }),
   // A trigger without a body.
   "/nobody": serve(async (context) => {
     const seen = await context.run("look", async () => String(context.requestPayload ?? "none"));

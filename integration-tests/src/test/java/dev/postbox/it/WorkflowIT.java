@@ -20,7 +20,7 @@ class WorkflowIT {
   @TempDir Path work;
 
   @Test
-  void sequentialStepsSleepAndABodilessTriggerComplete() throws Exception {
+  void sequentialParallelAndSleepingStepsAndABodilessTriggerComplete() throws Exception {
     try (JarServer server = JarServer.start(work.resolve("data"), work.resolve("server.log"));
         WorkflowApp app = WorkflowApp.start(server.port, work.resolve("app.log"))) {
       String three = app.trigger("/three", "{\"n\":1,\"name\":\"x\"}", null);
@@ -30,6 +30,11 @@ class WorkflowIT {
       String nobody = app.trigger("/nobody", null, null);
       assertEquals("none", app.awaitResult(nobody, RUN_TIMEOUT).asText());
       assertEquals(2, app.count("/nobody"));
+
+      // Promise.all of two steps, then a third: trigger, 2 plan steps, 2 results, the last step.
+      String parallel = app.trigger("/parallel", "{}", null);
+      assertEquals(42, app.awaitResult(parallel, RUN_TIMEOUT).asInt());
+      assertEquals(6, app.count("/parallel"));
 
       String sleep = app.trigger("/sleep", "{}", null);
       JsonNode slept = app.awaitResult(sleep, RUN_TIMEOUT);
