@@ -183,10 +183,13 @@ public final class Broker implements AutoCloseable {
       Deduplication dedup =
           new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
       WorkflowService workflows = new WorkflowService(workflowRuns, publish, dispatcher, clock);
+      this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
+      opened.push(blockingPool::shutdownNow);
       Routes routes =
           BrokerApi.routes(
               tenants,
-              new PublishEndpoint(dedup, limits, clock, scheduleEndpoints, groups, workflows),
+              new PublishEndpoint(
+                  dedup, limits, clock, scheduleEndpoints, groups, workflows, blockingPool),
               new MessageEndpoints(new MessageService(store, dispatcher), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(
@@ -201,8 +204,6 @@ public final class Broker implements AutoCloseable {
               new FlowControlEndpoints(flow, dispatcher),
               new BatchEndpoint(dedup, groups, limits, clock, workflows),
               new WorkflowEndpoints(workflows));
-      this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
-      opened.push(blockingPool::shutdownNow);
       this.server =
           new NettyHttpServer(
               config.host(),

@@ -62,6 +62,11 @@ final class RunTable {
     }
   }
 
+  /** The run's entry if it is in memory, else null. Never blocks on the store. */
+  synchronized LiveRun peek(String tenant, String runId) {
+    return runs.get(key(tenant, runId));
+  }
+
   /** The run as known in memory, or null when it is not in the table. Never blocks on the store. */
   WorkflowRun cached(String tenant, String runId) {
     LiveRun lr;

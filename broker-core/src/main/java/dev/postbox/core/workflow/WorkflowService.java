@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
@@ -50,7 +51,26 @@ public final class WorkflowService {
    */
   public CompletableFuture<Deduplication.Published> publish(Message m, WorkflowHeaders h) {
     publish.checkQuota();
-    RunTable.LiveRun lr = runs.get(m.tenant(), h.runId());
+    return publishTo(runs.get(m.tenant(), h.runId()), m, h);
+  }
+
+  /**
+   * Like {@link #publish(Message, WorkflowHeaders)}, without blocking the caller (an event loop): a
+   * run not in memory is read on {@code reads} first.
+   */
+  public CompletableFuture<Deduplication.Published> publish(
+      Message m, WorkflowHeaders h, Executor reads) {
+    publish.checkQuota();
+    RunTable.LiveRun known = runs.peek(m.tenant(), h.runId());
+    if (known != null) {
+      return publishTo(known, m, h);
+    }
+    return CompletableFuture.supplyAsync(() -> runs.get(m.tenant(), h.runId()), reads)
+        .thenCompose(lr -> publishTo(lr, m, h));
+  }
+
+  private CompletableFuture<Deduplication.Published> publishTo(
+      RunTable.LiveRun lr, Message m, WorkflowHeaders h) {
     Message stored;
     CompletableFuture<Void> write;
     synchronized (lr) {

@@ -307,6 +307,32 @@ class WorkflowServiceTest {
   }
 
   @Test
+  void aRunNotInMemoryIsReadOnTheGivenExecutorNotOnTheCaller() {
+    List<Runnable> reads = new ArrayList<>();
+    Map<String, List<String>> h = sdkHeaders("wfr_async", true, FEATURES);
+    PublishOptions o = PublishHeaders.parse(h, clock.millis(), PublishLimits.defaults());
+    Message m = MessageFactory.create("t1", URL, new byte[0], o, null, clock.millis());
+    CompletableFuture<Deduplication.Published> f =
+        workflows.publish(m, WorkflowHeaders.parse(h), reads::add);
+    assertFalse(f.isDone());
+    assertEquals(1, reads.size());
+    reads.get(0).run();
+    assertFalse(f.join().deduplicated());
+
+    Map<String, List<String>> s = sdkHeaders("wfr_async", false, FEATURES);
+    Message step =
+        MessageFactory.create(
+            "t1",
+            URL,
+            new byte[0],
+            PublishHeaders.parse(s, clock.millis(), PublishLimits.defaults()),
+            null,
+            clock.millis());
+    assertTrue(workflows.publish(step, WorkflowHeaders.parse(s), reads::add).isDone());
+    assertEquals(1, reads.size(), "a run in memory needs no read");
+  }
+
+  @Test
   void featureFlagsAreParsed() {
     WorkflowHeaders h = WorkflowHeaders.parse(sdkHeaders("r", true, FEATURES));
     assertEquals(

@@ -15,6 +15,7 @@ import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.http.server.ApiResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * {@code POST /v2/publish/{destination}} (docs/api.md#publishing): parse, store durably, answer
@@ -27,6 +28,7 @@ public final class PublishEndpoint {
   private final ScheduleEndpoints schedules;
   private final UrlGroupService groups;
   private final WorkflowService workflows;
+  private final Executor blockingPool;
 
   public PublishEndpoint(
       Deduplication dedup,
@@ -34,13 +36,15 @@ public final class PublishEndpoint {
       Clock clock,
       ScheduleEndpoints schedules,
       UrlGroupService groups,
-      WorkflowService workflows) {
+      WorkflowService workflows,
+      Executor blockingPool) {
     this.dedup = dedup;
     this.limits = limits;
     this.clock = clock;
     this.schedules = schedules;
     this.groups = groups;
     this.workflows = workflows;
+    this.blockingPool = blockingPool;
   }
 
   public CompletableFuture<ApiResponse> publish(Call call) {
@@ -80,8 +84,9 @@ public final class PublishEndpoint {
   private CompletableFuture<ApiResponse> accept(Call call, PublishRequest p, Message m) {
     WorkflowHeaders workflow = p.urlGroup() == null ? WorkflowHeaders.parse(p.headers()) : null;
     if (workflow != null) {
-      // A step of a run (docs/workflow.md); the run is read from memory, or once from the store.
-      return workflows.publish(m, workflow).thenApply(r -> answer(r, false));
+      // A message of a workflow run (docs/workflow.md): the run is in memory, or read from the
+      // store once on the blocking pool (this runs on the event loop).
+      return workflows.publish(m, workflow, blockingPool).thenApply(r -> answer(r, false));
     }
     List<Message> messages =
         p.urlGroup() == null
