@@ -28,6 +28,8 @@ import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
 import dev.postbox.core.time.Clock;
 import dev.postbox.core.time.SystemClock;
+import dev.postbox.core.workflow.WorkflowService;
+import dev.postbox.core.workflow.Workflows;
 import dev.postbox.http.api.BatchEndpoint;
 import dev.postbox.http.api.BrokerApi;
 import dev.postbox.http.api.DlqEndpoints;
@@ -41,6 +43,7 @@ import dev.postbox.http.api.QueueEndpoints;
 import dev.postbox.http.api.Routes;
 import dev.postbox.http.api.ScheduleEndpoints;
 import dev.postbox.http.api.UrlGroupEndpoints;
+import dev.postbox.http.api.WorkflowEndpoints;
 import dev.postbox.http.api.json.JsonViews;
 import dev.postbox.http.client.JcaRequestSigner;
 import dev.postbox.http.client.JdkHttpDeliverer;
@@ -143,8 +146,13 @@ public final class Broker implements AutoCloseable {
               ? new JdkHttpDeliverer(config.maxBodyBytes())
               : new NettyHttpDeliverer(config.maxBodyBytes());
       opened.push(deliverer);
+      Workflows workflowRuns = new Workflows(store);
       OutgoingRequests requests =
-          new OutgoingRequests(new JcaRequestSigner(), keys, config.deliveryTimeout().toMillis());
+          new OutgoingRequests(
+              new JcaRequestSigner(),
+              keys,
+              config.deliveryTimeout().toMillis(),
+              workflowRuns.deliveries());
       this.queueExecutor = Executors.newSingleThreadExecutor(named("postbox-queues"));
       opened.push(queueExecutor::shutdownNow);
       KeepEnded keepEnded = new KeepEnded(config.keepEnded());
@@ -155,7 +163,8 @@ public final class Broker implements AutoCloseable {
               store,
               deliverer,
               requests,
-              new RecordOutcome(new RetryPolicy(), new Ids(), keepEnded),
+              new RecordOutcome(
+                  new RetryPolicy(), new Ids(), keepEnded, workflowRuns.deliveries()),
               queues,
               flow,
               clock,
@@ -197,10 +206,14 @@ public final class Broker implements AutoCloseable {
           new ScheduleEndpoints(schedules, groups, views, limits, clock);
       Deduplication dedup =
           new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
+      WorkflowService workflows = new WorkflowService(workflowRuns, publish, dispatcher, clock);
+      this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
+      opened.push(blockingPool::shutdownNow);
       Routes routes =
           BrokerApi.routes(
               tenants,
-              new PublishEndpoint(dedup, limits, clock, scheduleEndpoints, groups),
+              new PublishEndpoint(
+                  dedup, limits, clock, scheduleEndpoints, groups, workflows, blockingPool),
               new MessageEndpoints(new MessageService(store, dispatcher, clock, keepEnded), views),
               new LogEndpoints(store, views),
               new DlqEndpoints(
@@ -213,9 +226,8 @@ public final class Broker implements AutoCloseable {
               new UrlGroupEndpoints(groups),
               new QueueEndpoints(queues),
               new FlowControlEndpoints(flow, dispatcher),
-              new BatchEndpoint(dedup, groups, limits, clock));
-      this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
-      opened.push(blockingPool::shutdownNow);
+              new BatchEndpoint(dedup, groups, limits, clock, workflows),
+              new WorkflowEndpoints(workflows));
       server.serve(operations.routes(routes, config.metricsAuth()), blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));

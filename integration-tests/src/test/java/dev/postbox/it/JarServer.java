@@ -28,7 +28,11 @@ final class JarServer implements AutoCloseable {
 
   /** Starts the jar on a free port with {@code dataDir} and waits until it answers. */
   static JarServer start(Path dataDir, Path log, String... extraArgs) throws Exception {
-    int port = freePort();
+    return start(dataDir, freePort(), log, extraArgs);
+  }
+
+  /** Starts the jar on {@code port} (a restart where clients expect it) and waits for it. */
+  static JarServer start(Path dataDir, int port, Path log, String... extraArgs) throws Exception {
     File logFile = log.toFile();
     Process p = launch(dataDir, port, log, extraArgs);
     JarServer server = new JarServer(p, port);

@@ -9,6 +9,7 @@ import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +85,7 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private final MessageStore store;
+  private final QueueService queues;
   private final Clock clock;
   private final Options options;
   private final Wakeup wakeup;
@@ -124,6 +126,7 @@ public final class Dispatcher implements AutoCloseable {
       Options options,
       BrokerMetrics metrics) {
     this.store = store;
+    this.queues = queues;
     this.clock = clock;
     this.options = options;
     this.wakeup = new Wakeup(clock);
@@ -204,6 +207,23 @@ public final class Dispatcher implements AutoCloseable {
    */
   public CompletableFuture<Boolean> cancel(MessageRef ref) {
     return inFlight.cancel(ref, clock.millis());
+  }
+
+  /**
+   * Adds the cancel of the listed pending messages to {@code batch} (those in flight are left to
+   * end by themselves, unknown ones are skipped) and returns the ones cancelled; after committing
+   * the batch, call {@link #cancelCommitted}. Lets a caller cancel messages atomically with its own
+   * changes (ending a workflow run drops its pending steps).
+   */
+  public List<Message> cancelInto(Collection<MessageRef> refs, StoreBatch batch) {
+    return inFlight.cancelInto(refs, batch, clock.millis());
+  }
+
+  /**
+   * After a batch with {@link #cancelInto} cancels is on disk: frees the queue places they held.
+   */
+  public void cancelCommitted(StoreBatch batch) {
+    queues.committed(batch);
   }
 
   /** Starts the dispatch thread. */

@@ -10,6 +10,9 @@ import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StoreBatch;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -157,6 +160,33 @@ final class InFlight {
               queues.committed(b);
               return true;
             });
+  }
+
+  /**
+   * Adds to {@code b} the cancel of each listed message that is pending and not in flight (one in
+   * flight ends by itself); returns those it cancels. Each is kept from being claimed from now on,
+   * like {@link #cancel}. The caller commits {@code b}, then calls {@link QueueService#committed}.
+   */
+  List<Message> cancelInto(Collection<MessageRef> refs, StoreBatch b, long now) {
+    List<Message> out = new ArrayList<>();
+    for (MessageRef ref : refs) {
+      synchronized (stripe(ref)) {
+        if (claims.containsKey(ref)) {
+          continue;
+        }
+        cancelled.put(ref, now);
+      }
+      Optional<Message> found = store.findMessage(ref); // read after the mark: not claimed since
+      if (found.isEmpty()) {
+        cancelled.remove(ref);
+        continue;
+      }
+      Message m = found.get();
+      queues.onCancel(m, b);
+      b.cancelMessage(m, now).deleteDue(m.dueAt(), ref);
+      out.add(m);
+    }
+    return out;
   }
 
   /** Forgets cancels older than {@link #TOMBSTONE_MILLIS}. */

@@ -15,14 +15,24 @@ public final class OutgoingRequests {
   private final RequestSigner signer;
   private final KeyService keys;
   private final long defaultTimeoutMillis;
+  private final DeliveryHook hook;
 
   public OutgoingRequests(RequestSigner signer, KeyService keys, long defaultTimeoutMillis) {
+    this(signer, keys, defaultTimeoutMillis, DeliveryHook.NONE);
+  }
+
+  /** With a hook that may reshape each message before it is signed (see {@link DeliveryHook}). */
+  public OutgoingRequests(
+      RequestSigner signer, KeyService keys, long defaultTimeoutMillis, DeliveryHook hook) {
     this.signer = signer;
     this.keys = keys;
     this.defaultTimeoutMillis = defaultTimeoutMillis;
+    this.hook = hook;
   }
 
-  public DeliveryRequest build(Message m, long nowMillis) {
+  /** Called on the dispatch or send threads (the hook may read the store). */
+  public DeliveryRequest build(Message stored, long nowMillis) {
+    Message m = hook.beforeSend(stored);
     Map<String, List<String>> headers = new LinkedHashMap<>(m.headers());
     headers.put("User-Agent", List.of("Upstash-QStash"));
     headers.put("Upstash-Message-Id", List.of(m.id()));

@@ -23,10 +23,11 @@ public final class RecordOutcome {
   private final RetryPolicy retryPolicy;
   private final Ids ids;
   private final KeepEnded keepEnded;
+  private final DeliveryHook hook;
 
   /** Ended messages are not kept ({@link KeepEnded#OFF}). */
   public RecordOutcome(RetryPolicy retryPolicy, Ids ids) {
-    this(retryPolicy, ids, KeepEnded.OFF);
+    this(retryPolicy, ids, KeepEnded.OFF, DeliveryHook.NONE);
   }
 
   /**
@@ -34,9 +35,20 @@ public final class RecordOutcome {
    *     the batch that removes it)
    */
   public RecordOutcome(RetryPolicy retryPolicy, Ids ids, KeepEnded keepEnded) {
+    this(retryPolicy, ids, keepEnded, DeliveryHook.NONE);
+  }
+
+  /** With a hook that adds its own changes to each outcome's batch (see {@link DeliveryHook}). */
+  public RecordOutcome(RetryPolicy retryPolicy, Ids ids, DeliveryHook hook) {
+    this(retryPolicy, ids, KeepEnded.OFF, hook);
+  }
+
+  /** Both: ended messages kept for {@code keepEnded}, and the {@code hook}'s changes. */
+  public RecordOutcome(RetryPolicy retryPolicy, Ids ids, KeepEnded keepEnded, DeliveryHook hook) {
     this.retryPolicy = retryPolicy;
     this.ids = ids;
     this.keepEnded = keepEnded;
+    this.hook = hook;
   }
 
   /**
@@ -61,6 +73,7 @@ public final class RecordOutcome {
       keepEnded.keep(b, m, MessageState.DELIVERED, now);
       earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
+      hook.afterOutcome(m, r, DeliveryHook.Outcome.DELIVERED, b, now);
       return new Changes(b, earliest, AttemptOutcome.DELIVERED);
     }
     String error = errorText(r);
@@ -73,6 +86,7 @@ public final class RecordOutcome {
     if (cancelRequested) {
       outcome = AttemptOutcome.CANCELED;
       b.finishMessage(m, true).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
+      hook.afterOutcome(m, r, DeliveryHook.Outcome.CANCELED, b, now);
     } else if (retryPolicy.shouldRetry(m, attemptsMade, r)) {
       outcome = AttemptOutcome.RETRY;
       long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
@@ -81,6 +95,7 @@ public final class RecordOutcome {
           .putDue(due, next)
           .appendLog(LogEntry.of(now, MessageState.RETRY, next.withoutBody(), due));
       earliest = Math.min(earliest, due);
+      hook.afterOutcome(m, r, DeliveryHook.Outcome.RETRY, b, now);
     } else {
       outcome = AttemptOutcome.DLQ;
       String dlqId = ids.dlqId(now);
@@ -92,6 +107,7 @@ public final class RecordOutcome {
       keepEnded.keep(b, m, MessageState.FAILED, now);
       earliest = addNew(b, CallbackMessages.afterFailure(m, r, dlqId, now), now, earliest);
       recordRun(b, m, RunState.FAIL);
+      hook.afterOutcome(m, r, DeliveryHook.Outcome.FAILED, b, now);
     }
     return new Changes(b, earliest, outcome);
   }

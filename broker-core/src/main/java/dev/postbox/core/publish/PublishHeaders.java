@@ -102,6 +102,7 @@ public final class PublishHeaders {
     boolean forwardAll = bool(first(h, "upstash-header-forward"), "Upstash-Header-Forward");
     Map<String, List<String>> callbackHeaders = new LinkedHashMap<>();
     Map<String, List<String>> failureHeaders = new LinkedHashMap<>();
+    Map<String, List<String>> workflowHeaders = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();
     for (String[] name : order) {
       String lower = name[0];
@@ -114,7 +115,7 @@ public final class PublishHeaders {
       } else if (lower.startsWith(FORWARD) && lower.length() > FORWARD.length()) {
         addAll(forwarded, name[1].substring(FORWARD.length()), values);
       } else if (lower.startsWith("upstash-workflow-")) {
-        addAll(forwarded, name[1], values); // workflow protocol headers pass through
+        addAll(workflowHeaders, name[1], values); // pass through (docs/api.md#publishing)
       } else if (lower.startsWith(CALLBACK + "-forward-")) {
         addAll(callbackHeaders, name[1].substring((CALLBACK + "-forward-").length()), values);
       } else if (lower.startsWith(FAILURE_CALLBACK + "-forward-")) {
@@ -127,6 +128,11 @@ public final class PublishHeaders {
         addAll(forwarded, name[1], values);
       }
     }
+
+    // A forwarded header wins over a plain one of the same name: the workflow SDK sends both
+    // Upstash-Workflow-Sdk-Version and Upstash-Forward-Upstash-Workflow-Sdk-Version, and a delivery
+    // carrying the header twice is refused by the SDK ("Expected 1, got 1, 1").
+    workflowHeaders.forEach(forwarded::putIfAbsent);
 
     CallbackSpec callback = callback(h, CALLBACK, "Upstash-Callback", callbackHeaders, limits);
     CallbackSpec failure =

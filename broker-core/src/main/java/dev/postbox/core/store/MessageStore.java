@@ -16,6 +16,8 @@ import dev.postbox.core.schedule.RunState;
 import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.WorkflowRun;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +27,8 @@ import java.util.function.Predicate;
 /**
  * Everything the broker persists: messages, the due index, in-flight marks, logs, the DLQ,
  * schedules, URL groups, queues (settings, waiting lists, slots), flow-control keys, deduplication
- * ids and signing keys. Every key is prefixed by the tenant id, so one tenant's reads never see
- * another's.
+ * ids, signing keys, and workflow runs with their histories. Every key is prefixed by the tenant
+ * id, so one tenant's reads never see another's.
  *
  * <p>Thread-safety: all methods may be called from any thread. {@link #commit} never blocks the
  * caller: it queues the batch and returns a future. Commits apply, and become visible to reads, in
@@ -155,6 +157,22 @@ public interface MessageStore extends AutoCloseable {
 
   /** One stored flow-control key configuration (read when the key is first used after a start). */
   Optional<FlowKey> findFlowKey(String tenant, String key);
+
+  /** A workflow run with its end merged in (null while it goes on). */
+  Optional<WorkflowRun> findRun(String tenant, String runId);
+
+  /**
+   * A tenant's workflow runs in run-id order strictly after {@code afterRunId} (null: from the
+   * start), keeping those that match, until {@code limit} matches or the end.
+   */
+  List<WorkflowRun> scanRuns(
+      String tenant, String afterRunId, int limit, Predicate<WorkflowRun> filter);
+
+  /** A run's history entries with {@code seq <= upToSeq}, in seq order. */
+  List<HistoryEntry> readHistory(String tenant, String runId, long upToSeq);
+
+  /** One more than the highest stored history seq of a run, 0 when it has none. */
+  long nextHistorySeq(String tenant, String runId);
 
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();

@@ -16,6 +16,9 @@ import dev.postbox.core.schedule.RunState;
 import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.RunEnd;
+import dev.postbox.core.workflow.WorkflowRun;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -199,6 +202,22 @@ public final class StoreBatch {
 
   public StoreBatch putDedup(DedupRecord r) {
     ops.add(new StoreOp.PutDedup(r));
+    return this;
+  }
+
+  /** A workflow run's start record (its end, if any, is not part of it). */
+  public StoreBatch putWorkflowRun(WorkflowRun run) {
+    ops.add(new StoreOp.PutWorkflowRun(run.started()));
+    return this;
+  }
+
+  public StoreBatch putWorkflowRunEnd(String tenant, String runId, RunEnd end) {
+    ops.add(new StoreOp.PutWorkflowRunEnd(tenant, runId, end));
+    return this;
+  }
+
+  public StoreBatch putHistoryEntry(HistoryEntry e) {
+    ops.add(new StoreOp.PutHistoryEntry(e));
     return this;
   }
 

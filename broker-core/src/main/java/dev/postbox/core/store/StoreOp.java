@@ -13,6 +13,9 @@ import dev.postbox.core.schedule.RunState;
 import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.RunEnd;
+import dev.postbox.core.workflow.WorkflowRun;
 
 /** One change inside a {@link StoreBatch}. Adapters translate each kind into their own writes. */
 public sealed interface StoreOp {
@@ -107,4 +110,13 @@ public sealed interface StoreOp {
 
   /** Insert or replace a flow-control key's configuration. */
   record PutFlowKey(FlowKey key) implements StoreOp {}
+
+  /** Store a workflow run's start record (written once, with its trigger). */
+  record PutWorkflowRun(WorkflowRun run) implements StoreOp {}
+
+  /** Store how a workflow run ended, beside its start record. */
+  record PutWorkflowRunEnd(String tenant, String runId, RunEnd end) implements StoreOp {}
+
+  /** Store one entry of a run's history under its place {@code entry.seq()}. */
+  record PutHistoryEntry(HistoryEntry entry) implements StoreOp {}
 }

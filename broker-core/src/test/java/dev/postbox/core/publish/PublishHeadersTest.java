@@ -183,4 +183,15 @@ class PublishHeadersTest {
             .flowControl()
             .periodSeconds());
   }
+
+  @Test
+  void aForwardedHeaderAndAPlainOneOfTheSameNameAreDeliveredOnce() {
+    PublishOptions o =
+        parse(
+            "Upstash-Workflow-Sdk-Version", "1",
+            "Upstash-Forward-Upstash-Workflow-Sdk-Version", "1",
+            "Upstash-Workflow-RunId", "wfr_1");
+    assertEquals(List.of("1"), o.forwardedHeaders().get("Upstash-Workflow-Sdk-Version"));
+    assertEquals(List.of("wfr_1"), o.forwardedHeaders().get("Upstash-Workflow-Runid"));
+  }
 }

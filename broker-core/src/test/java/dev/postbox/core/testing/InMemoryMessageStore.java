@@ -24,6 +24,8 @@ import dev.postbox.core.store.Positioned;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.store.StoreOp;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.WorkflowRun;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -79,6 +81,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private final Map<MessageRef, WaitingEntry> waitingByMessage = new HashMap<>();
   private final Map<MessageRef, SlotHolder> holders = new HashMap<>();
   private long seq;
+  private final InMemoryWorkflowRecords workflows = new InMemoryWorkflowRecords();
   private long queueSeq;
   private final Map<FlowRef, FlowKey> flowKeys = new LinkedHashMap<>();
   private final Map<MessageRef, EndedMessage> ended = new HashMap<>();
@@ -118,6 +121,9 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   private void apply(StoreOp op) {
+    if (workflows.apply(op)) {
+      return;
+    }
     if (op instanceof StoreOp.PutMessage) {
       Message m = ((StoreOp.PutMessage) op).message();
       messages.computeIfAbsent(m.tenant(), t -> new TreeMap<>()).put(m.id(), m);
@@ -480,6 +486,27 @@ public final class InMemoryMessageStore implements MessageStore {
       }
     }
     return n;
+  }
+
+  @Override
+  public synchronized Optional<WorkflowRun> findRun(String tenant, String runId) {
+    return workflows.findRun(tenant, runId);
+  }
+
+  @Override
+  public synchronized List<WorkflowRun> scanRuns(
+      String tenant, String afterRunId, int limit, Predicate<WorkflowRun> filter) {
+    return workflows.scanRuns(tenant, afterRunId, limit, filter);
+  }
+
+  @Override
+  public synchronized List<HistoryEntry> readHistory(String tenant, String runId, long upToSeq) {
+    return workflows.readHistory(tenant, runId, upToSeq);
+  }
+
+  @Override
+  public synchronized long nextHistorySeq(String tenant, String runId) {
+    return workflows.nextHistorySeq(tenant, runId);
   }
 
   @Override

@@ -11,6 +11,8 @@ import dev.postbox.core.publish.Deduplication;
 import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.time.Clock;
+import dev.postbox.core.workflow.WorkflowHeaders;
+import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.http.server.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,17 +34,27 @@ public final class BatchEndpoint {
   private final UrlGroupService groups;
   private final PublishLimits limits;
   private final Clock clock;
+  private final WorkflowService workflows;
 
   public BatchEndpoint(
-      Deduplication dedup, UrlGroupService groups, PublishLimits limits, Clock clock) {
+      Deduplication dedup,
+      UrlGroupService groups,
+      PublishLimits limits,
+      Clock clock,
+      WorkflowService workflows) {
     this.dedup = dedup;
     this.groups = groups;
     this.limits = limits;
     this.clock = clock;
+    this.workflows = workflows;
   }
 
-  /** One accepted entry: its messages, whether it was a group, and its deduplication id. */
-  private record Entry(int index, List<Message> messages, boolean group, String dedupId) {}
+  /**
+   * One accepted entry: its messages, whether it was a group, its deduplication id, and its
+   * workflow headers (null when it is not a workflow message).
+   */
+  private record Entry(
+      int index, List<Message> messages, boolean group, String dedupId, WorkflowHeaders workflow) {}
 
   public CompletableFuture<ApiResponse> batch(Call call) {
     JsonNode root = Json.parse(call.request().body(), "the batch");
@@ -62,8 +74,20 @@ public final class BatchEndpoint {
     }
     List<Message> plain = new ArrayList<>();
     List<CompletableFuture<?>> writes = new ArrayList<>();
+    // Workflow messages first: an append to an ended run refuses the whole batch (400), which the
+    // SDK reads as "the workflow has finished", before anything else of it is stored.
     for (Entry e : entries) {
-      if (e.dedupId() == null) {
+      if (e.workflow() != null) {
+        writes.add(
+            workflows
+                .publish(e.messages().get(0), e.workflow())
+                .thenAccept(p -> results[e.index()] = render(p, false)));
+      }
+    }
+    for (Entry e : entries) {
+      if (e.workflow() != null) {
+        continue;
+      } else if (e.dedupId() == null) {
         plain.addAll(e.messages());
         results[e.index()] = render(e.messages(), e.group());
       } else {
@@ -111,6 +135,7 @@ public final class BatchEndpoint {
           "entry " + index + ": Upstash-Cron is not allowed in a batch; use /v2/schedules");
     }
     Message m = p.template(call, body(index, e.get("body")));
+    WorkflowHeaders workflow = p.urlGroup() == null ? WorkflowHeaders.parse(p.headers()) : null;
     if (queueName != null) {
       m = m.toBuilder().withQueueName(queueName).build(); // enqueued, as /v2/enqueue
     }
@@ -122,7 +147,8 @@ public final class BatchEndpoint {
         index,
         messages,
         p.urlGroup() != null,
-        Deduplication.idFor(p.options(), p.destination(), m.body()));
+        Deduplication.idFor(p.options(), p.destination(), m.body()),
+        workflow);
   }
 
   /** The entry's queue name, or null when it has none. */

@@ -17,7 +17,8 @@ public final class BrokerApi {
       UrlGroupEndpoints groups,
       QueueEndpoints queues,
       FlowControlEndpoints flow,
-      BatchEndpoint batch) {
+      BatchEndpoint batch,
+      WorkflowEndpoints workflows) {
     return new Routes(tenants)
         .add("POST", "publish/**", false, publish::publish)
         .add("POST", "enqueue/**", false, publish::enqueue)
@@ -63,6 +64,9 @@ public final class BrokerApi {
         .add("POST", "flowControl/{key}/reset", true, flow::reset)
         .add("GET", "globalParallelism", true, flow::globalParallelism)
         .add("GET", "keys", false, keys::get)
-        .add("POST", "keys/rotate", true, keys::rotate);
+        .add("POST", "keys/rotate", true, keys::rotate)
+        .add("GET", "workflows/runs/{id}", true, workflows::history)
+        .add("DELETE", "workflows/runs/{id}", true, workflows::end)
+        .add("DELETE", "workflows/runs", true, workflows::cancelMany);
   }
 }

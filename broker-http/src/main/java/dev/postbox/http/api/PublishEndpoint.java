@@ -10,10 +10,13 @@ import dev.postbox.core.publish.Deduplication;
 import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.time.Clock;
+import dev.postbox.core.workflow.WorkflowHeaders;
+import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.http.server.ApiResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -26,18 +29,24 @@ public final class PublishEndpoint {
   private final Clock clock;
   private final ScheduleEndpoints schedules;
   private final UrlGroupService groups;
+  private final WorkflowService workflows;
+  private final Executor blockingPool;
 
   public PublishEndpoint(
       Deduplication dedup,
       PublishLimits limits,
       Clock clock,
       ScheduleEndpoints schedules,
-      UrlGroupService groups) {
+      UrlGroupService groups,
+      WorkflowService workflows,
+      Executor blockingPool) {
     this.dedup = dedup;
     this.limits = limits;
     this.clock = clock;
     this.schedules = schedules;
     this.groups = groups;
+    this.workflows = workflows;
+    this.blockingPool = blockingPool;
   }
 
   public CompletableFuture<ApiResponse> publish(Call call) {
@@ -81,6 +90,12 @@ public final class PublishEndpoint {
   }
 
   private CompletableFuture<ApiResponse> accept(Call call, PublishRequest p, Message m) {
+    WorkflowHeaders workflow = p.urlGroup() == null ? WorkflowHeaders.parse(p.headers()) : null;
+    if (workflow != null) {
+      // A message of a workflow run (docs/workflow.md): the run is in memory, or read from the
+      // store once on the blocking pool (this runs on the event loop).
+      return workflows.publish(m, workflow, blockingPool).thenApply(r -> answer(r, false));
+    }
     List<Message> messages =
         p.urlGroup() == null
             ? List.of(m)

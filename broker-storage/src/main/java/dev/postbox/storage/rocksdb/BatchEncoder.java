@@ -15,6 +15,8 @@ import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.store.StoreOp;
+import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.WorkflowRun;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -218,6 +220,17 @@ final class BatchEncoder {
               QueueCodec.slot(h.token())));
     } else if (op instanceof StoreOp.DeleteSlotHolder h) {
       out.add(delete(s.queueSlots, Keys.slot(h.tenant(), h.queue(), h.holderId())));
+    } else if (op instanceof StoreOp.PutWorkflowRun r) {
+      WorkflowRun run = r.run();
+      byte[] key = WorkflowKeys.run(run.tenant(), run.id(), WorkflowKeys.START);
+      out.add(put(s.workflowRuns, key, WorkflowCodec.run(run)));
+    } else if (op instanceof StoreOp.PutWorkflowRunEnd e) {
+      byte[] key = WorkflowKeys.run(e.tenant(), e.runId(), WorkflowKeys.END);
+      out.add(put(s.workflowRuns, key, WorkflowCodec.end(e.end())));
+    } else if (op instanceof StoreOp.PutHistoryEntry h) {
+      HistoryEntry e = h.entry();
+      byte[] key = WorkflowKeys.history(e.tenant(), e.runId(), e.seq());
+      out.add(put(s.workflowHistory, key, WorkflowCodec.history(e)));
     } else {
       throw new IllegalArgumentException("unknown store operation " + op);
     }

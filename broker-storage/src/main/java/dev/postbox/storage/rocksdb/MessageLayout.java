@@ -97,7 +97,7 @@ final class MessageLayout {
         .build();
   }
 
-  private static void writeCallback(RecordWriter o, CallbackSpec c) {
+  static void writeCallback(RecordWriter o, CallbackSpec c) {
     o.bool(c != null);
     if (c == null) {
       return;
@@ -111,7 +111,7 @@ final class MessageLayout {
     o.headers(c.headers());
   }
 
-  private static CallbackSpec readCallback(RecordReader in) {
+  static CallbackSpec readCallback(RecordReader in) {
     if (!in.bool()) {
       return null;
     }

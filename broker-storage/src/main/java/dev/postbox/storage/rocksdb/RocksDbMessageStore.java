@@ -23,6 +23,8 @@ import dev.postbox.core.store.Page;
 import dev.postbox.core.store.Positioned;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.WorkflowRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +37,8 @@ import java.util.function.Predicate;
  * The {@link MessageStore} on RocksDB: batches are encoded on the caller's thread by the {@link
  * BatchEncoder} and written by the {@link GroupCommitter}; reads go straight to RocksDB through one
  * reader per kind of record ({@link MessageReads}, {@link LogReads}, {@link ScheduleReads}, {@link
- * QueueReads}, {@link TenantReads}); {@link Housekeeping} expires old records and reclaims space.
- * Thread-safe.
+ * QueueReads}, {@link TenantReads}, {@link WorkflowReads}); {@link Housekeeping} expires old
+ * records and reclaims space. Thread-safe.
  */
 public final class RocksDbMessageStore implements MessageStore {
   /** The default sync window: see {@link GroupCommitter} and {@code --sync-window}. */
@@ -54,6 +56,7 @@ public final class RocksDbMessageStore implements MessageStore {
   private final ScheduleReads schedules;
   private final QueueReads queues;
   private final TenantReads tenants;
+  private final WorkflowReads workflows;
   private final Housekeeping housekeeping;
   private final RocksDbGauges gauges;
   private volatile boolean open = true;
@@ -69,6 +72,7 @@ public final class RocksDbMessageStore implements MessageStore {
     this.schedules = new ScheduleReads(reader);
     this.queues = new QueueReads(reader);
     this.tenants = new TenantReads(reader);
+    this.workflows = new WorkflowReads(reader);
     this.housekeeping = new Housekeeping(reader, committer);
   }
 
@@ -136,6 +140,27 @@ public final class RocksDbMessageStore implements MessageStore {
       return CompletableFuture.failedFuture(e);
     }
     return committer.submit(mutations, durability == Durability.SYNC);
+  }
+
+  @Override
+  public Optional<WorkflowRun> findRun(String tenant, String runId) {
+    return workflows.findRun(tenant, runId);
+  }
+
+  @Override
+  public List<WorkflowRun> scanRuns(
+      String tenant, String afterRunId, int limit, Predicate<WorkflowRun> filter) {
+    return workflows.scanRuns(tenant, afterRunId, limit, filter);
+  }
+
+  @Override
+  public List<HistoryEntry> readHistory(String tenant, String runId, long upToSeq) {
+    return workflows.readHistory(tenant, runId, upToSeq);
+  }
+
+  @Override
+  public long nextHistorySeq(String tenant, String runId) {
+    return workflows.nextHistorySeq(tenant, runId);
   }
 
   @Override

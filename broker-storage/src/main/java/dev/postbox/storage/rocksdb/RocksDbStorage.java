@@ -44,6 +44,8 @@ final class RocksDbStorage implements AutoCloseable {
   static final String BODIES = "bodies";
   static final String ENDED = "ended";
   static final String ENDED_EXPIRY = "ended_expiry";
+  static final String WORKFLOW_RUNS = "workflow_runs";
+  static final String WORKFLOW_HISTORY = "workflow_history";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -64,7 +66,9 @@ final class RocksDbStorage implements AutoCloseable {
           FLOW_KEYS,
           BODIES,
           ENDED,
-          ENDED_EXPIRY);
+          ENDED_EXPIRY,
+          WORKFLOW_RUNS,
+          WORKFLOW_HISTORY);
 
   private final DataDirectoryLock dirLock;
   private final LRUCache cache;
@@ -92,6 +96,8 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle bodies;
   final ColumnFamilyHandle ended;
   final ColumnFamilyHandle endedExpiry;
+  final ColumnFamilyHandle workflowRuns;
+  final ColumnFamilyHandle workflowHistory;
 
   RocksDbStorage(Path dir) {
     try {
@@ -148,10 +154,17 @@ final class RocksDbStorage implements AutoCloseable {
       bodies = handles.get(17);
       ended = handles.get(18);
       endedExpiry = handles.get(19);
+      workflowRuns = handle(WORKFLOW_RUNS);
+      workflowHistory = handle(WORKFLOW_HISTORY);
     } catch (RuntimeException | Error e) {
       dirLock.close();
       throw e;
     }
+  }
+
+  /** The handle of a family by name (the default family is at 0, the others follow in order). */
+  private ColumnFamilyHandle handle(String name) {
+    return handles.get(1 + FAMILIES.indexOf(name));
   }
 
   /** The broker's column families (not the unused default one). */

@@ -1,0 +1,32 @@
+package dev.postbox.core.workflow;
+
+import dev.postbox.core.json.JsonWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A run's history as the SDK reads it (delivery bodies and {@code GET /v2/workflows/runs/{id}}): a
+ * JSON array of {@code {"messageId", "body": base64, "callType"}}.
+ */
+public final class HistoryJson {
+  private HistoryJson() {}
+
+  public static byte[] encode(List<HistoryEntry> entries) {
+    StringBuilder sb = new StringBuilder(64 + 96 * entries.size()).append('[');
+    for (int i = 0; i < entries.size(); i++) {
+      HistoryEntry e = entries.get(i);
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(
+          new JsonWriter()
+              .beginObject()
+              .field("messageId", e.messageId())
+              .field("body", Base64.getEncoder().encodeToString(e.body()))
+              .field("callType", e.callType())
+              .endObject());
+    }
+    return sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.postbox.core.workflow;
+
+/**
+ * How a run ended; stored once, beside the run's start record, so that ending a run never rewrites
+ * (or even reads) the start record.
+ *
+ * @param state RUN_SUCCESS, RUN_FAILED or RUN_CANCELED
+ * @param completedAt when it ended, epoch ms
+ * @param response the body the SDK sent when the run succeeded (its return value), else empty
+ * @param error why it failed, or null
+ */
+public record RunEnd(WorkflowState state, long completedAt, byte[] response, String error) {
+  public RunEnd {
+    if (state == WorkflowState.RUN_STARTED) {
+      throw new IllegalArgumentException("a run end needs a final state");
+    }
+    response = response == null ? new byte[0] : response;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.postbox.core.workflow;
+
+import dev.postbox.core.store.MessageStore;
+import dev.postbox.core.store.StoreBatch;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The runs touched since the broker started, in memory: each run's latest state (including writes
+ * submitted but not yet on disk) and the next place in its history. Every change to a run is made
+ * holding its {@link LiveRun}'s monitor and submitted to the store while holding it, so a run's
+ * history places follow commit order. A run not in the table is read from the store on first use
+ * (blocking, bounded: two point reads). The table keeps at most {@link #DEFAULT_CAPACITY} runs,
+ * forgetting the least recently used whose last write is on disk. Thread-safe.
+ */
+final class RunTable {
+  static final int DEFAULT_CAPACITY = 100_000;
+
+  /** One run's state; guarded by its own monitor. */
+  static final class LiveRun {
+    final String tenant;
+    final String runId;
+    WorkflowRun run; // null: no such run (yet)
+    long nextSeq;
+    CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+
+    LiveRun(String tenant, String runId) {
+      this.tenant = tenant;
+      this.runId = runId;
+    }
+  }
+
+  private final MessageStore store;
+  private final int capacity;
+  private final LinkedHashMap<String, LiveRun> runs = new LinkedHashMap<>(256, 0.75f, true);
+
+  RunTable(MessageStore store, int capacity) {
+    this.store = store;
+    this.capacity = capacity;
+  }
+
+  /** The run's entry, read from the store if it is not in memory. May block (bounded reads). */
+  LiveRun get(String tenant, String runId) {
+    String key = key(tenant, runId);
+    synchronized (this) {
+      LiveRun lr = runs.get(key);
+      if (lr != null) {
+        return lr;
+      }
+    }
+    LiveRun loaded = new LiveRun(tenant, runId);
+    loaded.run = store.findRun(tenant, runId).orElse(null);
+    loaded.nextSeq = store.nextHistorySeq(tenant, runId);
+    synchronized (this) {
+      LiveRun raced = runs.putIfAbsent(key, loaded); // another thread loaded it meanwhile
+      if (raced != null) {
+        return raced;
+      }
+      trim();
+      return loaded;
+    }
+  }
+
+  /** The run's entry if it is in memory, else null. Never blocks on the store. */
+  synchronized LiveRun peek(String tenant, String runId) {
+    return runs.get(key(tenant, runId));
+  }
+
+  /** The run as known in memory, or null when it is not in the table. Never blocks on the store. */
+  WorkflowRun cached(String tenant, String runId) {
+    LiveRun lr;
+    synchronized (this) {
+      lr = runs.get(key(tenant, runId));
+    }
+    if (lr == null) {
+      return null;
+    }
+    synchronized (lr) {
+      return lr.run;
+    }
+  }
+
+  /**
+   * Ends a run known in memory and still going, adding its end to {@code batch}; does nothing for a
+   * run not in the table or already ended. Never blocks on the store (outcomes are recorded on
+   * event loops); the caller commits the batch.
+   */
+  void endIfCached(String tenant, String runId, RunEnd end, StoreBatch batch) {
+    LiveRun lr;
+    synchronized (this) {
+      lr = runs.get(key(tenant, runId));
+    }
+    if (lr == null) {
+      return;
+    }
+    synchronized (lr) {
+      if (lr.run != null && !lr.run.ended()) {
+        lr.run = lr.run.withEnd(end);
+        batch.putWorkflowRunEnd(tenant, runId, end);
+      }
+    }
+  }
+
+  /** Drops a run whose in-memory state may not match the store (a write of it failed). */
+  synchronized void forget(LiveRun lr) {
+    runs.remove(key(lr.tenant, lr.runId), lr);
+  }
+
+  synchronized int size() {
+    return runs.size();
+  }
+
+  private void trim() {
+    Iterator<LiveRun> it = runs.values().iterator();
+    while (runs.size() > capacity && it.hasNext()) {
+      LiveRun eldest = it.next();
+      if (eldest.lastWrite.isDone()) { // else a reload could miss a write not yet on disk
+        it.remove();
+      }
+    }
+  }
+
+  private static String key(String tenant, String runId) {
+    return tenant + '\0' + runId;
+  }
+}

@@ -1,0 +1,132 @@
+package dev.postbox.core.workflow;
+
+import dev.postbox.core.message.CallbackSpec;
+import dev.postbox.core.message.Message;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a workflow message is stored: with the run's headers that every delivery carries exactly once
+ * (run id, creation time, SDK version, label, invoke count) and, for a step that asks for {@code
+ * WF_TriggerOnConfig}, the run's configuration from its trigger. The legacy SDK (no feature set)
+ * repeats its settings on every message, which are then used as they are.
+ */
+final class StepMessages {
+  private StepMessages() {}
+
+  /** The run a trigger starts: its configuration is the trigger's own. */
+  static WorkflowRun start(Message trigger, WorkflowHeaders h) {
+    Map<String, List<String>> forward = new LinkedHashMap<>();
+    trigger
+        .headers()
+        .forEach(
+            (name, values) -> {
+              String lower = WorkflowHeaders.lower(name);
+              if (!lower.equals("content-type") && !lower.startsWith("upstash-workflow-")) {
+                forward.put(name, values);
+              }
+            });
+    RunConfig config =
+        new RunConfig(
+            trigger.maxRetries(),
+            trigger.retryDelayExpression(),
+            trigger.flowControl(),
+            withRunHeaders(trigger.failureCallback(), h.runId(), trigger.createdAt()),
+            forward,
+            trigger.labels().isEmpty() ? null : String.join(",", trigger.labels()));
+    return new WorkflowRun(
+        trigger.tenant(),
+        h.runId(),
+        h.url() != null ? h.url() : trigger.url(),
+        trigger.createdAt(),
+        trigger.id(),
+        invokeCount(trigger),
+        h.has(WorkflowHeaders.DETECT_TRIGGER),
+        config,
+        null);
+  }
+
+  /** The message as stored for its run. */
+  static Message forRun(Message m, WorkflowRun run, WorkflowHeaders h) {
+    Map<String, List<String>> headers = new LinkedHashMap<>(m.headers());
+    set(headers, WorkflowHeaders.RUN_ID, run.id());
+    set(headers, WorkflowHeaders.CREATED_AT, Long.toString(run.createdAt()));
+    String version = WorkflowHeaders.first(headers, WorkflowHeaders.SDK_VERSION);
+    if (version != null) {
+      set(headers, WorkflowHeaders.SDK_VERSION, version.trim()); // once, never "1, 1"
+    }
+    Message.Builder b = m.toBuilder();
+    if (h.isStep()) {
+      RunConfig c = run.config();
+      if (!h.init() && h.has(WorkflowHeaders.TRIGGER_ON_CONFIG)) {
+        c.forwardHeaders().forEach((name, values) -> putIfAbsent(headers, name, values));
+        b.withMaxRetries(c.retries())
+            .withRetryDelayExpression(c.retryDelay())
+            .withFlowControl(c.flowControl())
+            .withFailureCallback(c.failureCallback())
+            .withLabels(c.label() == null ? List.of() : Arrays.asList(c.label().split(",")));
+      }
+      if (h.init()) {
+        b.withFailureCallback(c.failureCallback());
+      }
+      if (c.label() != null) {
+        set(headers, WorkflowHeaders.LABEL, c.label());
+      }
+      if (run.invokeCount() > 0) {
+        set(headers, WorkflowHeaders.INVOKE_COUNT, Integer.toString(run.invokeCount()));
+      }
+    }
+    return b.withHeaders(headers).build();
+  }
+
+  /**
+   * The failure callback with the run's id and creation time among its headers: without the run id
+   * the SDK refuses the callback (500) instead of running the failure function or answering that
+   * there is none. The rest of the failure callback's workflow fields (body fields, history) are
+   * not there yet (docs/workflow.md).
+   */
+  private static CallbackSpec withRunHeaders(CallbackSpec spec, String runId, long createdAt) {
+    if (spec == null) {
+      return null;
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>(spec.headers());
+    set(headers, WorkflowHeaders.RUN_ID, runId);
+    set(headers, WorkflowHeaders.CREATED_AT, Long.toString(createdAt));
+    return new CallbackSpec(
+        spec.url(),
+        spec.method(),
+        spec.timeoutMillis(),
+        spec.retries(),
+        spec.retryDelayExpression(),
+        spec.delayMillis(),
+        headers);
+  }
+
+  private static int invokeCount(Message trigger) {
+    String v = WorkflowHeaders.first(trigger.headers(), WorkflowHeaders.INVOKE_COUNT);
+    try {
+      return v == null ? 0 : Math.max(0, Integer.parseInt(v.trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** Sets one value, dropping any other spelling of the name. */
+  private static void set(Map<String, List<String>> headers, String name, String value) {
+    headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+    headers.put(name, List.of(value));
+  }
+
+  private static void putIfAbsent(
+      Map<String, List<String>> headers, String name, List<String> values) {
+    for (String k : headers.keySet()) {
+      if (k.equalsIgnoreCase(name)) {
+        return;
+      }
+    }
+    headers.put(name, new ArrayList<>(values));
+  }
+}

@@ -1,0 +1,87 @@
+package dev.postbox.core.workflow;
+
+import dev.postbox.core.delivery.DeliveryHook;
+import dev.postbox.core.delivery.DeliveryResponse;
+import dev.postbox.core.message.Headers;
+import dev.postbox.core.message.Message;
+import dev.postbox.core.store.MessageStore;
+import dev.postbox.core.store.StoreBatch;
+import java.util.List;
+
+/**
+ * What workflow steps need from delivery (docs/workflow.md): each step is sent with the run's
+ * history up to and including itself as its body, and a step that fails for good, or a trigger
+ * answered by something that is not a workflow endpoint, ends its run as RUN_FAILED in the same
+ * write that records the outcome.
+ */
+public final class WorkflowDeliveries implements DeliveryHook {
+  /** What the run fails with when the trigger's destination is not a workflow endpoint. */
+  public static final String NOT_A_WORKFLOW =
+      "detected a non-workflow destination for trigger/invoke. make sure you are sending the"
+          + " request to the correct endpoint";
+
+  private final MessageStore store;
+  private final RunTable runs;
+
+  WorkflowDeliveries(MessageStore store, RunTable runs) {
+    this.store = store;
+    this.runs = runs;
+  }
+
+  /**
+   * Replaces a step's body with its run's history (read here: this runs on the dispatch or send
+   * threads, where bounded blocking reads are allowed), cut after the step's own entry so that a
+   * step sees the steps appended before it and none after. A message missing from the history (a
+   * copy retried from the DLQ) gets the whole history.
+   */
+  @Override
+  public Message beforeSend(Message m) {
+    String runId = WorkflowHeaders.runIdOf(m);
+    if (runId == null || !WorkflowHeaders.isStep(m)) {
+      return m;
+    }
+    runs.get(m.tenant(), runId); // in memory for the outcome (which must not read the store)
+    List<HistoryEntry> history = store.readHistory(m.tenant(), runId, Long.MAX_VALUE);
+    int end = history.size();
+    for (int i = 0; i < history.size(); i++) {
+      if (history.get(i).messageId().equals(m.id())) {
+        end = i + 1;
+        break;
+      }
+    }
+    return m.toBuilder().withBody(HistoryJson.encode(history.subList(0, end))).build();
+  }
+
+  @Override
+  public void afterOutcome(
+      Message m, DeliveryResponse r, Outcome outcome, StoreBatch batch, long now) {
+    if (outcome != Outcome.DELIVERED && outcome != Outcome.FAILED) {
+      return;
+    }
+    String runId = WorkflowHeaders.runIdOf(m);
+    if (runId == null || !WorkflowHeaders.isStep(m)) {
+      return;
+    }
+    String error;
+    if (outcome == Outcome.FAILED) {
+      error =
+          r.error() != null
+              ? r.error()
+              : "step " + m.id() + " failed: the workflow endpoint answered " + r.status();
+    } else if (isUnansweredTrigger(m, r, runs.cached(m.tenant(), runId))) {
+      error = NOT_A_WORKFLOW;
+    } else {
+      return;
+    }
+    runs.endIfCached(
+        m.tenant(), runId, new RunEnd(WorkflowState.RUN_FAILED, now, null, error), batch);
+  }
+
+  /** A delivered trigger (WF_DetectTrigger) whose answer lacks the SDK's version header. */
+  private static boolean isUnansweredTrigger(Message m, DeliveryResponse r, WorkflowRun run) {
+    return run != null
+        && run.detectTrigger()
+        && m.id().equals(run.triggerMessageId())
+        && Headers.first(r.headers(), WorkflowHeaders.SDK_VERSION) == null;
+  }
+}

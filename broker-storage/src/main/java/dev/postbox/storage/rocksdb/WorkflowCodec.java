@@ -1,0 +1,96 @@
+package dev.postbox.storage.rocksdb;
+
+import dev.postbox.core.message.FlowControl;
+import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.RunConfig;
+import dev.postbox.core.workflow.RunEnd;
+import dev.postbox.core.workflow.WorkflowRun;
+import dev.postbox.core.workflow.WorkflowState;
+
+/** Workflow run start records, run ends and history entries. Stateless. */
+final class WorkflowCodec {
+  private static final WorkflowState[] STATES = WorkflowState.values();
+
+  private WorkflowCodec() {}
+
+  /** A run's start record (its end is stored apart, see {@link #end}). */
+  static byte[] run(WorkflowRun r) {
+    RunConfig c = r.config();
+    RecordWriter o = new RecordWriter(256, Codec.V1);
+    o.str(r.tenant());
+    o.str(r.id());
+    o.str(r.url());
+    o.long_(r.createdAt());
+    o.str(r.triggerMessageId());
+    o.int_(r.invokeCount());
+    o.bool(r.detectTrigger());
+    o.int_(c.retries());
+    o.str(c.retryDelay());
+    FlowControl f = c.flowControl();
+    o.bool(f != null);
+    if (f != null) {
+      o.str(f.key());
+      o.nullableInt(f.parallelism());
+      o.nullableInt(f.rate());
+      o.long_(f.periodSeconds());
+    }
+    MessageLayout.writeCallback(o, c.failureCallback());
+    o.headers(c.forwardHeaders());
+    o.str(c.label());
+    return o.bytes();
+  }
+
+  /** A start record, with no end. */
+  static WorkflowRun run(byte[] b) {
+    RecordReader in = new RecordReader(b);
+    in.version();
+    String tenant = in.str();
+    String id = in.str();
+    String url = in.str();
+    long createdAt = in.long_();
+    String trigger = in.str();
+    int invokeCount = in.int_();
+    boolean detect = in.bool();
+    int retries = in.int_();
+    String retryDelay = in.str();
+    FlowControl f =
+        in.bool()
+            ? new FlowControl(in.str(), in.nullableInt(), in.nullableInt(), in.long_())
+            : null;
+    RunConfig c =
+        new RunConfig(
+            retries, retryDelay, f, MessageLayout.readCallback(in), in.headers(), in.str());
+    return new WorkflowRun(tenant, id, url, createdAt, trigger, invokeCount, detect, c, null);
+  }
+
+  static byte[] end(RunEnd e) {
+    RecordWriter o = new RecordWriter(32 + e.response().length, Codec.V1);
+    o.byte_((byte) e.state().ordinal());
+    o.long_(e.completedAt());
+    o.bytes(e.response());
+    o.str(e.error());
+    return o.bytes();
+  }
+
+  static RunEnd end(byte[] b) {
+    RecordReader in = new RecordReader(b);
+    in.version();
+    return new RunEnd(STATES[in.byte_()], in.long_(), in.bytes(), in.str());
+  }
+
+  static byte[] history(HistoryEntry e) {
+    RecordWriter o = new RecordWriter(32 + e.body().length, Codec.V1);
+    o.str(e.messageId());
+    o.str(e.callType());
+    o.bytes(e.body());
+    return o.bytes();
+  }
+
+  static HistoryEntry history(String tenant, String runId, long seq, byte[] b) {
+    RecordReader in = new RecordReader(b);
+    in.version();
+    String messageId = in.str();
+    String callType = in.str();
+    return new HistoryEntry(tenant, runId, seq, messageId, in.bytes(), callType);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.postbox.storage.rocksdb;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Key layouts of workflow runs. A run's records are {@code tenant\0 ‖ runId\0 ‖ kind}, kind 0 its
+ * start record and 1 its end (so both sit side by side, start first, and a tenant's runs are in
+ * run-id order); its history entries are {@code tenant\0 ‖ runId\0 ‖ seq} (8-byte big-endian, so
+ * byte order is append order).
+ */
+final class WorkflowKeys {
+  static final byte START = 0;
+  static final byte END = 1;
+
+  private WorkflowKeys() {}
+
+  /** {@code tenant\0 ‖ runId\0}: the prefix of a run's history entries. */
+  static byte[] runPrefix(String tenant, String runId) {
+    byte[] t = Keys.tenantPrefix(tenant);
+    byte[] r = runId.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(t.length + r.length + 1).put(t).put(r).put((byte) 0).array();
+  }
+
+  static byte[] run(String tenant, String runId, byte kind) {
+    byte[] p = runPrefix(tenant, runId);
+    return ByteBuffer.allocate(p.length + 1).put(p).put(kind).array();
+  }
+
+  /** The kind byte of a run record key. */
+  static byte kind(byte[] key) {
+    return key[key.length - 1];
+  }
+
+  /** The run id of a run record key of {@code tenant}. */
+  static String runId(String tenant, byte[] key) {
+    int from = Keys.tenantPrefix(tenant).length;
+    return new String(key, from, key.length - from - 2, StandardCharsets.UTF_8);
+  }
+
+  static byte[] history(String tenant, String runId, long seq) {
+    byte[] p = runPrefix(tenant, runId);
+    return ByteBuffer.allocate(p.length + 8).put(p).putLong(seq).array();
+  }
+
+  /** The seq of a history key. */
+  static long seq(byte[] key) {
+    return ByteBuffer.wrap(key, key.length - 8, 8).getLong();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.postbox.storage.rocksdb;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.postbox.core.message.CallbackSpec;
+import dev.postbox.core.message.FlowControl;
+import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.RunConfig;
+import dev.postbox.core.workflow.RunEnd;
+import dev.postbox.core.workflow.WorkflowRun;
+import dev.postbox.core.workflow.WorkflowState;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workflow records keep their bytes: a change to the layout fails here first (bump the version byte
+ * and keep reading the old one instead).
+ */
+class WorkflowCodecTest {
+  private static final HexFormat HEX = HexFormat.of();
+
+  @Test
+  void runStartRecord() {
+    WorkflowRun r =
+        new WorkflowRun(
+            "t",
+            "r",
+            "u",
+            1,
+            "m",
+            2,
+            true,
+            new RunConfig(
+                3,
+                null,
+                new FlowControl("k", 4, null, 1),
+                new CallbackSpec("f", "POST", 0, null, null, 0, Map.of()),
+                Map.of("H", List.of("v")),
+                "l"),
+            null);
+    String hex =
+        "010000000174000000017200000001750000000000000001000000016d000000020100000003ffffffff"
+            + "01000000016b01000000040000000000000000010100000001660000000450"
+            + "4f5354000000000000000000ffffffff00000000000000000000000000000001000000014800000001"
+            + "0000000176000000016c";
+    byte[] encoded = WorkflowCodec.run(r);
+    assertEquals(hex, HEX.formatHex(encoded));
+    assertEquals(r, WorkflowCodec.run(HEX.parseHex(hex)));
+  }
+
+  @Test
+  void runEndAndHistoryEntry() {
+    RunEnd e = new RunEnd(WorkflowState.RUN_SUCCESS, 7, new byte[] {9}, null);
+    String endHex = "010100000000000000070000000109ffffffff";
+    assertEquals(endHex, HEX.formatHex(WorkflowCodec.end(e)));
+    RunEnd back = WorkflowCodec.end(HEX.parseHex(endHex));
+    assertEquals(WorkflowState.RUN_SUCCESS, back.state());
+    assertArrayEquals(new byte[] {9}, back.response());
+
+    HistoryEntry h = new HistoryEntry("t", "r", 5, "m", new byte[] {1, 2}, "step");
+    String hHex = "01000000016d000000047374657000000002" + "0102";
+    assertEquals(hHex, HEX.formatHex(WorkflowCodec.history(h)));
+    HistoryEntry hb = WorkflowCodec.history("t", "r", 5, HEX.parseHex(hHex));
+    assertEquals("m", hb.messageId());
+    assertArrayEquals(new byte[] {1, 2}, hb.body());
+  }
+}
