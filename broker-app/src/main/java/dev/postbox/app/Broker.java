@@ -163,8 +163,7 @@ public final class Broker implements AutoCloseable {
               store,
               deliverer,
               requests,
-              new RecordOutcome(
-                  new RetryPolicy(), new Ids(), keepEnded, workflowRuns.deliveries()),
+              new RecordOutcome(new RetryPolicy(), new Ids(), keepEnded, workflowRuns.deliveries()),
               queues,
               flow,
               clock,
