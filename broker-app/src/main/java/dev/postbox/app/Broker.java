@@ -293,8 +293,8 @@ public final class Broker implements AutoCloseable {
       return new Tenants(DevTenants.ALL);
     }
     SigningKeys keys;
-    if (config.currentSigningKey() != null) {
-      keys = new SigningKeys(config.currentSigningKey(), config.nextSigningKey());
+    if (config.production().signingKeys() != null) {
+      keys = config.production().signingKeys();
     } else {
       keys =
           store

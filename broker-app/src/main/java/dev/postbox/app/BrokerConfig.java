@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,23 +42,8 @@ public final class BrokerConfig implements Cloneable {
       description = "RocksDB data directory")
   Path dataDir;
 
-  @Option(
-      names = "--token",
-      description =
-          "production token; setting it turns the four dev-server users off (unset: dev mode)")
-  String token;
-
-  @Option(
-      names = "--current-signing-key",
-      description =
-          "signing key of the production tenant, at least 32 characters (unset: generated once,"
-              + " stored)")
-  String currentSigningKey;
-
-  @Option(
-      names = "--next-signing-key",
-      description = "next signing key of the production tenant (unset: generated once, stored)")
-  String nextSigningKey;
+  /** Who may call when not in dev mode: --token and the signing keys. */
+  @Mixin ProductionTenant production = new ProductionTenant();
 
   @Option(
       names = "--max-body-size",
@@ -264,7 +250,7 @@ public final class BrokerConfig implements Cloneable {
   }
 
   public boolean devMode() {
-    return token == null;
+    return production.token == null;
   }
 
   public String host() {
@@ -280,15 +266,12 @@ public final class BrokerConfig implements Cloneable {
   }
 
   public String token() {
-    return token;
+    return production.token;
   }
 
-  public String currentSigningKey() {
-    return currentSigningKey;
-  }
-
-  public String nextSigningKey() {
-    return nextSigningKey;
+  /** The production tenant's settings. */
+  public ProductionTenant production() {
+    return production;
   }
 
   public int maxBodyBytes() {

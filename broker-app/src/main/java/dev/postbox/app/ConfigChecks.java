@@ -42,21 +42,7 @@ final class ConfigChecks {
     if (!c.deliverer.equals("netty") && !c.deliverer.equals("jdk")) {
       problems.add("--deliverer must be netty or jdk");
     }
-    if (c.token != null && c.token.isBlank()) {
-      problems.add("--token must not be blank");
-    }
-    if ((c.currentSigningKey == null) != (c.nextSigningKey == null)) {
-      problems.add("give both --current-signing-key and --next-signing-key, or neither");
-    }
-    if (c.currentSigningKey != null && c.token == null) {
-      problems.add("signing keys are for the production tenant: also give --token");
-    }
-    for (String k : new String[] {c.currentSigningKey, c.nextSigningKey}) {
-      if (k != null && k.length() < 32) {
-        problems.add("signing keys must be at least 32 characters");
-        break;
-      }
-    }
+    problems.addAll(c.production.problems());
     return problems;
   }
 }

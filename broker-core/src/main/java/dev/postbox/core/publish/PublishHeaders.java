@@ -4,7 +4,6 @@ import dev.postbox.core.delivery.Durations;
 import dev.postbox.core.delivery.RetryDelayExpression;
 import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.message.CallbackSpec;
-import dev.postbox.core.message.FlowControl;
 import dev.postbox.core.message.Headers;
 import dev.postbox.core.message.Redaction;
 import java.net.URI;
@@ -25,7 +24,6 @@ import java.util.regex.Pattern;
 public final class PublishHeaders {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
-  private static final long WEEK_SECONDS = 7 * 86_400L;
   private static final String FORWARD = "upstash-forward-";
   private static final String CALLBACK = "upstash-callback";
   private static final String FAILURE_CALLBACK = "upstash-failure-callback";
@@ -166,7 +164,8 @@ public final class PublishHeaders {
         callback,
         failure,
         labels,
-        flowControl(first(h, "upstash-flow-control-key"), first(h, "upstash-flow-control-value")),
+        FlowControlHeader.parse(
+            first(h, "upstash-flow-control-key"), first(h, "upstash-flow-control-value")),
         redaction(first(h, "upstash-redact-fields")),
         dedupId,
         bool(
@@ -212,60 +211,6 @@ public final class PublishHeaders {
     }
     throw new InvalidRequestException(
         "invalid " + header + ": \"" + url + "\" is not an absolute http(s) URL (callback URL)");
-  }
-
-  static FlowControl flowControl(String key, String value) {
-    if (key == null && value == null) {
-      return null;
-    }
-    if (key == null || key.isBlank()) {
-      throw new InvalidRequestException(
-          "Upstash-Flow-Control-Value needs an Upstash-Flow-Control-Key");
-    }
-    if (value == null || value.isBlank()) {
-      throw new InvalidRequestException(
-          "Upstash-Flow-Control-Key needs an Upstash-Flow-Control-Value with parallelism and/or"
-              + " rate");
-    }
-    Integer parallelism = null;
-    Integer rate = null;
-    long period = 1;
-    for (String part : value.split(",")) {
-      String p = part.trim();
-      if (p.isEmpty()) {
-        continue;
-      }
-      int eq = p.indexOf('=');
-      if (eq < 0) {
-        throw new InvalidRequestException(
-            "invalid Upstash-Flow-Control-Value: \"" + p + "\" (expected name=value)");
-      }
-      String k = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-      String v = p.substring(eq + 1).trim();
-      switch (k) {
-        case "parallelism":
-          parallelism = positive(v, "parallelism");
-          break;
-        case "rate":
-          rate = positive(v, "rate");
-          break;
-        case "period":
-          period = Durations.parseSeconds(v, "Upstash-Flow-Control-Value period");
-          if (period < 1 || period > WEEK_SECONDS) {
-            throw new InvalidRequestException(
-                "invalid Upstash-Flow-Control-Value: period must be between 1s and 1 week");
-          }
-          break;
-        default:
-          throw new InvalidRequestException(
-              "invalid Upstash-Flow-Control-Value: unknown setting \"" + k + "\"");
-      }
-    }
-    if (parallelism == null && rate == null) {
-      throw new InvalidRequestException(
-          "invalid Upstash-Flow-Control-Value: give parallelism and/or rate");
-    }
-    return new FlowControl(key.trim(), parallelism, rate, period);
   }
 
   static Redaction redaction(String value) {
@@ -381,21 +326,12 @@ public final class PublishHeaders {
     return t;
   }
 
-  private static long parseLong(String v, String header, String expected) {
+  static long parseLong(String v, String header, String expected) {
     try {
       return Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
       throw new InvalidRequestException(
           "invalid " + header + ": \"" + v + "\" (expected " + expected + ")");
     }
-  }
-
-  private static int positive(String v, String what) {
-    long n = parseLong(v, "Upstash-Flow-Control-Value " + what, "a positive integer");
-    if (n < 1 || n > Integer.MAX_VALUE) {
-      throw new InvalidRequestException(
-          "invalid Upstash-Flow-Control-Value: " + what + " must be a positive integer");
-    }
-    return (int) n;
   }
 }
