@@ -314,7 +314,9 @@ class WorkflowServiceTest {
         "upstash-failure-callback",
         URL,
         "upstash-failure-callback-forward-upstash-workflow-is-failure",
-        "true");
+        "true",
+        "upstash-label",
+        "lbl");
     dispatcher.runOnce();
     String failed = step("wfr_fc", "{\"stepId\":1}");
     answers.add(
@@ -340,6 +342,7 @@ class WorkflowServiceTest {
     assertEquals(List.of("wfr_fc"), h.get("Upstash-Workflow-Runid"));
     assertEquals(List.of("failureCall"), h.get("Upstash-Workflow-Calltype"));
     assertEquals(List.of(URL), h.get("Upstash-Workflow-Url"));
+    assertEquals(List.of("lbl"), h.get("Upstash-Label"));
   }
 
   @Test
