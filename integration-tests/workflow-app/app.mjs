@@ -33,6 +33,24 @@ const routes = {
       throw new WorkflowNonRetryableError("boom");
     });
   }),
+  // The same failure with a failure function: it records what the failure callback gave it.
+  "/fails-handled": serve(
+    async (context) => {
+      await context.run("boom", async () => {
+        throw new WorkflowNonRetryableError("handled boom");
+      });
+    },
+    {
+      failureFunction: async ({ context, failStatus, failResponse }) => {
+        results[context.workflowRunId] = {
+          payload: context.requestPayload,
+          failStatus,
+          failResponse,
+          createdAt: context.workflowRunCreatedAt ?? null,
+        };
+      },
+    },
+  ),
   // Two steps in parallel, then one that uses both results.
   "/parallel": serve(async (context) => {
     const [a, b] = await Promise.all([
@@ -79,6 +97,17 @@ const server = http.createServer(async (req, res) => {
     }
     if (req.method === "GET" && path === "/results") {
       return json(res, 200, results);
+    }
+    if (req.method === "GET" && path === "/dlq") {
+      // The SDK's Client.dlq.list; the query's parameters are its filter (cursor, count apart).
+      const q = Object.fromEntries(new URL(req.url, base).searchParams);
+      const { cursor, count, ...filter } = q;
+      const r = await client.dlq.list({
+        cursor,
+        count: count === undefined ? undefined : Number(count),
+        filter,
+      });
+      return json(res, 200, r);
     }
     if (req.method === "POST" && path === "/trigger") {
       // {route, body?, workflowRunId?, retries?}: the SDK's Client starts a run against QSTASH_URL.

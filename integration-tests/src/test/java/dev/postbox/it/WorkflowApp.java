@@ -109,6 +109,15 @@ final class WorkflowApp implements AutoCloseable {
     return api.send("GET", "/results", null).json().get(runId);
   }
 
+  /** The SDK's {@code Client.dlq.list} with this query (its filter, cursor and count). */
+  JsonNode dlqList(String query) {
+    Api.Response r = api.send("GET", "/dlq?" + query, null);
+    if (r.status() != 200) {
+      throw new AssertionError("dlq.list failed: " + r.body() + "\n" + output());
+    }
+    return r.json();
+  }
+
   /** Waits until the run has finished; returns its result. */
   JsonNode awaitResult(String runId, Duration timeout) {
     Poll.until(

@@ -29,18 +29,20 @@ final class StepMessages {
                 forward.put(name, values);
               }
             });
+    String url = h.url() != null ? h.url() : trigger.url();
+    String label = trigger.labels().isEmpty() ? null : String.join(",", trigger.labels());
     RunConfig config =
         new RunConfig(
             trigger.maxRetries(),
             trigger.retryDelayExpression(),
             trigger.flowControl(),
-            withRunHeaders(trigger.failureCallback(), h.runId(), trigger.createdAt()),
+            withRunHeaders(trigger.failureCallback(), h.runId(), trigger.createdAt(), url, label),
             forward,
-            trigger.labels().isEmpty() ? null : String.join(",", trigger.labels()));
+            label);
     return new WorkflowRun(
         trigger.tenant(),
         h.runId(),
-        h.url() != null ? h.url() : trigger.url(),
+        url,
         trigger.createdAt(),
         trigger.id(),
         invokeCount(trigger),
@@ -83,18 +85,25 @@ final class StepMessages {
   }
 
   /**
-   * The failure callback with the run's id and creation time among its headers: without the run id
-   * the SDK refuses the callback (500) instead of running the failure function or answering that
-   * there is none. The rest of the failure callback's workflow fields (body fields, history) are
-   * not there yet (docs/workflow.md).
+   * The failure callback with the run's headers, as the SDK asks for them with its {@code
+   * Upstash-Failure-Callback-Workflow-*} headers: the run id (without it the SDK refuses the
+   * callback), creation time, URL, label and the {@code failureCall} call type, which also keeps
+   * its delivery from being sent as a step. Its body gets the run's fields when it is sent ({@link
+   * WorkflowDeliveries}).
    */
-  private static CallbackSpec withRunHeaders(CallbackSpec spec, String runId, long createdAt) {
+  private static CallbackSpec withRunHeaders(
+      CallbackSpec spec, String runId, long createdAt, String url, String label) {
     if (spec == null) {
       return null;
     }
     Map<String, List<String>> headers = new LinkedHashMap<>(spec.headers());
     set(headers, WorkflowHeaders.RUN_ID, runId);
     set(headers, WorkflowHeaders.CREATED_AT, Long.toString(createdAt));
+    set(headers, "Upstash-Workflow-Url", url);
+    set(headers, WorkflowHeaders.CALL_TYPE, WorkflowHeaders.FAILURE_CALL);
+    if (label != null) {
+      set(headers, WorkflowHeaders.LABEL, label);
+    }
     return new CallbackSpec(
         spec.url(),
         spec.method(),

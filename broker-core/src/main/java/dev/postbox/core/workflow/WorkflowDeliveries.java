@@ -4,15 +4,16 @@ import dev.postbox.core.delivery.DeliveryHook;
 import dev.postbox.core.delivery.DeliveryResponse;
 import dev.postbox.core.message.Headers;
 import dev.postbox.core.message.Message;
+import dev.postbox.core.message.MessageKind;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StoreBatch;
 import java.util.List;
 
 /**
  * What workflow steps need from delivery (docs/workflow.md): each step is sent with the run's
- * history up to and including itself as its body, and a step that fails for good, or a trigger
- * answered by something that is not a workflow endpoint, ends its run as RUN_FAILED in the same
- * write that records the outcome.
+ * history up to and including itself as its body, a run's failure callback with the run's fields
+ * and initial payload, and a step that fails for good, or a trigger answered by something that is
+ * not a workflow endpoint, ends its run as RUN_FAILED in the same write that records the outcome.
  */
 public final class WorkflowDeliveries implements DeliveryHook {
   /** What the run fails with when the trigger's destination is not a workflow endpoint. */
@@ -37,6 +38,9 @@ public final class WorkflowDeliveries implements DeliveryHook {
   @Override
   public Message beforeSend(Message m) {
     String runId = WorkflowHeaders.runIdOf(m);
+    if (runId != null && m.kind() == MessageKind.FAILURE_CALLBACK) {
+      return failureCallback(m, runId);
+    }
     if (runId == null || !WorkflowHeaders.isStep(m)) {
       return m;
     }
@@ -50,6 +54,26 @@ public final class WorkflowDeliveries implements DeliveryHook {
       }
     }
     return m.toBuilder().withBody(HistoryJson.encode(history.subList(0, end))).build();
+  }
+
+  /**
+   * A run's failure callback with the run's fields in its body and the run's initial payload (its
+   * history entry 0) as {@code sourceBody}; unchanged when the history is gone.
+   */
+  private Message failureCallback(Message m, String runId) {
+    List<HistoryEntry> first = store.readHistory(m.tenant(), runId, 0);
+    String createdAt = WorkflowHeaders.first(m.headers(), WorkflowHeaders.CREATED_AT);
+    if (first.isEmpty() || createdAt == null) {
+      return m;
+    }
+    long created;
+    try {
+      created = Long.parseLong(createdAt.trim());
+    } catch (NumberFormatException e) {
+      return m;
+    }
+    byte[] body = FailureCallbackBody.of(m.body(), runId, created, first.get(0).body());
+    return m.toBuilder().withBody(body).build();
   }
 
   @Override

@@ -28,6 +28,7 @@ public record WorkflowHeaders(
   public static final String CALL_TYPE = "Upstash-Workflow-CallType";
   public static final String LABEL = "Upstash-Label";
   public static final String STEP = "step";
+  public static final String FAILURE_CALL = "failureCall";
   public static final String TRIGGER_ON_CONFIG = "WF_TriggerOnConfig";
   public static final String DETECT_TRIGGER = "WF_DetectTrigger";
 

@@ -307,6 +307,45 @@ class WorkflowServiceTest {
   }
 
   @Test
+  void theFailureCallbackOfAFailedRunCarriesTheRunAndItsInitialPayload() {
+    trigger(
+        "wfr_fc",
+        "{\"n\":7}",
+        "upstash-failure-callback",
+        URL,
+        "upstash-failure-callback-forward-upstash-workflow-is-failure",
+        "true",
+        "upstash-label",
+        "lbl");
+    dispatcher.runOnce();
+    String failed = step("wfr_fc", "{\"stepId\":1}");
+    answers.add(
+        new DeliveryResponse(
+            489,
+            Map.of("Upstash-NonRetryable-Error", List.of("true")),
+            "{\"message\":\"boom\"}".getBytes(StandardCharsets.UTF_8),
+            null));
+    dispatcher.runOnce();
+    assertEquals(WorkflowState.RUN_FAILED, state("wfr_fc"));
+    dispatcher.runOnce();
+    assertEquals(3, sent.size());
+    String body = lastBody();
+    assertTrue(body.startsWith("{\"status\":489,"), body);
+    assertTrue(body.contains("\"sourceMessageId\":\"" + failed + "\""), body);
+    assertTrue(body.contains("\"sourceBody\":\"" + b64("{\"n\":7}") + "\""), body);
+    assertTrue(
+        body.endsWith(
+            ",\"workflowRunId\":\"wfr_fc\",\"workflowCreatedAt\":" + clock.millis() + "}"),
+        body);
+    Map<String, List<String>> h = sent.get(2).headers();
+    assertEquals(List.of("true"), h.get("Upstash-Workflow-Is-Failure"));
+    assertEquals(List.of("wfr_fc"), h.get("Upstash-Workflow-Runid"));
+    assertEquals(List.of("failureCall"), h.get("Upstash-Workflow-Calltype"));
+    assertEquals(List.of(URL), h.get("Upstash-Workflow-Url"));
+    assertEquals(List.of("lbl"), h.get("Upstash-Label"));
+  }
+
+  @Test
   void aRunNotInMemoryIsReadOnTheGivenExecutorNotOnTheCaller() {
     List<Runnable> reads = new ArrayList<>();
     Map<String, List<String>> h = sdkHeaders("wfr_async", true, FEATURES);

@@ -12,14 +12,19 @@ import dev.postbox.core.publish.PublishOptions;
 import dev.postbox.core.query.DlqFilter;
 import dev.postbox.core.store.Page;
 import dev.postbox.core.time.Clock;
+import dev.postbox.core.workflow.WorkflowDlq;
 import dev.postbox.http.api.json.JsonViews;
+import dev.postbox.http.api.json.WorkflowDlqView;
 import dev.postbox.http.server.ApiResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /v2/dlq} (docs/api.md#dlq): list, get, delete, bulk delete, retry, bulk retry. */
+/**
+ * {@code /v2/dlq} (docs/api.md#dlq): list, get, delete, bulk delete, retry, bulk retry; the list
+ * with {@code source=workflow} is the workflow DLQ (docs/workflow.md).
+ */
 public final class DlqEndpoints {
   private final DlqService dlq;
   private final JsonViews views;
@@ -34,8 +39,14 @@ public final class DlqEndpoints {
   }
 
   public CompletableFuture<ApiResponse> list(Call call) {
-    DlqFilter f = DlqFilter.parse(call.query(), true);
     String tenant = call.tenant().id();
+    if (WorkflowDlq.requested(call.query())) {
+      WorkflowDlq w = WorkflowDlq.parse(call.query());
+      DlqFilter f = w.list();
+      Page<DlqEntry> page = dlq.list(tenant, f.cursor(), f.count(), f.newestFirst(), w.predicate());
+      return done(Json.ok(WorkflowDlqView.page(views, page.items(), page.nextCursor())));
+    }
+    DlqFilter f = DlqFilter.parse(call.query(), true);
     if (!f.dlqIds().isEmpty()) {
       List<DlqEntry> found = new ArrayList<>();
       for (String id : f.dlqIds()) {
