@@ -93,28 +93,7 @@ public final class Dispatcher implements AutoCloseable {
   private final SendAndRecord sender;
   private final DispatchDue due;
 
-  public Dispatcher(
-      MessageStore store,
-      Deliverer deliverer,
-      OutgoingRequests requests,
-      RecordOutcome recordOutcome,
-      QueueService queues,
-      FlowControlService flow,
-      Clock clock,
-      Options options) {
-    this(
-        store,
-        deliverer,
-        requests,
-        recordOutcome,
-        queues,
-        flow,
-        clock,
-        options,
-        BrokerMetrics.NONE);
-  }
-
-  /** As above, telling {@code metrics} each attempt's outcome and duration. */
+  /** {@code metrics} is told each attempt's outcome and duration ({@link BrokerMetrics#NONE}). */
   public Dispatcher(
       MessageStore store,
       Deliverer deliverer,

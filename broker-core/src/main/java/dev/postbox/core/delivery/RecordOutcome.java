@@ -25,25 +25,11 @@ public final class RecordOutcome {
   private final KeepEnded keepEnded;
   private final DeliveryHook hook;
 
-  /** Ended messages are not kept ({@link KeepEnded#OFF}). */
-  public RecordOutcome(RetryPolicy retryPolicy, Ids ids) {
-    this(retryPolicy, ids, KeepEnded.OFF, DeliveryHook.NONE);
-  }
-
   /**
    * @param keepEnded how long a message that ends stays readable (its ended record is written in
-   *     the batch that removes it)
+   *     the batch that removes it; {@link KeepEnded#OFF}: not kept)
+   * @param hook adds its own changes to each outcome's batch ({@link DeliveryHook#NONE}: none)
    */
-  public RecordOutcome(RetryPolicy retryPolicy, Ids ids, KeepEnded keepEnded) {
-    this(retryPolicy, ids, keepEnded, DeliveryHook.NONE);
-  }
-
-  /** With a hook that adds its own changes to each outcome's batch (see {@link DeliveryHook}). */
-  public RecordOutcome(RetryPolicy retryPolicy, Ids ids, DeliveryHook hook) {
-    this(retryPolicy, ids, KeepEnded.OFF, hook);
-  }
-
-  /** Both: ended messages kept for {@code keepEnded}, and the {@code hook}'s changes. */
   public RecordOutcome(RetryPolicy retryPolicy, Ids ids, KeepEnded keepEnded, DeliveryHook hook) {
     this.retryPolicy = retryPolicy;
     this.ids = ids;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.message.Ids;
+import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.metrics.AttemptOutcome;
 import dev.postbox.core.metrics.BrokerMetrics;
@@ -62,6 +63,7 @@ class MetricsReportingTest {
             flow,
             clock,
             new Dispatcher.Options(100, 10, 100, 1000),
+            KeepEnded.OFF,
             metrics);
     publish =
         new PublishService(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.message.Ids;
+import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
 import dev.postbox.core.store.DueRef;
@@ -29,7 +30,7 @@ class WaitingGatesTest {
           store,
           TestDispatchers.queues(store, clock),
           flow,
-          new RecordOutcome(new RetryPolicy(), new Ids()));
+          new RecordOutcome(new RetryPolicy(), new Ids(), KeepEnded.OFF, DeliveryHook.NONE));
   private final List<DueRef> admitted = new ArrayList<>();
   private Admission answer = Admission.STARTED;
   private final WaitingGates gates =

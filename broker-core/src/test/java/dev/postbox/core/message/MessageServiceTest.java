@@ -10,6 +10,7 @@ import dev.postbox.core.delivery.DeliveryResponse;
 import dev.postbox.core.delivery.Dispatcher;
 import dev.postbox.core.error.NotFoundException;
 import dev.postbox.core.flow.FlowControlService;
+import dev.postbox.core.metrics.BrokerMetrics;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.ExpireRetention;
 import dev.postbox.core.store.StoreBatch;
@@ -49,7 +50,8 @@ class MessageServiceTest {
             new FlowControlService(store, clock),
             clock,
             new Dispatcher.Options(10, 10, 10, 100),
-            keepEnded);
+            keepEnded,
+            BrokerMetrics.NONE);
     dispatcher[0] = d;
     return new MessageService(store, d, clock, keepEnded);
   }

@@ -1,6 +1,7 @@
 package dev.postbox.core.testing;
 
 import dev.postbox.core.delivery.Deliverer;
+import dev.postbox.core.delivery.DeliveryHook;
 import dev.postbox.core.delivery.DeliveryResponse;
 import dev.postbox.core.delivery.Dispatcher;
 import dev.postbox.core.delivery.OutgoingRequests;
@@ -79,31 +80,9 @@ public final class TestDispatchers {
         store, deliverer, queues, flow, clock, options, KeepEnded.OFF, BrokerMetrics.NONE);
   }
 
-  /** The same, keeping messages that end readable for {@code keepEnded}. */
-  public static Dispatcher create(
-      MessageStore store,
-      Deliverer deliverer,
-      QueueService queues,
-      FlowControlService flow,
-      Clock clock,
-      Dispatcher.Options options,
-      KeepEnded keepEnded) {
-    return create(store, deliverer, queues, flow, clock, options, keepEnded, BrokerMetrics.NONE);
-  }
-
-  /** The same, telling {@code metrics} each attempt. */
-  public static Dispatcher create(
-      MessageStore store,
-      Deliverer deliverer,
-      QueueService queues,
-      FlowControlService flow,
-      Clock clock,
-      Dispatcher.Options options,
-      BrokerMetrics metrics) {
-    return create(store, deliverer, queues, flow, clock, options, KeepEnded.OFF, metrics);
-  }
-
-  /** The same, with both. */
+  /**
+   * The same, keeping messages that end readable for {@code keepEnded} and telling {@code metrics}.
+   */
   public static Dispatcher create(
       MessageStore store,
       Deliverer deliverer,
@@ -131,7 +110,7 @@ public final class TestDispatchers {
             store,
             deliverer,
             requests,
-            new RecordOutcome(new RetryPolicy(), new Ids(), keepEnded),
+            new RecordOutcome(new RetryPolicy(), new Ids(), keepEnded, DeliveryHook.NONE),
             queues,
             flow,
             clock,

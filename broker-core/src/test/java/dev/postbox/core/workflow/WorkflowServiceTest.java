@@ -16,8 +16,10 @@ import dev.postbox.core.error.NotFoundException;
 import dev.postbox.core.flow.FlowControlService;
 import dev.postbox.core.keys.KeyService;
 import dev.postbox.core.message.Ids;
+import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
+import dev.postbox.core.metrics.BrokerMetrics;
 import dev.postbox.core.publish.Deduplication;
 import dev.postbox.core.publish.MessageFactory;
 import dev.postbox.core.publish.PublishHeaders;
@@ -79,11 +81,12 @@ class WorkflowServiceTest {
                 new KeyService(store, tenants),
                 60_000,
                 shared.deliveries()),
-            new RecordOutcome(new RetryPolicy(), new Ids(), shared.deliveries()),
+            new RecordOutcome(new RetryPolicy(), new Ids(), KeepEnded.OFF, shared.deliveries()),
             queues,
             flow,
             clock,
-            new Dispatcher.Options(10, 10, 10, 100));
+            new Dispatcher.Options(10, 10, 10, 100),
+            BrokerMetrics.NONE);
     queues.bind(dispatcher::notifyDue);
     flow.bind(dispatcher::wakeUp);
     PublishService publish =
