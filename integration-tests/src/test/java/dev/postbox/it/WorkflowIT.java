@@ -110,6 +110,14 @@ class WorkflowIT {
             return h.status() == 200 && h.json().size() == 3;
           });
       assertEquals(null, app.result(run));
+      // And the two deliveries that published those steps have their outcome recorded: a kill
+      // before that repeats one of them (at least once), and the call count below would be 5.
+      // (This server's data dir holds this run only.)
+      String delivered = "/v2/logs?state=DELIVERED";
+      Poll.until(
+          RUN_TIMEOUT,
+          "the outcomes of the two deliveries before the sleep",
+          () -> first.api().send("GET", delivered, null).json().get("events").size() == 2);
       first.kill();
       try (JarServer restarted = JarServer.start(data, port, work.resolve("second.log"))) {
         JsonNode slept = app.awaitResult(run, RUN_TIMEOUT);
