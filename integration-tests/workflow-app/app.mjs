@@ -2,6 +2,7 @@
 // Env: QSTASH_URL, QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY (serve then
 // verifies every delivery with the SDK's Receiver), PORT (0: any free port; printed on stdout).
 import http from "node:http";
+import { readdirSync } from "node:fs";
 import { Client, WorkflowNonRetryableError, serve } from "@upstash/workflow";
 
 const counts = {}; // calls per route, workflow deliveries included
@@ -71,6 +72,26 @@ const routes = {
 
 const client = new Client({ baseUrl: process.env.QSTASH_URL, token: process.env.QSTASH_TOKEN });
 
+// More routes live in routes/*.mjs, one file per feature. Each default-exports a function of
+// {client, results, counts, base} returning {routes: {"/path": serve(...)}, control: {"METHOD /path":
+// async (req, body, url) => value}}; a control handler's value is answered as JSON.
+const control = {};
+let appBase = "";
+const shared = { client, results, counts, base: () => appBase };
+const routesDir = new URL("./routes/", import.meta.url);
+let files = [];
+try {
+  files = readdirSync(routesDir).filter((f) => f.endsWith(".mjs")).sort();
+} catch {
+  files = [];
+}
+for (const f of files) {
+  const mod = await import(new URL(f, routesDir));
+  const made = mod.default(shared);
+  Object.assign(routes, made.routes ?? {});
+  Object.assign(control, made.control ?? {});
+}
+
 function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
@@ -89,6 +110,12 @@ const server = http.createServer(async (req, res) => {
   try {
     const path = req.url.split("?")[0];
     const base = `http://127.0.0.1:${server.address().port}`;
+    appBase = base;
+    const handle = control[`${req.method} ${path}`];
+    if (handle) {
+      const value = await handle(req, await readBody(req), new URL(req.url, base));
+      return json(res, 200, value ?? null);
+    }
     if (req.method === "GET" && path === "/counts") {
       return json(res, 200, counts);
     }
