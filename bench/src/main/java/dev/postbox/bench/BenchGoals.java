@@ -49,6 +49,15 @@ final class BenchGoals {
         "flow control: never more arrivals in 900 ms than the rate per second",
         num("flow_rate_delivered") == num("flow_rate_messages")
             && num("flow_rate_peak_in_any_900ms") <= num("flow_rate_limit_per_s"));
+    g.put(
+        "workflow step costs at most 2 plain messages (ratio >= 0.5)",
+        num("workflow_step_ratio_to_plain") >= 0.5);
+    g.put(
+        "workflow 500-step run: bytes per step flat (last/first window <= 1.5)",
+        num("workflow_long_bytes_per_step_last_over_first") <= 1.5);
+    g.put(
+        "workflow 500-step run: heap bounded (last - first window <= 32 MiB)",
+        num("workflow_long_heap_mb_last") - num("workflow_long_heap_mb_first") <= 32);
     return g;
   }
 

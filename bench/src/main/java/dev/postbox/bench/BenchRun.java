@@ -23,6 +23,7 @@ public final class BenchRun {
 
   private final boolean schedulesOnly;
   private final boolean queuesOnly;
+  private final boolean workflowsOnly;
   private final Path root;
   private final BenchContext ctx;
   private final Map<String, Object> r = new LinkedHashMap<>();
@@ -30,6 +31,7 @@ public final class BenchRun {
   private BenchRun(boolean quick, List<String> args, Path root) throws IOException {
     this.schedulesOnly = args.contains("--schedules-only");
     this.queuesOnly = args.contains("--queues-only");
+    this.workflowsOnly = args.contains("--workflows-only");
     this.root = root;
     Path work = Files.createTempDirectory("postbox-bench");
     this.ctx = new BenchContext(quick, work, new Wrk(work), r);
@@ -54,6 +56,11 @@ public final class BenchRun {
     delayed.put("Upstash-Delay", "1h");
     r.put("mode", quick ? "quick" : "full");
     r.put("machine", Machine.describe());
+    if (workflowsOnly) {
+      runWorkflows(jar);
+      System.out.println(new BenchGoals(r).markdown());
+      return; // a partial run: latest.json keeps the last full figures
+    }
     if (schedulesOnly || queuesOnly) {
       try (HttpSink receiver = new HttpSink(true)) {
         if (schedulesOnly) {
@@ -79,6 +86,7 @@ public final class BenchRun {
       runSchedules(jar, receiver);
       runQueues(jar, receiver, seconds);
     }
+    runWorkflows(jar);
     finish();
   }
 
@@ -108,6 +116,11 @@ public final class BenchRun {
     ctx.log(
         "queues: " + count + " messages FIFO (parallelism 1, then 10), enqueue rate, flow rate");
     QueueBench.run(jar, ctx.work, receiver, ctx.wrk, count, seconds, r);
+  }
+
+  private void runWorkflows(Path jar) throws Exception {
+    ctx.log("workflows: concurrent 5-step runs against plain message chains, then one long run");
+    new WorkflowBench(ctx).run(jar);
   }
 
   private void runSchedules(Path jar, HttpSink receiver) throws Exception {
