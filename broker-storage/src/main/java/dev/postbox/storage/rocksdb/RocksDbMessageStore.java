@@ -24,6 +24,7 @@ import dev.postbox.core.store.Positioned;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,6 +152,12 @@ public final class RocksDbMessageStore implements MessageStore {
   public List<WorkflowRun> scanRuns(
       String tenant, String afterRunId, int limit, Predicate<WorkflowRun> filter) {
     return workflows.scanRuns(tenant, afterRunId, limit, filter);
+  }
+
+  @Override
+  public Page<WorkflowRun> listRuns(
+      String tenant, RunListing listing, Predicate<WorkflowRun> filter) {
+    return workflows.listRuns(tenant, listing, filter);
   }
 
   @Override
