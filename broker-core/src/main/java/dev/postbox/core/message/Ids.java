@@ -38,6 +38,38 @@ public final class Ids {
     return "msg_" + new String(out);
   }
 
+  /**
+   * When a message id of {@link #messageId()} was made, epoch ms (read back from its ordered part);
+   * -1 for an id of another shape.
+   */
+  public static long millisOf(String messageId) {
+    if (messageId == null || messageId.length() != 28 || !messageId.startsWith("msg_")) {
+      return -1;
+    }
+    long order = 0;
+    for (int i = 4; i < 15; i++) {
+      int digit = digit(messageId.charAt(i));
+      if (digit < 0) {
+        return -1;
+      }
+      order = order * ALPHANUM.length + digit;
+    }
+    return order < 0 ? -1 : order >>> 12;
+  }
+
+  private static int digit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'A' && c <= 'Z') {
+      return 10 + c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+      return 36 + c - 'a';
+    }
+    return -1;
+  }
+
   /** {@code scd_} followed by 24 random alphanumerics. */
   public static String scheduleId() {
     return "scd_" + random(24, ThreadLocalRandom.current());

@@ -17,6 +17,7 @@ import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +168,14 @@ public interface MessageStore extends AutoCloseable {
    */
   List<WorkflowRun> scanRuns(
       String tenant, String afterRunId, int limit, Predicate<WorkflowRun> filter);
+
+  /**
+   * A page of a tenant's workflow runs (ends merged in), newest first as {@link RunListing} says,
+   * with creation times in {@code [fromMs, toMs]}, keeping those that match. It stops after {@code
+   * limit} matches or {@code maxScanned} runs looked at; {@code nextCursor} is the position of the
+   * last run looked at when more may follow, else null.
+   */
+  Page<WorkflowRun> listRuns(String tenant, RunListing listing, Predicate<WorkflowRun> filter);
 
   /** A run's history entries with {@code seq <= upToSeq}, in seq order. */
   List<HistoryEntry> readHistory(String tenant, String runId, long upToSeq);

@@ -32,6 +32,7 @@ public final class WorkflowService {
   private final PublishService publish;
   private final Dispatcher dispatcher;
   private final Clock clock;
+  private final RunLogs logs;
 
   public WorkflowService(
       Workflows workflows, PublishService publish, Dispatcher dispatcher, Clock clock) {
@@ -40,6 +41,12 @@ public final class WorkflowService {
     this.publish = publish;
     this.dispatcher = dispatcher;
     this.clock = clock;
+    this.logs = new RunLogs(store);
+  }
+
+  /** The workflow logs of every tenant's runs. */
+  public RunLogs logs() {
+    return logs;
   }
 
   /**
@@ -167,8 +174,18 @@ public final class WorkflowService {
   /** Cancels up to {@code limit} going runs that match, in run-id order. */
   public CompletableFuture<Integer> cancelMatching(
       String tenant, Predicate<WorkflowRun> filter, int limit) {
+    return cancelMatching(tenant, null, filter, limit);
+  }
+
+  /**
+   * Cancels up to {@code limit} going runs that match, in run-id order, from the first run id after
+   * {@code afterRunId} (null: from the start).
+   */
+  public CompletableFuture<Integer> cancelMatching(
+      String tenant, String afterRunId, Predicate<WorkflowRun> filter, int limit) {
     List<CompletableFuture<Boolean>> all = new ArrayList<>();
-    for (WorkflowRun r : store.scanRuns(tenant, null, limit, r -> !r.ended() && filter.test(r))) {
+    for (WorkflowRun r :
+        store.scanRuns(tenant, afterRunId, limit, r -> !r.ended() && filter.test(r))) {
       CompletableFuture<Boolean> f = tryEnd(runs.get(tenant, r.id()), canceled());
       if (f != null) {
         all.add(f);

@@ -25,6 +25,7 @@ import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.store.StoreOp;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -497,6 +498,12 @@ public final class InMemoryMessageStore implements MessageStore {
   public synchronized List<WorkflowRun> scanRuns(
       String tenant, String afterRunId, int limit, Predicate<WorkflowRun> filter) {
     return workflows.scanRuns(tenant, afterRunId, limit, filter);
+  }
+
+  @Override
+  public synchronized Page<WorkflowRun> listRuns(
+      String tenant, RunListing listing, Predicate<WorkflowRun> filter) {
+    return workflows.listRuns(tenant, listing, filter);
   }
 
   @Override

@@ -1,10 +1,15 @@
 package dev.postbox.core.testing;
 
+import dev.postbox.core.store.Page;
 import dev.postbox.core.store.StoreOp;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunEnd;
+import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WorkflowRun;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +65,51 @@ final class InMemoryWorkflowRecords {
       }
     }
     return out;
+  }
+
+  /** Sorts the tenant's runs on every call: a test store, small. */
+  Page<WorkflowRun> listRuns(String tenant, RunListing l, Predicate<WorkflowRun> filter) {
+    TreeMap<String, WorkflowRun> t = runs.get(tenant);
+    List<WorkflowRun> all = new ArrayList<>(t == null ? List.of() : t.values());
+    all.sort(NEWEST_FIRST);
+    RunListing.Position after = l.cursor() == null ? null : RunListing.parse(l.cursor());
+    List<WorkflowRun> out = new ArrayList<>();
+    int scanned = 0;
+    WorkflowRun last = null;
+    for (WorkflowRun r : all) {
+      if (r.createdAt() > l.toMs() || (after != null && !isAfter(r, after))) {
+        continue;
+      }
+      if (r.createdAt() < l.fromMs()) {
+        break;
+      }
+      if (out.size() >= l.limit() || scanned >= l.maxScanned()) {
+        return new Page<>(out, RunListing.position(last));
+      }
+      scanned++;
+      last = r;
+      WorkflowRun full = withEnd(r);
+      if (filter.test(full)) {
+        out.add(full);
+      }
+    }
+    return new Page<>(out, null);
+  }
+
+  private static final Comparator<WorkflowRun> NEWEST_FIRST =
+      Comparator.comparingLong(WorkflowRun::createdAt)
+          .thenComparing((a, b) -> Arrays.compareUnsigned(utf8(a.id()), utf8(b.id())))
+          .reversed();
+
+  private static boolean isAfter(WorkflowRun r, RunListing.Position p) {
+    if (r.createdAt() != p.createdAt()) {
+      return r.createdAt() < p.createdAt();
+    }
+    return Arrays.compareUnsigned(utf8(r.id()), utf8(p.runId())) < 0;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   List<HistoryEntry> readHistory(String tenant, String runId, long upToSeq) {

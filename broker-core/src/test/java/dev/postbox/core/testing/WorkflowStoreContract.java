@@ -2,6 +2,7 @@ package dev.postbox.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbox.core.message.CallbackSpec;
@@ -10,13 +11,16 @@ import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
+import dev.postbox.core.store.Page;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunConfig;
 import dev.postbox.core.workflow.RunEnd;
+import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WorkflowRun;
 import dev.postbox.core.workflow.WorkflowState;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -124,5 +128,74 @@ public abstract class WorkflowStoreContract {
     assertEquals(List.of("a", "b"), going.stream().map(WorkflowRun::id).toList());
     List<WorkflowRun> after = store.scanRuns("t1", "ab", 10, r -> true);
     assertEquals(List.of("b", "c"), after.stream().map(WorkflowRun::id).toList());
+  }
+
+  private static WorkflowRun aRunAt(String tenant, String id, long createdAt) {
+    WorkflowRun r = aRun(tenant, id);
+    return new WorkflowRun(tenant, id, r.url(), createdAt, "msg_t", 0, false, r.config(), null);
+  }
+
+  private List<String> ids(Page<WorkflowRun> page) {
+    return page.items().stream().map(WorkflowRun::id).toList();
+  }
+
+  @Test
+  void runsAreListedNewestFirstAndPagedByCursor() {
+    commit(new StoreBatch().putWorkflowRun(aRunAt("t1", "old", 100)));
+    commit(new StoreBatch().putWorkflowRun(aRunAt("t1", "new", 300)));
+    commit(new StoreBatch().putWorkflowRun(aRunAt("t1", "mid-a", 200)));
+    commit(new StoreBatch().putWorkflowRun(aRunAt("t1", "mid-b", 200)));
+    commit(new StoreBatch().putWorkflowRun(aRunAt("t2", "other", 250)));
+    commit(
+        new StoreBatch()
+            .putWorkflowRunEnd("t1", "new", new RunEnd(WorkflowState.RUN_FAILED, 400, null, "x")));
+    Page<WorkflowRun> all =
+        store.listRuns("t1", new RunListing(null, 0, Long.MAX_VALUE, 10, 10), r -> true);
+    assertEquals(List.of("new", "mid-b", "mid-a", "old"), ids(all));
+    assertNull(all.nextCursor());
+    assertEquals(WorkflowState.RUN_FAILED, all.items().get(0).state(), "ends are merged in");
+
+    List<String> walked = new ArrayList<>();
+    String cursor = null;
+    do {
+      Page<WorkflowRun> p =
+          store.listRuns("t1", new RunListing(cursor, 0, Long.MAX_VALUE, 1, 1), r -> true);
+      walked.addAll(ids(p));
+      cursor = p.nextCursor();
+    } while (cursor != null);
+    assertEquals(List.of("new", "mid-b", "mid-a", "old"), walked);
+    assertEquals(
+        List.of("mid-a", "old"),
+        ids(
+            store.listRuns(
+                "t1", new RunListing("200-mid-b", 0, Long.MAX_VALUE, 10, 10), r -> true)));
+  }
+
+  @Test
+  void runListingKeepsToItsTimeRangeFilterAndScanBudget() {
+    for (int i = 1; i <= 5; i++) {
+      commit(new StoreBatch().putWorkflowRun(aRunAt("t1", "r" + i, i * 100L)));
+    }
+    assertEquals(
+        List.of("r4", "r3", "r2"),
+        ids(store.listRuns("t1", new RunListing(null, 200, 400, 10, 10), r -> true)));
+    assertEquals(
+        List.of("r3"),
+        ids(store.listRuns("t1", new RunListing(null, 300, 300, 10, 10), r -> true)));
+    Page<WorkflowRun> odd =
+        store.listRuns(
+            "t1", new RunListing(null, 0, Long.MAX_VALUE, 2, 2), r -> r.id().equals("r1"));
+    assertEquals(List.of(), ids(odd), "two runs looked at, none matched");
+    assertEquals("400-r4", odd.nextCursor());
+    Page<WorkflowRun> rest =
+        store.listRuns(
+            "t1",
+            new RunListing(odd.nextCursor(), 0, Long.MAX_VALUE, 10, 10),
+            r -> r.id().equals("r1"));
+    assertEquals(List.of("r1"), ids(rest));
+    assertNull(rest.nextCursor());
+    assertEquals(
+        List.of(),
+        ids(store.listRuns("t3", new RunListing(null, 0, Long.MAX_VALUE, 10, 10), r -> true)));
   }
 }

@@ -67,6 +67,8 @@ public final class BrokerApi {
         .add("POST", "keys/rotate", true, keys::rotate)
         .add("GET", "workflows/runs/{id}", true, workflows::history)
         .add("DELETE", "workflows/runs/{id}", true, workflows::end)
-        .add("DELETE", "workflows/runs", true, workflows::cancelMany);
+        .add("DELETE", "workflows/runs", true, workflows::cancelMany)
+        .add("GET", "workflows/logs", true, workflows.logs()::runs)
+        .add("GET", "workflows/events", true, workflows.logs()::events);
   }
 }

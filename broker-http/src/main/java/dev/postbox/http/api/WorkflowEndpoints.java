@@ -2,11 +2,13 @@ package dev.postbox.http.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbox.core.error.InvalidRequestException;
+import dev.postbox.core.query.RunFilter;
 import dev.postbox.core.workflow.HistoryJson;
 import dev.postbox.core.workflow.WorkflowRun;
 import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.http.server.ApiResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,9 +28,16 @@ public final class WorkflowEndpoints {
   static final int MAX_BULK = 1000;
 
   private final WorkflowService workflows;
+  private final WorkflowLogEndpoints logs;
 
   public WorkflowEndpoints(WorkflowService workflows) {
     this.workflows = workflows;
+    this.logs = new WorkflowLogEndpoints(workflows.logs());
+  }
+
+  /** The workflow logs' routes. */
+  public WorkflowLogEndpoints logs() {
+    return logs;
   }
 
   /** {@code GET /v2/workflows/runs/{id}}: the history array, 404 once the run has ended. */
@@ -50,8 +59,9 @@ public final class WorkflowEndpoints {
 
   /**
    * {@code DELETE /v2/workflows/runs}: cancels the runs listed in {@code workflowRunIds} (repeated
-   * or comma-separated), or up to {@code count} going runs matching {@code workflowUrl} (a prefix,
-   * or exact with {@code workflowUrlExactMatch=true}) and {@code label}; {@code {"cancelled": n}}.
+   * or comma-separated), or up to {@code count} going runs matching the filters (see {@link
+   * #filter}) in run-id order, after the run id {@code cursor} when given; {@code {"cancelled":
+   * n}}.
    */
   public CompletableFuture<ApiResponse> cancelMany(Call call) {
     Map<String, List<String>> q = QueryParams.withoutToken(call.query());
@@ -66,7 +76,7 @@ public final class WorkflowEndpoints {
     }
     CompletableFuture<Integer> n =
         ids.isEmpty()
-            ? workflows.cancelMatching(tenant, filter(q), count(q))
+            ? workflows.cancelMatching(tenant, first(q, "cursor"), filter(q), count(q))
             : workflows.cancelIds(tenant, ids);
     return n.thenApply(
         c -> {
@@ -76,13 +86,17 @@ public final class WorkflowEndpoints {
         });
   }
 
+  /**
+   * The run filters (docs/workflow.md): URL (prefix, or exact), label, creation time ({@code
+   * fromDate}, {@code toDate}), flow-control key, host and path; 400 for a malformed value and for
+   * {@code callerIp}, which runs do not record.
+   */
   private static Predicate<WorkflowRun> filter(Map<String, List<String>> q) {
-    String url = first(q, "workflowUrl");
-    boolean exact = bool(q, "workflowUrlExactMatch");
-    String label = first(q, "label");
-    return r ->
-        (url == null || (exact ? r.url().equals(url) : r.url().startsWith(url)))
-            && (label == null || label.equals(r.config().label()));
+    Map<String, List<String>> rest = new LinkedHashMap<>(q);
+    for (String k : List.of("workflowRunIds", "workflowUrlExactMatch", "count", "cursor")) {
+      rest.remove(k);
+    }
+    return RunFilter.forCancel(rest, bool(q, "workflowUrlExactMatch")).predicate();
   }
 
   private static int count(Map<String, List<String>> q) {

@@ -224,6 +224,8 @@ final class BatchEncoder {
       WorkflowRun run = r.run();
       byte[] key = WorkflowKeys.run(run.tenant(), run.id(), WorkflowKeys.START);
       out.add(put(s.workflowRuns, key, WorkflowCodec.run(run)));
+      byte[] byTime = WorkflowKeys.byTime(run.tenant(), run.createdAt(), run.id());
+      out.add(put(s.workflowRunsByTime, byTime, new byte[0]));
     } else if (op instanceof StoreOp.PutWorkflowRunEnd e) {
       byte[] key = WorkflowKeys.run(e.tenant(), e.runId(), WorkflowKeys.END);
       out.add(put(s.workflowRuns, key, WorkflowCodec.end(e.end())));

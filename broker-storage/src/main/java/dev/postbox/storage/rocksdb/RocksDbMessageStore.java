@@ -24,6 +24,7 @@ import dev.postbox.core.store.Positioned;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +64,7 @@ public final class RocksDbMessageStore implements MessageStore {
 
   private RocksDbMessageStore(RocksDbStorage storage, Duration syncWindow, BrokerMetrics metrics) {
     this.storage = storage;
+    WorkflowRunIndex.build(storage); // before any commit or read
     this.committer = new GroupCommitter(storage.db, syncWindow.toNanos(), metrics);
     this.gauges = new RocksDbGauges(storage);
     this.encoder = new BatchEncoder(storage);
@@ -151,6 +153,12 @@ public final class RocksDbMessageStore implements MessageStore {
   public List<WorkflowRun> scanRuns(
       String tenant, String afterRunId, int limit, Predicate<WorkflowRun> filter) {
     return workflows.scanRuns(tenant, afterRunId, limit, filter);
+  }
+
+  @Override
+  public Page<WorkflowRun> listRuns(
+      String tenant, RunListing listing, Predicate<WorkflowRun> filter) {
+    return workflows.listRuns(tenant, listing, filter);
   }
 
   @Override

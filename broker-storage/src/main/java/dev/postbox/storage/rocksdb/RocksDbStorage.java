@@ -46,6 +46,7 @@ final class RocksDbStorage implements AutoCloseable {
   static final String ENDED_EXPIRY = "ended_expiry";
   static final String WORKFLOW_RUNS = "workflow_runs";
   static final String WORKFLOW_HISTORY = "workflow_history";
+  static final String WORKFLOW_RUNS_BY_TIME = "workflow_runs_by_time";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -68,7 +69,8 @@ final class RocksDbStorage implements AutoCloseable {
           ENDED,
           ENDED_EXPIRY,
           WORKFLOW_RUNS,
-          WORKFLOW_HISTORY);
+          WORKFLOW_HISTORY,
+          WORKFLOW_RUNS_BY_TIME);
 
   private final DataDirectoryLock dirLock;
   private final LRUCache cache;
@@ -98,6 +100,7 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle endedExpiry;
   final ColumnFamilyHandle workflowRuns;
   final ColumnFamilyHandle workflowHistory;
+  final ColumnFamilyHandle workflowRunsByTime;
 
   RocksDbStorage(Path dir) {
     try {
@@ -156,6 +159,7 @@ final class RocksDbStorage implements AutoCloseable {
       endedExpiry = handles.get(19);
       workflowRuns = handle(WORKFLOW_RUNS);
       workflowHistory = handle(WORKFLOW_HISTORY);
+      workflowRunsByTime = handle(WORKFLOW_RUNS_BY_TIME);
     } catch (RuntimeException | Error e) {
       dirLock.close();
       throw e;

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * Key layouts of workflow runs. A run's records are {@code tenant\0 ‖ runId\0 ‖ kind}, kind 0 its
  * start record and 1 its end (so both sit side by side, start first, and a tenant's runs are in
  * run-id order); its history entries are {@code tenant\0 ‖ runId\0 ‖ seq} (8-byte big-endian, so
- * byte order is append order).
+ * byte order is append order). The index of runs by creation time is {@code tenant\0 ‖ createdAt
+ * (8-byte big-endian) ‖ runId}, with an empty value.
  */
 final class WorkflowKeys {
   static final byte START = 0;
@@ -36,6 +37,28 @@ final class WorkflowKeys {
   static String runId(String tenant, byte[] key) {
     int from = Keys.tenantPrefix(tenant).length;
     return new String(key, from, key.length - from - 2, StandardCharsets.UTF_8);
+  }
+
+  static byte[] byTime(String tenant, long createdAt, String runId) {
+    byte[] t = Keys.tenantPrefix(tenant);
+    byte[] r = runId.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(t.length + 8 + r.length).put(t).putLong(createdAt).put(r).array();
+  }
+
+  /** The first key of the by-time index of {@code tenant} at or after {@code createdAt}. */
+  static byte[] byTimeFrom(String tenant, long createdAt) {
+    return byTime(tenant, createdAt, "");
+  }
+
+  /** The creation time of a by-time key of {@code tenant}. */
+  static long byTimeCreatedAt(String tenant, byte[] key) {
+    return ByteBuffer.wrap(key, Keys.tenantPrefix(tenant).length, 8).getLong();
+  }
+
+  /** The run id of a by-time key of {@code tenant}. */
+  static String byTimeRunId(String tenant, byte[] key) {
+    int from = Keys.tenantPrefix(tenant).length + 8;
+    return new String(key, from, key.length - from, StandardCharsets.UTF_8);
   }
 
   static byte[] history(String tenant, String runId, long seq) {

@@ -1,9 +1,12 @@
 package dev.postbox.storage.rocksdb;
 
+import dev.postbox.core.store.Page;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunEnd;
+import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -59,6 +62,50 @@ final class WorkflowReads {
       offer(pending[0], filter, out);
     }
     return out;
+  }
+
+  /**
+   * Walks the by-time index backwards from the cursor (or from {@code toMs}), reading each run by
+   * its id: at most {@code maxScanned} point reads of runs.
+   */
+  Page<WorkflowRun> listRuns(String tenant, RunListing l, Predicate<WorkflowRun> filter) {
+    byte[] prefix = Keys.tenantPrefix(tenant);
+    byte[] start =
+        WorkflowKeys.byTimeFrom(tenant, l.toMs() == Long.MAX_VALUE ? l.toMs() : l.toMs() + 1);
+    if (l.cursor() != null) {
+      RunListing.Position p = RunListing.parse(l.cursor());
+      byte[] at = WorkflowKeys.byTime(tenant, p.createdAt(), p.runId());
+      if (Arrays.compareUnsigned(at, start) < 0) {
+        start = at;
+      }
+    }
+    List<WorkflowRun> out = new ArrayList<>();
+    String last = null;
+    int scanned = 0;
+    try (Slice lower = new Slice(WorkflowKeys.byTimeFrom(tenant, Math.max(0, l.fromMs())));
+        Slice upper = new Slice(Keys.upperBound(prefix));
+        ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+        RocksIterator it = s.db.newIterator(s.workflowRunsByTime, ro)) {
+      it.seekForPrev(start);
+      if (it.isValid() && Arrays.equals(it.key(), start)) {
+        it.prev(); // strictly after the cursor
+      }
+      for (; it.isValid(); it.prev()) {
+        if (out.size() >= l.limit() || scanned >= l.maxScanned()) {
+          return new Page<>(out, last);
+        }
+        byte[] key = it.key();
+        String runId = WorkflowKeys.byTimeRunId(tenant, key);
+        scanned++;
+        last = new RunListing.Position(WorkflowKeys.byTimeCreatedAt(tenant, key), runId).toString();
+        Optional<WorkflowRun> r = findRun(tenant, runId);
+        if (r.isPresent() && filter.test(r.get())) {
+          out.add(r.get());
+        }
+      }
+      RocksDbReader.check(it);
+    }
+    return new Page<>(out, null);
   }
 
   private static void offer(WorkflowRun r, Predicate<WorkflowRun> filter, List<WorkflowRun> out) {

@@ -1,0 +1,197 @@
+package dev.postbox.http.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbox.core.workflow.RunConfig;
+import dev.postbox.core.workflow.RunLog;
+import dev.postbox.core.workflow.WorkflowHeaders;
+import dev.postbox.core.workflow.WorkflowRun;
+import dev.postbox.core.workflow.WorkflowState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A {@link RunLog} as the SDK's {@code WorkflowRunLog} (docs/workflow.md): the run's fields and its
+ * steps in groups. Entry 0 is the {@code init} step with the initial payload as {@code out}; every
+ * other step entry is decoded from the JSON the SDK published. A parallel block (its plan steps,
+ * {@code stepId} 0 with a {@code targetStep}, and their results) is one {@code parallel} group of
+ * its results in step order; other steps are one {@code sequential} group each; the messages the
+ * run waits on (or stopped at) are a trailing {@code next} group. Entries of another call type than
+ * {@code step} (a {@code context.call}'s request and callback) are not listed as steps.
+ */
+final class WorkflowLogView {
+  /** Step fields copied as the SDK published them, when present. */
+  private static final List<String> EXTRAS =
+      List.of(
+          "sleepFor",
+          "sleepUntil",
+          "callUrl",
+          "callMethod",
+          "callHeaders",
+          "callBody",
+          "waitEventId",
+          "waitTimeout",
+          "waitTimeoutDuration",
+          "waitTimeoutDeadline",
+          "invokedWorkflowRunId",
+          "invokedWorkflowUrl",
+          "invokedWorkflowCreatedAt",
+          "invokedWorkflowRunBody",
+          "invokedWorkflowRunHeaders");
+
+  private WorkflowLogView() {}
+
+  static ObjectNode run(RunLog log) {
+    WorkflowRun r = log.run();
+    ObjectNode o = Json.object();
+    o.put("workflowRunId", r.id());
+    o.put("workflowUrl", r.url());
+    o.put("workflowState", r.state().name());
+    o.put("workflowRunCreatedAt", r.createdAt());
+    if (r.end() != null) {
+      o.put("workflowRunCompletedAt", r.end().completedAt());
+      if (r.state() == WorkflowState.RUN_SUCCESS && r.end().response().length > 0) {
+        o.put("workflowRunResponse", new String(r.end().response(), StandardCharsets.UTF_8));
+      }
+    }
+    String label = r.config().label();
+    if (label != null) {
+      String[] labels = label.split(",");
+      o.put("label", labels[0]);
+      ArrayNode all = o.putArray("labels");
+      for (String l : labels) {
+        all.add(l);
+      }
+    }
+    ArrayNode groups = o.putArray("steps");
+    steps(log, groups);
+    if (!log.next().isEmpty()) {
+      ObjectNode g = groups.addObject();
+      ArrayNode steps = g.putArray("steps");
+      log.next().forEach(n -> steps.add(next(n)));
+      g.put("type", "next");
+    }
+    return o;
+  }
+
+  private static void steps(RunLog log, ArrayNode groups) {
+    RunConfig c = log.run().config();
+    List<ObjectNode> block = new ArrayList<>(); // results of the parallel block being read
+    boolean inBlock = false;
+    for (int i = 0; i < log.steps().size(); i++) {
+      RunLog.Step s = log.steps().get(i);
+      if (i == 0) {
+        group(groups, "sequential", List.of(init(s)));
+        continue;
+      }
+      if (!WorkflowHeaders.STEP.equals(s.entry().callType())) {
+        continue;
+      }
+      JsonNode body = decode(s.entry().body());
+      int concurrent = body.path("concurrent").asInt(1);
+      boolean plan = body.path("stepId").asInt(-1) == 0 && body.has("targetStep");
+      if (concurrent > 1) {
+        if (plan && !block.isEmpty()) { // a new block right after another one
+          flush(groups, block);
+        }
+        inBlock = true;
+        if (!plan) {
+          block.add(step(s, body, c));
+        }
+        continue;
+      }
+      if (inBlock) {
+        flush(groups, block);
+        inBlock = false;
+      }
+      group(groups, "sequential", List.of(step(s, body, c)));
+    }
+    flush(groups, block);
+  }
+
+  private static void flush(ArrayNode groups, List<ObjectNode> block) {
+    if (!block.isEmpty()) {
+      block.sort(Comparator.comparingInt(n -> n.path("stepId").asInt()));
+      group(groups, "parallel", block);
+      block.clear();
+    }
+  }
+
+  private static void group(ArrayNode groups, String type, List<ObjectNode> steps) {
+    ObjectNode g = groups.addObject();
+    ArrayNode a = g.putArray("steps");
+    steps.forEach(a::add);
+    g.put("type", type);
+  }
+
+  private static ObjectNode init(RunLog.Step s) {
+    ObjectNode o = Json.object();
+    o.put("stepId", 0);
+    o.put("stepName", "init");
+    o.put("stepType", "Initial");
+    o.put("callType", s.entry().callType());
+    o.put("messageId", s.entry().messageId());
+    o.put("out", new String(s.entry().body(), StandardCharsets.UTF_8));
+    o.put("concurrent", 1);
+    o.put("state", "STEP_SUCCESS");
+    o.put("createdAt", s.createdAt());
+    return o;
+  }
+
+  private static ObjectNode step(RunLog.Step s, JsonNode body, RunConfig c) {
+    ObjectNode o = Json.object();
+    if (body.has("stepId")) {
+      o.set("stepId", body.get("stepId"));
+    }
+    o.put("stepName", body.path("stepName").asText(""));
+    o.put("stepType", body.path("stepType").asText(""));
+    o.put("callType", s.entry().callType());
+    o.put("messageId", s.entry().messageId());
+    if (body.has("out")) {
+      o.set("out", body.get("out"));
+    }
+    o.put("concurrent", body.path("concurrent").asInt(1));
+    o.put("state", "STEP_SUCCESS");
+    o.put("createdAt", s.createdAt());
+    o.put("retries", c.retries());
+    if (c.retryDelay() != null) {
+      o.put("retryDelay", c.retryDelay());
+    }
+    for (String f : EXTRAS) {
+      if (body.has(f)) {
+        o.set(f, body.get(f));
+      }
+    }
+    return o;
+  }
+
+  private static ObjectNode next(RunLog.Next n) {
+    ObjectNode o = Json.object();
+    o.put("messageId", n.messageId());
+    o.put("state", n.state().name());
+    o.put("retries", n.retries());
+    if (n.retryDelay() != null) {
+      o.put("retryDelay", n.retryDelay());
+    }
+    if (n.error() != null) {
+      ObjectNode e = o.putArray("errors").addObject();
+      e.put("error", n.error());
+      e.put("time", n.errorTime());
+    }
+    return o;
+  }
+
+  /** A step's JSON, or an empty object when it is not JSON (then only its ids are shown). */
+  private static JsonNode decode(byte[] body) {
+    try {
+      JsonNode n = Json.MAPPER.readTree(body);
+      return n != null && n.isObject() ? n : Json.object();
+    } catch (IOException e) {
+      return Json.object();
+    }
+  }
+}

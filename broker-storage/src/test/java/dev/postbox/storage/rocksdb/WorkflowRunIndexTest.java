@@ -1,0 +1,46 @@
+package dev.postbox.storage.rocksdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.postbox.core.store.Page;
+import dev.postbox.core.workflow.RunConfig;
+import dev.postbox.core.workflow.RunListing;
+import dev.postbox.core.workflow.WorkflowRun;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkflowRunIndexTest {
+  @TempDir Path dir;
+
+  private static WorkflowRun run(String id, long createdAt) {
+    RunConfig c = new RunConfig(0, null, null, null, Map.of(), null);
+    return new WorkflowRun("t1", id, "http://app/wf", createdAt, "m", 0, false, c, null);
+  }
+
+  @Test
+  void runsStoredBeforeTheIndexAreIndexedOnOpenOnce() throws Exception {
+    Path db = dir.resolve("db");
+    try (RocksDbStorage s = new RocksDbStorage(db)) {
+      // As an older version wrote them: start records only, no index, no marker.
+      for (int i = 0; i < WorkflowRunIndex.CHUNK + 2; i++) {
+        WorkflowRun r = run(String.format("r%05d", i), 1000 + i);
+        s.db.put(
+            s.workflowRuns,
+            WorkflowKeys.run("t1", r.id(), WorkflowKeys.START),
+            WorkflowCodec.run(r));
+      }
+    }
+    try (RocksDbMessageStore store = RocksDbMessageStore.open(db)) {
+      Page<WorkflowRun> newest =
+          store.listRuns("t1", new RunListing(null, 0, Long.MAX_VALUE, 2, 2), r -> true);
+      assertEquals(
+          List.of("r10001", "r10000"), newest.items().stream().map(WorkflowRun::id).toList());
+    }
+    try (RocksDbStorage s = new RocksDbStorage(db)) {
+      assertEquals(0, WorkflowRunIndex.build(s), "done once");
+    }
+  }
+}
