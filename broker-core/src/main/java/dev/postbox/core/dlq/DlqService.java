@@ -138,7 +138,6 @@ public final class DlqService {
   }
 
   private CompletableFuture<List<Message>> retryAll(List<DlqEntry> entries, Overrides overrides) {
-    quota.check(); // a retry is a new message (checked before anything is built)
     long now = clock.millis();
     StoreBatch b = new StoreBatch();
     List<Message> created = new ArrayList<>();
