@@ -63,7 +63,7 @@ public record WorkflowDlq(DlqFilter list, Predicate<DlqEntry> predicate) {
   }
 
   /** A workflow run's trigger or step (its callbacks are not listed). */
-  public static boolean isWorkflow(Message m) {
+  static boolean isWorkflow(Message m) {
     return m.kind() == MessageKind.MESSAGE && WorkflowHeaders.runIdOf(m) != null;
   }
 
