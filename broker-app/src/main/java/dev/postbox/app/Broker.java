@@ -28,6 +28,7 @@ import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
 import dev.postbox.core.time.Clock;
 import dev.postbox.core.time.SystemClock;
+import dev.postbox.core.workflow.WorkflowDlqService;
 import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.core.workflow.Workflows;
 import dev.postbox.http.api.BatchEndpoint;
@@ -43,6 +44,7 @@ import dev.postbox.http.api.QueueEndpoints;
 import dev.postbox.http.api.Routes;
 import dev.postbox.http.api.ScheduleEndpoints;
 import dev.postbox.http.api.UrlGroupEndpoints;
+import dev.postbox.http.api.WorkflowDlqEndpoints;
 import dev.postbox.http.api.WorkflowEndpoints;
 import dev.postbox.http.api.json.JsonViews;
 import dev.postbox.http.client.JcaRequestSigner;
@@ -206,6 +208,7 @@ public final class Broker implements AutoCloseable {
       Deduplication dedup =
           new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
       WorkflowService workflows = new WorkflowService(workflowRuns, publish, dispatcher, clock);
+      DlqService dlq = new DlqService(store, dispatcher, queues, flow, clock, quota);
       this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
       opened.push(blockingPool::shutdownNow);
       Routes routes =
@@ -215,18 +218,16 @@ public final class Broker implements AutoCloseable {
                   dedup, limits, clock, scheduleEndpoints, groups, workflows, blockingPool),
               new MessageEndpoints(new MessageService(store, dispatcher, clock, keepEnded), views),
               new LogEndpoints(store, views),
-              new DlqEndpoints(
-                  new DlqService(store, dispatcher, queues, flow, clock, quota),
-                  views,
-                  limits,
-                  clock),
+              new DlqEndpoints(dlq, views, limits, clock),
               new KeyEndpoints(keys),
               scheduleEndpoints,
               new UrlGroupEndpoints(groups),
               new QueueEndpoints(queues),
               new FlowControlEndpoints(flow, dispatcher),
               new BatchEndpoint(dedup, groups, limits, clock, workflows),
-              new WorkflowEndpoints(workflows));
+              new WorkflowEndpoints(workflows),
+              new WorkflowDlqEndpoints(
+                  new WorkflowDlqService(workflowRuns, dlq, clock), views, limits, clock));
       server.serve(operations.routes(routes, config.metricsAuth()), blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));

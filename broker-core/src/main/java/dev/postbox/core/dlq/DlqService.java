@@ -128,7 +128,7 @@ public final class DlqService {
   }
 
   /** The page's cursor only if at least one more matching entry exists after it. */
-  private String moreAfter(String tenant, Page<DlqEntry> page, Predicate<DlqEntry> filter) {
+  public String moreAfter(String tenant, Page<DlqEntry> page, Predicate<DlqEntry> filter) {
     if (page.nextCursor() == null) {
       return null;
     }
@@ -138,11 +138,9 @@ public final class DlqService {
   }
 
   private CompletableFuture<List<Message>> retryAll(List<DlqEntry> entries, Overrides overrides) {
-    quota.check(); // a retry is a new message
     long now = clock.millis();
     StoreBatch b = new StoreBatch();
     List<Message> created = new ArrayList<>();
-    long earliest = Long.MAX_VALUE;
     for (DlqEntry e : entries) {
       Message.Builder fresh =
           e.message().toBuilder()
@@ -157,6 +155,19 @@ public final class DlqService {
       Message m = overrides.apply(fresh).build();
       b.deleteDlq(e.tenant(), e.dlqId());
       created.add(m);
+    }
+    return commitNew(created, b).thenApply(v -> created);
+  }
+
+  /**
+   * Commits {@code b} with {@code created} added as new messages, placed in their queues and flow
+   * control as a publish places them, in one write; then wakes the dispatcher for them. Refuses
+   * with 507 when the storage quota is reached.
+   */
+  public CompletableFuture<Void> commitNew(List<Message> created, StoreBatch b) {
+    quota.check();
+    long earliest = Long.MAX_VALUE;
+    for (Message m : created) {
       earliest = Math.min(earliest, m.dueAt());
     }
     queues.prepare(created, b); // a retried queued message goes back to the end of its queue
@@ -171,7 +182,7 @@ public final class DlqService {
               if (due != Long.MAX_VALUE) {
                 dispatcher.notifyDue(due);
               }
-              return created;
+              return null;
             });
   }
 }

@@ -183,6 +183,12 @@ public interface MessageStore extends AutoCloseable {
   /** One more than the highest stored history seq of a run, 0 when it has none. */
   long nextHistorySeq(String tenant, String runId);
 
+  /**
+   * Deletes the tenant's runs that ended before {@code endedBefore} with their histories, except
+   * those whose id {@code keep} accepts; returns how many went. Runs still going stay.
+   */
+  int expireRuns(String tenant, long endedBefore, Predicate<String> keep);
+
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();
 

@@ -30,6 +30,18 @@ public record WorkflowDlq(DlqFilter list, Predicate<DlqEntry> predicate) {
 
   /** Parses a {@code source=workflow} list query; 400 for what the plain list would refuse. */
   public static WorkflowDlq parse(Map<String, List<String>> q) {
+    return parse(q, true);
+  }
+
+  /**
+   * Parses the selection of a bulk action on the workflow DLQ ({@code /v2/workflows/dlq/*}): {@code
+   * dlqIds}, or the list's filters with {@code count} (at most 1000) and {@code cursor}.
+   */
+  public static WorkflowDlq parseBulk(Map<String, List<String>> q) {
+    return parse(q, false);
+  }
+
+  private static WorkflowDlq parse(Map<String, List<String>> q, boolean forList) {
     if (q.containsKey("failureFunctionState")) {
       throw new InvalidRequestException(
           "the failureFunctionState filter is not supported yet (docs/workflow.md)");
@@ -39,7 +51,7 @@ public record WorkflowDlq(DlqFilter list, Predicate<DlqEntry> predicate) {
     String runId = take(rest, "workflowRunId");
     String url = take(rest, "workflowUrl");
     String createdAt = take(rest, "workflowCreatedAt");
-    DlqFilter list = DlqFilter.parse(rest, true);
+    DlqFilter list = DlqFilter.parse(rest, forList);
     Predicate<DlqEntry> p =
         e ->
             isWorkflow(e.message())

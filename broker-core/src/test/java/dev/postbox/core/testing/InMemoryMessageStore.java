@@ -490,6 +490,11 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
+  public synchronized int expireRuns(String tenant, long endedBefore, Predicate<String> keep) {
+    return workflows.expireRuns(tenant, endedBefore, keep);
+  }
+
+  @Override
   public synchronized Optional<WorkflowRun> findRun(String tenant, String runId) {
     return workflows.findRun(tenant, runId);
   }

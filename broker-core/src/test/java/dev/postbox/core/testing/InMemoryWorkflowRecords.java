@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,6 +121,26 @@ final class InMemoryWorkflowRecords {
   long nextHistorySeq(String tenant, String runId) {
     TreeMap<Long, HistoryEntry> h = history.get(key(tenant, runId));
     return h == null || h.isEmpty() ? 0 : h.lastKey() + 1;
+  }
+
+  int expireRuns(String tenant, long endedBefore, Predicate<String> keep) {
+    TreeMap<String, WorkflowRun> t = runs.get(tenant);
+    if (t == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Iterator<WorkflowRun> it = t.values().iterator(); it.hasNext(); ) {
+      WorkflowRun r = it.next();
+      String k = key(tenant, r.id());
+      RunEnd end = ends.get(k);
+      if (end != null && end.completedAt() < endedBefore && !keep.test(r.id())) {
+        it.remove();
+        ends.remove(k);
+        history.remove(k);
+        n++;
+      }
+    }
+    return n;
   }
 
   private WorkflowRun withEnd(WorkflowRun r) {

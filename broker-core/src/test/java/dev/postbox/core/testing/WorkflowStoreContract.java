@@ -198,4 +198,43 @@ public abstract class WorkflowStoreContract {
         List.of(),
         ids(store.listRuns("t3", new RunListing(null, 0, Long.MAX_VALUE, 10, 10), r -> true)));
   }
+
+  @Test
+  void runsThatEndedBeforeATimeGoWithTheirHistoryUnlessKept() {
+    for (String id : new String[] {"old", "kept", "recent", "going", "old2"}) {
+      commit(
+          new StoreBatch()
+              .putWorkflowRun(aRun("t1", id))
+              .putHistoryEntry(entry("t1", id, 0, "p"))
+              .putHistoryEntry(entry("t1", id, 1, "s")));
+    }
+    commit(new StoreBatch().putWorkflowRun(aRun("t2", "old")));
+    for (String id : new String[] {"old", "kept", "old2"}) {
+      commit(
+          new StoreBatch()
+              .putWorkflowRunEnd("t1", id, new RunEnd(WorkflowState.RUN_FAILED, 1000, null, "x")));
+    }
+    commit(
+        new StoreBatch()
+            .putWorkflowRunEnd(
+                "t1", "recent", new RunEnd(WorkflowState.RUN_SUCCESS, 2000, null, null))
+            .putWorkflowRunEnd(
+                "t2", "old", new RunEnd(WorkflowState.RUN_SUCCESS, 1000, null, null)));
+
+    assertEquals(0, store.expireRuns("t1", 1000, id -> false), "only those that ended before");
+    assertEquals(2, store.expireRuns("t1", 2000, id -> id.equals("kept")));
+    assertTrue(store.findRun("t1", "old").isEmpty());
+    assertTrue(store.findRun("t1", "old2").isEmpty());
+    assertEquals(List.of(), store.readHistory("t1", "old", Long.MAX_VALUE));
+    assertEquals(0, store.nextHistorySeq("t1", "old"));
+    assertEquals(2, store.readHistory("t1", "kept", Long.MAX_VALUE).size());
+    assertEquals(2, store.readHistory("t1", "recent", Long.MAX_VALUE).size());
+    assertEquals(2, store.readHistory("t1", "going", Long.MAX_VALUE).size());
+    assertEquals(
+        List.of("going", "kept", "recent"),
+        store.scanRuns("t1", null, 10, r -> true).stream().map(WorkflowRun::id).toList());
+    assertTrue(store.findRun("t2", "old").isPresent(), "runs are per tenant");
+    assertEquals(1, store.expireRuns("t1", 2000, id -> false));
+    assertEquals(1, store.expireRuns("t1", 2001, id -> false));
+  }
 }

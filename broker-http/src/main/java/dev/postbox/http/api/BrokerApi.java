@@ -18,8 +18,10 @@ public final class BrokerApi {
       QueueEndpoints queues,
       FlowControlEndpoints flow,
       BatchEndpoint batch,
-      WorkflowEndpoints workflows) {
-    return new Routes(tenants)
+      WorkflowEndpoints workflows,
+      WorkflowDlqEndpoints workflowDlq) {
+    return workflowDlq
+        .register(new Routes(tenants))
         .add("POST", "publish/**", false, publish::publish)
         .add("POST", "enqueue/**", false, publish::enqueue)
         .add("POST", "batch", true, batch::batch)

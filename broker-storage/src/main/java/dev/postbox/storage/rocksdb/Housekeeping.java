@@ -17,9 +17,9 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Retention and space: deletes logs, bodies stored apart, DLQ entries, deduplication records and
- * ended-message records whose time has passed, and measures and reclaims the space the database
- * takes.
+ * Retention and space: deletes logs, bodies stored apart, DLQ entries, deduplication records,
+ * ended-message records and ended workflow runs whose time has passed, and measures and reclaims
+ * the space the database takes.
  */
 final class Housekeeping {
   private static final int EXPIRY_CHUNK = 1000;
@@ -149,6 +149,49 @@ final class Housekeeping {
     } catch (RocksDBException e) {
       throw new StorageException("RocksDB range delete failed", e);
     }
+  }
+
+  /**
+   * Walks the tenant's run records: each run whose end record says it ended before {@code
+   * endedBefore}, and that {@code keep} does not keep, goes with its start record and its history,
+   * in writes of up to {@link #EXPIRY_CHUNK} runs. Returns how many went.
+   */
+  int expireRuns(String tenant, long endedBefore, Predicate<String> keep) {
+    if (endedBefore <= 0) {
+      return 0;
+    }
+    int n = 0;
+    byte[] prefix = Keys.tenantPrefix(tenant);
+    try (Slice upper = new Slice(Keys.upperBound(prefix));
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        RocksIterator it = storage.db.newIterator(storage.workflowRuns, ro);
+        WriteBatch batch = new WriteBatch();
+        WriteOptions wo = new WriteOptions()) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (WorkflowKeys.kind(key) != WorkflowKeys.END
+            || WorkflowCodec.end(it.value()).completedAt() >= endedBefore) {
+          continue;
+        }
+        String runId = WorkflowKeys.runId(tenant, key);
+        if (keep.test(runId)) {
+          continue;
+        }
+        byte[] run = WorkflowKeys.runPrefix(tenant, runId);
+        batch.delete(storage.workflowRuns, WorkflowKeys.run(tenant, runId, WorkflowKeys.START));
+        batch.delete(storage.workflowRuns, key);
+        batch.deleteRange(storage.workflowHistory, run, Keys.upperBound(run));
+        if (++n % EXPIRY_CHUNK == 0) {
+          storage.db.write(wo, batch);
+          batch.clear();
+        }
+      }
+      check(it);
+      storage.db.write(wo, batch);
+    } catch (RocksDBException e) {
+      throw new StorageException("RocksDB run expiry failed", e);
+    }
+    return n;
   }
 
   long approximateSizeBytes() {

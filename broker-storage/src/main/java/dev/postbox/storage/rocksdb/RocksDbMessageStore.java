@@ -172,6 +172,11 @@ public final class RocksDbMessageStore implements MessageStore {
   }
 
   @Override
+  public int expireRuns(String tenant, long endedBefore, Predicate<String> keep) {
+    return housekeeping.expireRuns(tenant, endedBefore, keep);
+  }
+
+  @Override
   public Optional<Message> findMessage(MessageRef ref) {
     return messages.findMessage(ref);
   }

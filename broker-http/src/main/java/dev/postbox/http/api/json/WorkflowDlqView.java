@@ -27,7 +27,8 @@ public final class WorkflowDlqView {
     return o;
   }
 
-  static ObjectNode entry(JsonViews views, DlqEntry e) {
+  /** One entry as the workflow DLQ list shows it. */
+  public static ObjectNode entry(JsonViews views, DlqEntry e) {
     ObjectNode o = views.dlqMessage(e);
     Message m = e.message();
     o.put("workflowRunId", WorkflowDlq.runId(m));
