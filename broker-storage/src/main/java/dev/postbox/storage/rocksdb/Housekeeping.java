@@ -178,7 +178,13 @@ final class Housekeeping {
           continue;
         }
         byte[] run = WorkflowKeys.runPrefix(tenant, runId);
-        batch.delete(storage.workflowRuns, WorkflowKeys.run(tenant, runId, WorkflowKeys.START));
+        byte[] startKey = WorkflowKeys.run(tenant, runId, WorkflowKeys.START);
+        byte[] start = storage.db.get(storage.workflowRuns, startKey);
+        if (start != null) { // its place in the by-creation-time index goes with it
+          long createdAt = WorkflowCodec.run(start).createdAt();
+          batch.delete(storage.workflowRunsByTime, WorkflowKeys.byTime(tenant, createdAt, runId));
+        }
+        batch.delete(storage.workflowRuns, startKey);
         batch.delete(storage.workflowRuns, key);
         batch.deleteRange(storage.workflowHistory, run, Keys.upperBound(run));
         if (++n % EXPIRY_CHUNK == 0) {

@@ -1,11 +1,17 @@
 package dev.postbox.storage.rocksdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.Page;
+import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.workflow.RunConfig;
+import dev.postbox.core.workflow.RunEnd;
 import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WorkflowRun;
+import dev.postbox.core.workflow.WorkflowState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +47,27 @@ class WorkflowRunIndexTest {
     }
     try (RocksDbStorage s = new RocksDbStorage(db)) {
       assertEquals(0, WorkflowRunIndex.build(s), "done once");
+    }
+  }
+
+  @Test
+  void anExpiredRunLeavesTheIndexToo() throws Exception {
+    Path db = dir.resolve("db");
+    try (RocksDbMessageStore store = RocksDbMessageStore.open(db)) {
+      store
+          .commit(
+              new StoreBatch()
+                  .putWorkflowRun(run("gone", 1000))
+                  .putWorkflowRun(run("stays", 2000))
+                  .putWorkflowRunEnd(
+                      "t1", "gone", new RunEnd(WorkflowState.RUN_SUCCESS, 1500, null, null)),
+              Durability.SYNC)
+          .join();
+      assertEquals(1, store.expireRuns("t1", 2000, id -> false));
+    }
+    try (RocksDbStorage s = new RocksDbStorage(db)) {
+      assertNull(s.db.get(s.workflowRunsByTime, WorkflowKeys.byTime("t1", 1000, "gone")));
+      assertNotNull(s.db.get(s.workflowRunsByTime, WorkflowKeys.byTime("t1", 2000, "stays")));
     }
   }
 }
