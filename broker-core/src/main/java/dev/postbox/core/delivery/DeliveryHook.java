@@ -28,6 +28,16 @@ public interface DeliveryHook {
   }
 
   /**
+   * The callback message an attempt of {@code source} makes ({@code Upstash-Callback}), as it is to
+   * be stored, or null to make none; may add changes to the batch that records the attempt
+   * (committed atomically with it). Called on the deliverer's threads, possibly an event loop: must
+   * not block.
+   */
+  default Message callback(Message source, Message callback, StoreBatch batch, long now) {
+    return callback;
+  }
+
+  /**
    * Adds changes to the batch that records an attempt's outcome (committed atomically with it).
    * Called on the deliverer's threads, possibly an event loop: must not block.
    */

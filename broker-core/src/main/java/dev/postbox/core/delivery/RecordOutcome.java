@@ -57,7 +57,7 @@ public final class RecordOutcome {
               new LogEntry(
                   now, MessageState.DELIVERED, snapshot, null, 0, r.status(), Map.of(), null));
       keepEnded.keep(b, m, MessageState.DELIVERED, now);
-      earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
+      earliest = addNew(b, attemptCallback(m, r, b, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
       hook.afterOutcome(m, r, DeliveryHook.Outcome.DELIVERED, b, now);
       return new Changes(b, earliest, AttemptOutcome.DELIVERED);
@@ -66,7 +66,7 @@ public final class RecordOutcome {
     b.appendLog(
         new LogEntry(
             now, MessageState.ERROR, snapshot, error, 0, r.status(), r.headers(), r.body()));
-    earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
+    earliest = addNew(b, attemptCallback(m, r, b, now), now, earliest);
     int attemptsMade = m.retried() + 1;
     AttemptOutcome outcome;
     if (cancelRequested) {
@@ -113,6 +113,12 @@ public final class RecordOutcome {
     if (m.scheduleId() != null && m.kind() == MessageKind.MESSAGE) {
       b.putRunState(new ScheduleRef(m.tenant(), m.scheduleId()), m.id(), state);
     }
+  }
+
+  /** The callback of this attempt, as the hook shapes it (null: none). */
+  private Message attemptCallback(Message m, DeliveryResponse r, StoreBatch b, long now) {
+    Message callback = CallbackMessages.afterAttempt(m, r, now);
+    return callback == null ? null : hook.callback(m, callback, b, now);
   }
 
   /** Adds a broker-made message (a callback) as a new pending message. */

@@ -1,5 +1,6 @@
 package dev.postbox.core.workflow;
 
+import dev.postbox.core.message.Message;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StoreBatch;
 import java.util.Iterator;
@@ -99,6 +100,38 @@ final class RunTable {
         lr.run = lr.run.withEnd(end);
         batch.putWorkflowRunEnd(tenant, runId, end);
       }
+    }
+  }
+
+  /**
+   * Adds the answer to a run's {@code context.call} to {@code batch}: the callback as a message of
+   * the run ({@link StepMessages#fromCallback}) and its {@code fromCallback} history entry at the
+   * run's next place. Returns null, adding nothing, when the run has ended or does not exist. A run
+   * not in the table gets its run headers from the call's message, without a history entry. Never
+   * blocks on the store; the caller commits the batch.
+   */
+  Message appendCallback(Message call, Message callback, String runId, StoreBatch batch) {
+    LiveRun lr;
+    synchronized (this) {
+      lr = runs.get(key(call.tenant(), runId));
+    }
+    if (lr == null) {
+      return StepMessages.fromCallback(callback, call);
+    }
+    synchronized (lr) {
+      if (lr.run == null || lr.run.ended()) {
+        return null;
+      }
+      Message stored = StepMessages.fromCallback(callback, lr.run);
+      batch.putHistoryEntry(
+          new HistoryEntry(
+              lr.tenant,
+              runId,
+              lr.nextSeq++,
+              stored.id(),
+              stored.body(),
+              WorkflowHeaders.FROM_CALLBACK));
+      return stored;
     }
   }
 
