@@ -43,4 +43,11 @@ public interface DeliveryHook {
    */
   default void afterOutcome(
       Message m, DeliveryResponse r, Outcome outcome, StoreBatch batch, long now) {}
+
+  /**
+   * The batch of an outcome ({@link #callback}, {@link #afterOutcome}) is on disk ({@code
+   * written}), or will never be. Called once per outcome, possibly on the store's thread: must not
+   * block.
+   */
+  default void recorded(StoreBatch batch, boolean written) {}
 }

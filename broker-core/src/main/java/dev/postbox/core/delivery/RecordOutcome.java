@@ -6,7 +6,6 @@ import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageKind;
-import dev.postbox.core.message.MessageRef;
 import dev.postbox.core.message.MessageState;
 import dev.postbox.core.metrics.AttemptOutcome;
 import dev.postbox.core.schedule.RunState;
@@ -47,8 +46,26 @@ public final class RecordOutcome {
   public record Changes(StoreBatch batch, long earliestNewDue, AttemptOutcome outcome) {}
 
   public Changes record(Message m, DeliveryResponse r, long now, boolean cancelRequested) {
-    MessageRef ref = m.ref();
-    StoreBatch b = new StoreBatch().deleteInFlight(ref);
+    StoreBatch b = new StoreBatch();
+    try {
+      return record(m, r, now, cancelRequested, b);
+    } catch (RuntimeException e) {
+      hook.recorded(b, false); // never committed
+      throw e;
+    }
+  }
+
+  /**
+   * After the batch of {@link #record} is on disk ({@code written}) or failed: tells the hook (see
+   * {@link DeliveryHook#recorded}).
+   */
+  public void committed(StoreBatch batch, boolean written) {
+    hook.recorded(batch, written);
+  }
+
+  private Changes record(
+      Message m, DeliveryResponse r, long now, boolean cancelRequested, StoreBatch b) {
+    b.deleteInFlight(m.ref());
     Message snapshot = m.withoutBody();
     long earliest = Long.MAX_VALUE;
     if (r.isSuccess()) {

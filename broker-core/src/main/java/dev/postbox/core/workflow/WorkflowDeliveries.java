@@ -96,6 +96,11 @@ public final class WorkflowDeliveries implements DeliveryHook {
   }
 
   @Override
+  public void recorded(StoreBatch batch, boolean written) {
+    runs.recorded(batch, written);
+  }
+
+  @Override
   public void afterOutcome(
       Message m, DeliveryResponse r, Outcome outcome, StoreBatch batch, long now) {
     if (outcome != Outcome.DELIVERED && outcome != Outcome.FAILED) {

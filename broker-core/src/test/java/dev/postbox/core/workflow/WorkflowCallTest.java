@@ -3,8 +3,10 @@ package dev.postbox.core.workflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postbox.core.delivery.CallbackMessages;
 import dev.postbox.core.delivery.DeliveryRequest;
 import dev.postbox.core.delivery.DeliveryResponse;
 import dev.postbox.core.delivery.Dispatcher;
@@ -24,7 +26,9 @@ import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.publish.PublishOptions;
 import dev.postbox.core.publish.PublishService;
 import dev.postbox.core.queue.QueueService;
+import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.StorageQuota;
+import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
@@ -37,6 +41,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,12 +63,13 @@ class WorkflowCallTest {
   private final Map<String, DeliveryResponse> answers = new LinkedHashMap<>();
   private CompletableFuture<DeliveryResponse> held; // when set, the call's attempt waits for it
   private Dispatcher dispatcher;
+  private Workflows shared;
   private WorkflowService workflows;
 
   @BeforeEach
   void setUp() {
     clock.set(1_700_000_000_000L);
-    Workflows shared = new Workflows(store);
+    shared = new Workflows(store);
     Tenants tenants =
         new Tenants(List.of(new Tenant("t1", "token", new SigningKeys("sig_a", "sig_b"), false)));
     QueueService queues = new QueueService(store, clock, Runnable::run);
@@ -291,5 +298,32 @@ class WorkflowCallTest {
     assertEquals(before, sentTo(URL).size());
     assertNull(
         store.listDlq("t1", null, 10, false, e -> true).items().stream().findFirst().orElse(null));
+  }
+
+  @Test
+  void endingARunWaitsForTheOutcomeThatIsAppendingACallbackAndCancelsIt() throws Exception {
+    trigger("wfr_w");
+    String callId = call("wfr_w");
+    Message call = store.findMessage(new MessageRef("t1", callId)).orElseThrow();
+    // An outcome of the call being recorded: its batch holds the callback, not yet on disk.
+    long now = clock.millis();
+    StoreBatch b = new StoreBatch();
+    Message callback =
+        shared
+            .deliveries()
+            .callback(call, CallbackMessages.afterAttempt(call, answer(200, "{}"), now), b, now);
+    b.putNewMessage(callback);
+
+    CompletableFuture<Void> ending =
+        CompletableFuture.runAsync(() -> workflows.end("t1", "wfr_w", true, null).join());
+    assertThrows(
+        TimeoutException.class,
+        () -> ending.get(300, TimeUnit.MILLISECONDS),
+        "the end must see the callback's history entry to cancel it");
+    store.commit(b, Durability.SYNC).join();
+    shared.deliveries().recorded(b, true);
+    ending.get(10, TimeUnit.SECONDS);
+    assertTrue(store.findMessage(new MessageRef("t1", callback.id())).isEmpty());
+    assertEquals(WorkflowState.RUN_CANCELED, store.findRun("t1", "wfr_w").orElseThrow().state());
   }
 }
