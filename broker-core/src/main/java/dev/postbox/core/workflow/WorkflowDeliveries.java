@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * What workflow steps need from delivery (docs/workflow.md): each step is sent with the run's
  * history up to and including itself as its body, a run's failure callback with the run's fields
- * and initial payload, and a step that fails for good, or a trigger answered by something that is
+ * and initial payload, each attempt of a {@code context.call} calls back as a message of the run,
+ * and a step (or a call's answer) that fails for good, or a trigger answered by something that is
  * not a workflow endpoint, ends its run as RUN_FAILED in the same write that records the outcome.
  */
 public final class WorkflowDeliveries implements DeliveryHook {
