@@ -28,9 +28,26 @@ public interface DeliveryHook {
   }
 
   /**
+   * The callback message an attempt of {@code source} makes ({@code Upstash-Callback}), as it is to
+   * be stored, or null to make none; may add changes to the batch that records the attempt
+   * (committed atomically with it). Called on the deliverer's threads, possibly an event loop: must
+   * not block.
+   */
+  default Message callback(Message source, Message callback, StoreBatch batch, long now) {
+    return callback;
+  }
+
+  /**
    * Adds changes to the batch that records an attempt's outcome (committed atomically with it).
    * Called on the deliverer's threads, possibly an event loop: must not block.
    */
   default void afterOutcome(
       Message m, DeliveryResponse r, Outcome outcome, StoreBatch batch, long now) {}
+
+  /**
+   * The batch of an outcome ({@link #callback}, {@link #afterOutcome}) is on disk ({@code
+   * written}), or will never be. Called once per outcome, possibly on the store's thread: must not
+   * block.
+   */
+  default void recorded(StoreBatch batch, boolean written) {}
 }

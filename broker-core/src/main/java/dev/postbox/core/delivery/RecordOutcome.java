@@ -6,7 +6,6 @@ import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageKind;
-import dev.postbox.core.message.MessageRef;
 import dev.postbox.core.message.MessageState;
 import dev.postbox.core.metrics.AttemptOutcome;
 import dev.postbox.core.schedule.RunState;
@@ -47,8 +46,26 @@ public final class RecordOutcome {
   public record Changes(StoreBatch batch, long earliestNewDue, AttemptOutcome outcome) {}
 
   public Changes record(Message m, DeliveryResponse r, long now, boolean cancelRequested) {
-    MessageRef ref = m.ref();
-    StoreBatch b = new StoreBatch().deleteInFlight(ref);
+    StoreBatch b = new StoreBatch();
+    try {
+      return record(m, r, now, cancelRequested, b);
+    } catch (RuntimeException e) {
+      hook.recorded(b, false); // never committed
+      throw e;
+    }
+  }
+
+  /**
+   * After the batch of {@link #record} is on disk ({@code written}) or failed: tells the hook (see
+   * {@link DeliveryHook#recorded}).
+   */
+  public void committed(StoreBatch batch, boolean written) {
+    hook.recorded(batch, written);
+  }
+
+  private Changes record(
+      Message m, DeliveryResponse r, long now, boolean cancelRequested, StoreBatch b) {
+    b.deleteInFlight(m.ref());
     Message snapshot = m.withoutBody();
     long earliest = Long.MAX_VALUE;
     if (r.isSuccess()) {
@@ -57,7 +74,7 @@ public final class RecordOutcome {
               new LogEntry(
                   now, MessageState.DELIVERED, snapshot, null, 0, r.status(), Map.of(), null));
       keepEnded.keep(b, m, MessageState.DELIVERED, now);
-      earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
+      earliest = addNew(b, attemptCallback(m, r, b, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
       hook.afterOutcome(m, r, DeliveryHook.Outcome.DELIVERED, b, now);
       return new Changes(b, earliest, AttemptOutcome.DELIVERED);
@@ -66,7 +83,7 @@ public final class RecordOutcome {
     b.appendLog(
         new LogEntry(
             now, MessageState.ERROR, snapshot, error, 0, r.status(), r.headers(), r.body()));
-    earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
+    earliest = addNew(b, attemptCallback(m, r, b, now), now, earliest);
     int attemptsMade = m.retried() + 1;
     AttemptOutcome outcome;
     if (cancelRequested) {
@@ -113,6 +130,12 @@ public final class RecordOutcome {
     if (m.scheduleId() != null && m.kind() == MessageKind.MESSAGE) {
       b.putRunState(new ScheduleRef(m.tenant(), m.scheduleId()), m.id(), state);
     }
+  }
+
+  /** The callback of this attempt, as the hook shapes it (null: none). */
+  private Message attemptCallback(Message m, DeliveryResponse r, StoreBatch b, long now) {
+    Message callback = CallbackMessages.afterAttempt(m, r, now);
+    return callback == null ? null : hook.callback(m, callback, b, now);
   }
 
   /** Adds a broker-made message (a callback) as a new pending message. */

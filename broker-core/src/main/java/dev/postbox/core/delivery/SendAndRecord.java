@@ -142,10 +142,12 @@ final class SendAndRecord {
   private void onOutcome(Message m, DeliveryResponse r, long startedNanos) {
     MessageRef ref = m.ref();
     InFlight.Claim c = inFlight.get(ref);
+    RecordOutcome.Changes recorded = null;
     try {
       long now = clock.millis();
       RecordOutcome.Changes changes =
           recordOutcome.record(m, r, now, c != null && c.cancelRequested);
+      recorded = changes;
       metrics.attempt(changes.outcome(), System.nanoTime() - startedNanos);
       store
           .commit(changes.batch(), Durability.ASYNC)
@@ -160,10 +162,14 @@ final class SendAndRecord {
                 if (changes.earliestNewDue() != Long.MAX_VALUE) {
                   wakeup.notifyDue(changes.earliestNewDue());
                 }
+                recordOutcome.committed(changes.batch(), err == null);
               });
     } catch (RuntimeException e) {
       // Never leave the message marked in flight until the next restart: try it again later.
       LOG.error("could not record the outcome of {}; retrying it in a minute", m.id(), e);
+      if (recorded != null) {
+        recordOutcome.committed(recorded.batch(), false);
+      }
       long due = clock.millis() + UNRECORDED_RETRY_MILLIS;
       store
           .commit(new StoreBatch().deleteInFlight(ref).putDue(due, m), Durability.ASYNC)

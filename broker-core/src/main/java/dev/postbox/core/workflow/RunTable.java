@@ -1,18 +1,25 @@
 package dev.postbox.core.workflow;
 
+import dev.postbox.core.message.Message;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StoreBatch;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The runs touched since the broker started, in memory: each run's latest state (including writes
  * submitted but not yet on disk) and the next place in its history. Every change to a run is made
  * holding its {@link LiveRun}'s monitor and submitted to the store while holding it, so a run's
- * history places follow commit order. A run not in the table is read from the store on first use
- * (blocking, bounded: two point reads). The table keeps at most {@link #DEFAULT_CAPACITY} runs,
- * forgetting the least recently used whose last write is on disk. Thread-safe.
+ * history places follow commit order; only the answers of calls, which outcomes add to batches the
+ * deliverer commits, may land after a later place ({@link #appendCallback}). A run not in the table
+ * is read from the store on first use (blocking, bounded: two point reads). The table keeps at most
+ * {@link #DEFAULT_CAPACITY} runs, forgetting the least recently used whose last write is on disk.
+ * Thread-safe.
  */
 final class RunTable {
   static final int DEFAULT_CAPACITY = 100_000;
@@ -24,6 +31,14 @@ final class RunTable {
     WorkflowRun run; // null: no such run (yet)
     long nextSeq;
     CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+    // The outcomes that appended callbacks to this run, until their batches are on disk.
+    CompletableFuture<Void> callbacksWritten = CompletableFuture.completedFuture(null);
+
+    /** Waits until every write of this run submitted so far is on disk or has failed. */
+    void awaitWrites() {
+      lastWrite.exceptionally(e -> null).join();
+      callbacksWritten.exceptionally(e -> null).join();
+    }
 
     LiveRun(String tenant, String runId) {
       this.tenant = tenant;
@@ -34,6 +49,10 @@ final class RunTable {
   private final MessageStore store;
   private final int capacity;
   private final LinkedHashMap<String, LiveRun> runs = new LinkedHashMap<>(256, 0.75f, true);
+  // Outcome batches holding callbacks appended to runs, until they are on disk; by identity.
+  private final Map<StoreBatch, List<Unwritten>> unwritten = new IdentityHashMap<>();
+
+  private record Unwritten(LiveRun run, CompletableFuture<Void> written) {}
 
   RunTable(MessageStore store, int capacity) {
     this.store = store;
@@ -102,6 +121,69 @@ final class RunTable {
     }
   }
 
+  /**
+   * Adds the answer to a run's {@code context.call} to {@code batch}: the callback as a message of
+   * the run ({@link StepMessages#fromCallback}) and its {@code fromCallback} history entry at the
+   * run's next place. Returns null, adding nothing, when the run has ended or does not exist. A run
+   * not in the table gets its run headers from the call's message, without a history entry. Never
+   * blocks on the store; the caller commits the batch and then calls {@link #recorded}: until then
+   * the run is neither ended (which must see the entry to cancel the callback) nor forgotten.
+   */
+  Message appendCallback(Message call, Message callback, String runId, StoreBatch batch) {
+    LiveRun lr;
+    synchronized (this) {
+      lr = runs.get(key(call.tenant(), runId));
+    }
+    if (lr == null) {
+      return StepMessages.fromCallback(callback, call);
+    }
+    synchronized (lr) {
+      if (lr.run == null || lr.run.ended()) {
+        return null;
+      }
+      Message stored = StepMessages.fromCallback(callback, lr.run);
+      CompletableFuture<Void> written = new CompletableFuture<>();
+      lr.callbacksWritten =
+          lr.callbacksWritten.isDone()
+              ? written
+              : CompletableFuture.allOf(lr.callbacksWritten, written);
+      synchronized (this) {
+        unwritten.computeIfAbsent(batch, b -> new ArrayList<>()).add(new Unwritten(lr, written));
+      }
+      batch.putHistoryEntry(
+          new HistoryEntry(
+              lr.tenant,
+              runId,
+              lr.nextSeq++,
+              stored.id(),
+              stored.body(),
+              WorkflowHeaders.FROM_CALLBACK));
+      return stored;
+    }
+  }
+
+  /**
+   * An outcome batch is on disk, or will never be: the callbacks it appended are written, or their
+   * runs are read again next time (their memory ran ahead of the store).
+   */
+  void recorded(StoreBatch batch, boolean written) {
+    List<Unwritten> done;
+    synchronized (this) {
+      done = unwritten.remove(batch);
+    }
+    if (done == null) {
+      return;
+    }
+    for (Unwritten u : done) {
+      if (written) {
+        u.written().complete(null);
+      } else {
+        forget(u.run());
+        u.written().completeExceptionally(new IllegalStateException("outcome not recorded"));
+      }
+    }
+  }
+
   /** Drops a run whose in-memory state may not match the store (a write of it failed). */
   synchronized void forget(LiveRun lr) {
     runs.remove(key(lr.tenant, lr.runId), lr);
@@ -115,7 +197,8 @@ final class RunTable {
     Iterator<LiveRun> it = runs.values().iterator();
     while (runs.size() > capacity && it.hasNext()) {
       LiveRun eldest = it.next();
-      if (eldest.lastWrite.isDone()) { // else a reload could miss a write not yet on disk
+      // Else a reload could miss a write not yet on disk.
+      if (eldest.lastWrite.isDone() && eldest.callbacksWritten.isDone()) {
         it.remove();
       }
     }

@@ -64,24 +64,71 @@ final class StepMessages {
     if (h.isStep()) {
       RunConfig c = run.config();
       if (!h.init() && h.has(WorkflowHeaders.TRIGGER_ON_CONFIG)) {
-        c.forwardHeaders().forEach((name, values) -> putIfAbsent(headers, name, values));
-        b.withMaxRetries(c.retries())
-            .withRetryDelayExpression(c.retryDelay())
-            .withFlowControl(c.flowControl())
-            .withFailureCallback(c.failureCallback())
-            .withLabels(c.label() == null ? List.of() : Arrays.asList(c.label().split(",")));
+        applyConfig(c, headers, b);
       }
       if (h.init()) {
         b.withFailureCallback(c.failureCallback());
       }
-      if (c.label() != null) {
-        set(headers, WorkflowHeaders.LABEL, c.label());
-      }
-      if (run.invokeCount() > 0) {
-        set(headers, WorkflowHeaders.INVOKE_COUNT, Integer.toString(run.invokeCount()));
-      }
+      setLabelAndInvokeCount(run, headers);
     }
     return b.withHeaders(headers).build();
+  }
+
+  /**
+   * The callback that brings a {@code context.call} answer back to its run (docs/workflow.md), as
+   * stored: the run's headers, call type {@code fromCallback} and the run's configuration (the SDK
+   * asks for WF_TriggerOnConfig on it), never the SDK version header: the SDK reads a delivery
+   * without it as one whose body is not the run's history, here the callback's JSON.
+   */
+  static Message fromCallback(Message callback, WorkflowRun run) {
+    Map<String, List<String>> headers = new LinkedHashMap<>(callback.headers());
+    headers.keySet().removeIf(k -> k.equalsIgnoreCase(WorkflowHeaders.SDK_VERSION));
+    set(headers, WorkflowHeaders.RUN_ID, run.id());
+    set(headers, WorkflowHeaders.CREATED_AT, Long.toString(run.createdAt()));
+    set(headers, "Upstash-Workflow-Url", run.url());
+    set(headers, WorkflowHeaders.CALL_TYPE, WorkflowHeaders.FROM_CALLBACK);
+    Message.Builder b = callback.toBuilder();
+    applyConfig(run.config(), headers, b);
+    setLabelAndInvokeCount(run, headers);
+    return b.withHeaders(headers).build();
+  }
+
+  /**
+   * The same for a run that is not in memory: its headers are those its call was stored with, and
+   * the callback keeps its own configuration.
+   */
+  static Message fromCallback(Message callback, Message call) {
+    Map<String, List<String>> headers = new LinkedHashMap<>(callback.headers());
+    headers.keySet().removeIf(k -> k.equalsIgnoreCase(WorkflowHeaders.SDK_VERSION));
+    for (String name :
+        List.of(WorkflowHeaders.RUN_ID, WorkflowHeaders.CREATED_AT, "Upstash-Workflow-Url")) {
+      String v = WorkflowHeaders.first(call.headers(), name);
+      if (v != null) {
+        set(headers, name, v);
+      }
+    }
+    set(headers, WorkflowHeaders.CALL_TYPE, WorkflowHeaders.FROM_CALLBACK);
+    return callback.toBuilder().withHeaders(headers).build();
+  }
+
+  /** The run's configuration from its trigger, replacing the message's own. */
+  private static void applyConfig(
+      RunConfig c, Map<String, List<String>> headers, Message.Builder b) {
+    c.forwardHeaders().forEach((name, values) -> putIfAbsent(headers, name, values));
+    b.withMaxRetries(c.retries())
+        .withRetryDelayExpression(c.retryDelay())
+        .withFlowControl(c.flowControl())
+        .withFailureCallback(c.failureCallback())
+        .withLabels(c.label() == null ? List.of() : Arrays.asList(c.label().split(",")));
+  }
+
+  private static void setLabelAndInvokeCount(WorkflowRun run, Map<String, List<String>> headers) {
+    if (run.config().label() != null) {
+      set(headers, WorkflowHeaders.LABEL, run.config().label());
+    }
+    if (run.invokeCount() > 0) {
+      set(headers, WorkflowHeaders.INVOKE_COUNT, Integer.toString(run.invokeCount()));
+    }
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * What workflow steps need from delivery (docs/workflow.md): each step is sent with the run's
  * history up to and including itself as its body, a run's failure callback with the run's fields
- * and initial payload, and a step that fails for good, or a trigger answered by something that is
+ * and initial payload, each attempt of a {@code context.call} calls back as a message of the run,
+ * and a step (or a call's answer) that fails for good, or a trigger answered by something that is
  * not a workflow endpoint, ends its run as RUN_FAILED in the same write that records the outcome.
  */
 public final class WorkflowDeliveries implements DeliveryHook {
@@ -41,10 +42,13 @@ public final class WorkflowDeliveries implements DeliveryHook {
     if (runId != null && m.kind() == MessageKind.FAILURE_CALLBACK) {
       return failureCallback(m, runId);
     }
-    if (runId == null || !WorkflowHeaders.isStep(m)) {
+    if (runId == null) {
       return m;
     }
     runs.get(m.tenant(), runId); // in memory for the outcome (which must not read the store)
+    if (!WorkflowHeaders.isStep(m)) {
+      return m; // a call (toCallback) or its answer (fromCallback) is sent as it was stored
+    }
     List<HistoryEntry> history = store.readHistory(m.tenant(), runId, Long.MAX_VALUE);
     int end = history.size();
     for (int i = 0; i < history.size(); i++) {
@@ -76,6 +80,27 @@ public final class WorkflowDeliveries implements DeliveryHook {
     return m.toBuilder().withBody(body).build();
   }
 
+  /**
+   * The callback of a {@code context.call} attempt (its message has call type {@code toCallback})
+   * becomes a message of the run ({@link StepMessages#fromCallback}) and a {@code fromCallback}
+   * history entry, both in the batch that records the attempt. An ended run gets none. A run no
+   * longer in memory (only when the table overflows between the send and the outcome) gets the
+   * callback with the run id, without a history entry.
+   */
+  @Override
+  public Message callback(Message source, Message callback, StoreBatch batch, long now) {
+    String runId = WorkflowHeaders.runIdOf(source);
+    if (runId == null || !WorkflowHeaders.TO_CALLBACK.equals(WorkflowHeaders.callTypeOf(source))) {
+      return callback;
+    }
+    return runs.appendCallback(source, callback, runId, batch);
+  }
+
+  @Override
+  public void recorded(StoreBatch batch, boolean written) {
+    runs.recorded(batch, written);
+  }
+
   @Override
   public void afterOutcome(
       Message m, DeliveryResponse r, Outcome outcome, StoreBatch batch, long now) {
@@ -83,7 +108,7 @@ public final class WorkflowDeliveries implements DeliveryHook {
       return;
     }
     String runId = WorkflowHeaders.runIdOf(m);
-    if (runId == null || !WorkflowHeaders.isStep(m)) {
+    if (runId == null || !carriesTheRun(m)) {
       return;
     }
     String error;
@@ -99,6 +124,12 @@ public final class WorkflowDeliveries implements DeliveryHook {
     }
     runs.endIfCached(
         m.tenant(), runId, new RunEnd(WorkflowState.RUN_FAILED, now, null, error), batch);
+  }
+
+  /** A step, or a call's answer: the run cannot go on without it. */
+  private static boolean carriesTheRun(Message m) {
+    String type = WorkflowHeaders.callTypeOf(m);
+    return type.equals(WorkflowHeaders.STEP) || type.equals(WorkflowHeaders.FROM_CALLBACK);
   }
 
   /** A delivered trigger (WF_DetectTrigger) whose answer lacks the SDK's version header. */

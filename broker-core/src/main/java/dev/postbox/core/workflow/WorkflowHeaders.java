@@ -29,6 +29,8 @@ public record WorkflowHeaders(
   public static final String LABEL = "Upstash-Label";
   public static final String STEP = "step";
   public static final String FAILURE_CALL = "failureCall";
+  public static final String TO_CALLBACK = "toCallback";
+  public static final String FROM_CALLBACK = "fromCallback";
   public static final String TRIGGER_ON_CONFIG = "WF_TriggerOnConfig";
   public static final String DETECT_TRIGGER = "WF_DetectTrigger";
 
@@ -81,8 +83,13 @@ public record WorkflowHeaders(
 
   /** Whether a stored workflow message is a step (its delivery carries the run history). */
   public static boolean isStep(Message m) {
+    return callTypeOf(m).equals(STEP);
+  }
+
+  /** The call type a stored workflow message was published with, {@link #STEP} when absent. */
+  public static String callTypeOf(Message m) {
     String t = first(m.headers(), CALL_TYPE);
-    return t == null || t.trim().equals(STEP);
+    return t == null ? STEP : t.trim();
   }
 
   /** First non-blank value, looked up case-insensitively. */

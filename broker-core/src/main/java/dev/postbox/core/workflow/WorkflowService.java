@@ -204,7 +204,7 @@ public final class WorkflowService {
       if (lr.run == null || lr.run.ended()) {
         return null;
       }
-      lr.lastWrite.exceptionally(e -> null).join(); // its last step must be readable below
+      lr.awaitWrites(); // its last step and callbacks must be readable below
       List<MessageRef> refs = new ArrayList<>();
       for (HistoryEntry e : store.readHistory(lr.tenant, lr.runId, Long.MAX_VALUE)) {
         refs.add(new MessageRef(lr.tenant, e.messageId()));
