@@ -179,6 +179,9 @@ public final class BrokerConfig implements Cloneable {
               + " without one")
   boolean metricsAuth;
 
+  /** --log-format and --log-level. */
+  @Mixin LoggingSettings logging = new LoggingSettings();
+
   @Option(
       names = "--cron-seconds",
       defaultValue = "false",
@@ -352,6 +355,10 @@ public final class BrokerConfig implements Cloneable {
 
   public boolean metricsAuth() {
     return metricsAuth;
+  }
+
+  public LoggingSettings logging() {
+    return logging;
   }
 
   public boolean cronSeconds() {

@@ -43,6 +43,7 @@ final class ConfigChecks {
       problems.add("--deliverer must be netty or jdk");
     }
     problems.addAll(c.production.problems());
+    problems.addAll(c.logging.problems());
     return problems;
   }
 }

@@ -28,6 +28,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    LogOutput.apply(config.logging());
     Broker broker;
     try {
       broker = Broker.start(config);
