@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
  * Server configuration. Each setting is defined once, as an annotated field below: its flag, its
  * default and its meaning; its type (with {@link SettingConverters}) is its parser, and its
  * environment variable is the flag's name in upper case after {@code POSTBOX_} ({@code
- * --max-body-size} is {@code POSTBOX_MAX_BODY_SIZE}). A flag wins over the environment, which wins
- * over the default. The help text and {@link #SETTINGS} (the README's configuration table) are
- * rendered from these fields.
+ * --max-body-size} is {@code POSTBOX_MAX_BODY_SIZE}), and its name in the config file ({@link
+ * ConfigFile}) is the flag's without the dashes. A flag wins over the environment, which wins over
+ * the file, which wins over the default. The help text and {@link #SETTINGS} (the README's
+ * configuration table) are rendered from these fields.
  */
 @Command(
     name = "postbox",
@@ -26,6 +27,11 @@ import picocli.CommandLine.Option;
 public final class BrokerConfig implements Cloneable {
   /** A window longer than this would only add latency: each publish waits for its sync. */
   static final Duration MAX_SYNC_WINDOW = Duration.ofMillis(100);
+
+  @Option(
+      names = ConfigCommandLine.CONFIG,
+      description = "YAML file with settings named as here without the -- and a list of tenants")
+  Path configFile;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on")
   String host;
@@ -65,22 +71,8 @@ public final class BrokerConfig implements Cloneable {
       description = "a connection with no request for this long is closed (0: never)")
   Duration idleTimeout;
 
-  @Option(names = "--log-retention", defaultValue = "7d", description = "how long logs are kept")
-  Duration logRetention;
-
-  @Option(
-      names = "--dlq-retention",
-      defaultValue = "7d",
-      description = "how long DLQ entries are kept")
-  Duration dlqRetention;
-
-  @Option(
-      names = "--keep-ended",
-      defaultValue = "1m",
-      description =
-          "how long GET /v2/messages/{id} still answers a message that was delivered, failed or"
-              + " cancelled (0: 404 at once)")
-  Duration keepEnded;
+  /** How long logs, DLQ entries, ended messages and deduplication ids are kept. */
+  @Mixin RetentionSettings retention = new RetentionSettings();
 
   @Option(
       names = "--max-in-flight",
@@ -128,12 +120,6 @@ public final class BrokerConfig implements Cloneable {
           "storage quota, bytes or with k/m/g, 0 for none; beyond it publishes get 507 until"
               + " space frees")
   long maxStorageBytes;
-
-  @Option(
-      names = "--dedup-window",
-      defaultValue = "10m",
-      description = "how long a deduplication id (or content hash) suppresses repeats")
-  Duration dedupWindow;
 
   @Option(
       names = "--send-threads",
@@ -191,6 +177,11 @@ public final class BrokerConfig implements Cloneable {
               + " tests); QStash has no such thing")
   boolean cronSeconds;
 
+  /** Where each value came from; the config file's tenants. Set by {@link #parse}. */
+  ConfigSources sources = new ConfigSources(null);
+
+  List<ConfigFile.TenantEntry> fileTenants = List.of();
+
   /** One setting as the help text and the README's table show it. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
 
@@ -214,7 +205,9 @@ public final class BrokerConfig implements Cloneable {
    */
   public static BrokerConfig parse(String[] args, Map<String, String> env) {
     BrokerConfig config = new BrokerConfig();
-    ConfigCommandLine.read(config, args, env);
+    config.sources = ConfigCommandLine.read(config, args, env);
+    ConfigFile file = config.sources.file();
+    config.fileTenants = file == null ? List.of() : file.tenants();
     config.validate();
     return config;
   }
@@ -246,14 +239,15 @@ public final class BrokerConfig implements Cloneable {
 
   /** Fails fast on settings that cannot work: each problem found, in one message. */
   public void validate() {
-    List<String> problems = ConfigChecks.problems(this);
+    List<String> problems = sources.locate(ConfigChecks.problems(this));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
   }
 
+  /** No --token and no tenants in the config file: the dev server's users. */
   public boolean devMode() {
-    return production.token == null;
+    return production.token == null && fileTenants.isEmpty();
   }
 
   public String host() {
@@ -290,15 +284,15 @@ public final class BrokerConfig implements Cloneable {
   }
 
   public Duration logRetention() {
-    return logRetention;
+    return retention.logRetention;
   }
 
   public Duration dlqRetention() {
-    return dlqRetention;
+    return retention.dlqRetention;
   }
 
   public Duration keepEnded() {
-    return keepEnded;
+    return retention.keepEnded;
   }
 
   public int maxInFlight() {
@@ -330,7 +324,7 @@ public final class BrokerConfig implements Cloneable {
   }
 
   public Duration dedupWindow() {
-    return dedupWindow;
+    return retention.dedupWindow;
   }
 
   public int sendThreads() {
