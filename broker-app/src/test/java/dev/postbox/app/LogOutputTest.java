@@ -188,7 +188,7 @@ class LogOutputTest {
     JsonNode list = line.get("kvpList");
     if (list != null) {
       list.forEach(
-          pair -> pair.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText())));
+          pair -> pair.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText())));
     }
     return out;
   }

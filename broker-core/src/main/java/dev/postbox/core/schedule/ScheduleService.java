@@ -194,8 +194,9 @@ public final class ScheduleService {
                   () -> {
                     limit.give(tenant);
                     timer.disarm(ref);
-                    LOG.info("schedule {} of tenant {} deleted", id, tenant);
-                  });
+                  })
+              .thenRunAsync( // not on the store's commit thread
+                  () -> LOG.info("schedule {} of tenant {} deleted", id, tenant), executor);
         });
   }
 
