@@ -24,6 +24,9 @@ final class LogOutput {
   static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
+  /** The loggers {@code --log-level} sets below INFO: the server's own. */
+  static final String SERVER_LOGGERS = "dev.postbox";
+
   private LogOutput() {}
 
   /** Logs to stderr as {@code settings} say. */
@@ -51,12 +54,17 @@ final class LogOutput {
     appender.setName("postbox");
     appender.setEncoder(s.json() ? json(context) : text(context));
     appender.start();
+    Level level = s.level();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(s.level());
     root.addAppender(appender);
+    // DEBUG and TRACE are for the server's own lines: the libraries' (Netty's, Micrometer's)
+    // would bury them, so those stay at INFO unless the level is higher.
+    root.setLevel(level.isGreaterOrEqual(Level.INFO) ? level : Level.INFO);
+    context.getLogger(SERVER_LOGGERS).setLevel(level);
     // Quartz announces itself at INFO on every start; only its warnings matter here.
-    Level quartz = s.level().isGreaterOrEqual(Level.WARN) ? s.level() : Level.WARN;
-    context.getLogger("org.quartz").setLevel(quartz);
+    context
+        .getLogger("org.quartz")
+        .setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
   }
 
   private static Encoder<ILoggingEvent> json(LoggerContext context) {

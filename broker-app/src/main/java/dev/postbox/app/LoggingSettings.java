@@ -19,7 +19,7 @@ public final class LoggingSettings {
       defaultValue = "INFO",
       description =
           "TRACE, DEBUG (each delivery), INFO (failed attempts, DLQ moves, schedule changes),"
-              + " WARN, ERROR or OFF")
+              + " WARN, ERROR or OFF; libraries log at INFO or above")
   String level;
 
   public boolean json() {

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.postbox.core.tenant.DevTenants;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,19 +101,7 @@ class LogOutputTest {
         Broker.start(
             BrokerConfig.parse(
                 new String[] {"--port", "0", "--data-dir", dataDir.toString()}, Map.of()))) {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + broker.port() + "/v2/publish/" + url))
-                      .header("Authorization", "Bearer " + DevTenants.DEFAULT_USER.token())
-                      .header("Upstash-Retries", "1")
-                      .header("Upstash-Retry-Delay", "10")
-                      .POST(HttpRequest.BodyPublishers.ofString("hi"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, r.statusCode(), r.body());
-      messageId = JSON.readTree(r.body()).get("messageId").asText();
+      messageId = publish(broker, url, "Upstash-Retries", "1", "Upstash-Retry-Delay", "10");
       long deadline = System.currentTimeMillis() + 20_000;
       while (events("moved_to_dlq").isEmpty() && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
@@ -144,12 +134,60 @@ class LogOutputTest {
   }
 
   @Test
-  void aSuccessfulDeliveryIsLoggedAtDebugOnly() {
-    // The delivery lines are written by broker-core's DeliveryLog: at INFO, no delivered line.
-    LogOutput.apply(settings("--log-level", "INFO", "--log-format", "json"), out);
+  void aSuccessfulDeliveryIsOneDebugLineAndDebugIsForTheServersOwnLoggersOnly() throws Exception {
+    LogOutput.apply(settings("--log-format", "json"), out);
     assertFalse(LoggerFactory.getLogger("dev.postbox.core.delivery.DeliveryLog").isDebugEnabled());
     LogOutput.apply(settings("--log-level", "DEBUG", "--log-format", "json"), out);
     assertTrue(LoggerFactory.getLogger("dev.postbox.core.delivery.DeliveryLog").isDebugEnabled());
+    assertFalse(LoggerFactory.getLogger("io.netty.buffer.PooledByteBufAllocator").isDebugEnabled());
+    assertTrue(LoggerFactory.getLogger("io.netty.buffer.PooledByteBufAllocator").isInfoEnabled());
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    receiver.start();
+    String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/ok";
+    try (Broker broker =
+        Broker.start(
+            BrokerConfig.parse(
+                new String[] {"--port", "0", "--data-dir", dataDir.toString()}, Map.of()))) {
+      String messageId = publish(broker, url, "Upstash-Retries", "0");
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (events("delivered").isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      List<JsonNode> delivered = events("delivered");
+      assertEquals(1, delivered.size(), text());
+      assertEquals("DEBUG", delivered.get(0).get("level").asText());
+      Map<String, String> f = kvp(delivered.get(0));
+      assertEquals(messageId, f.get("messageId"));
+      assertEquals(url, f.get("url"));
+      assertEquals("200", f.get("status"));
+      assertEquals("1", f.get("attempt"));
+      assertEquals(List.of(), events("attempt_failed"));
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  /** Publishes "hi" to {@code url} as the default dev user; the message id. */
+  private static String publish(Broker broker, String url, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + broker.port() + "/v2/publish/" + url))
+            .header("Authorization", "Bearer " + DevTenants.DEFAULT_USER.token())
+            .POST(HttpRequest.BodyPublishers.ofString("hi"));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<String> r =
+        HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body()).get("messageId").asText();
   }
 
   private static LoggingSettings settings(String... args) {

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged server started with {@code --config postbox.yaml} defining two tenants: each sees
- * and changes only its own messages, logs, schedules, queues, URL groups, DLQ entries and workflow
- * runs; the other's ids are a 404 or an empty list. A bad file stops the server, naming the line.
+ * and changes only its own messages, logs, schedules, queues, URL groups, flow-control keys, DLQ
+ * entries and workflow runs; the other's ids are a 404 or an empty list. A bad file stops the
+ * server, naming the line.
  */
 class ConfigFileIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -74,7 +75,18 @@ class ConfigFileIT {
 
       // acme's things, one of each API family.
       String message =
-          acme.publish(NOWHERE, "later", "Upstash-Delay", "1h").json().get("messageId").asText();
+          acme.publish(
+                  NOWHERE,
+                  "later",
+                  "Upstash-Delay",
+                  "1h",
+                  "Upstash-Flow-Control-Key",
+                  "fk",
+                  "Upstash-Flow-Control-Value",
+                  "parallelism=1")
+              .json()
+              .get("messageId")
+              .asText();
       String schedule =
           acme.send("POST", "/v2/schedules/" + NOWHERE, "tick", "Upstash-Cron", "0 0 1 1 *")
               .json()
@@ -121,6 +133,9 @@ class ConfigFileIT {
       assertStatus(200, beta.send("DELETE", "/v2/topics/ga", null)); // 200 even if unknown
       assertStatus(404, beta.publish("ga", "to acme's group?"));
 
+      assertStatus(404, beta.send("GET", "/v2/flowControl/fk", null));
+      assertEquals(0, beta.send("GET", "/v2/flowControl", null).json().size());
+
       assertEquals(0, dlq(beta).size());
       assertStatus(404, beta.send("GET", "/v2/dlq/" + dlqId, null));
       assertStatus(404, beta.send("DELETE", "/v2/dlq/" + dlqId, null));
@@ -141,6 +156,7 @@ class ConfigFileIT {
           acme.send("GET", "/v2/schedules/" + schedule, null).json().get("isPaused").asBoolean());
       assertFalse(acme.send("GET", "/v2/queues/qa", null).json().get("paused").asBoolean());
       assertStatus(200, acme.send("GET", "/v2/topics/ga", null));
+      assertStatus(200, acme.send("GET", "/v2/flowControl/fk", null));
       assertStatus(200, acme.send("GET", "/v2/dlq/" + dlqId, null));
       assertStatus(200, acme.send("GET", "/v2/workflows/runs/" + run, null));
       assertTrue(acme.send("GET", "/v2/logs", null).json().get("events").size() > 0);
