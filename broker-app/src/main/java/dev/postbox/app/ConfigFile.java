@@ -130,6 +130,9 @@ final class ConfigFile {
           throw refused(line, "unknown setting " + key + hint(key, known));
         }
       }
+      if (p.nextToken() != null) {
+        throw refused(line(), "only one YAML document is read: remove this one (or the ---)");
+      }
       return new ConfigFile(name, Map.copyOf(settings), List.copyOf(tenants));
     }
 

@@ -149,6 +149,10 @@ class ConfigFileTest {
     IllegalArgumentException yaml = refused("port: 1\n  host: [oops\n");
     assertTrue(yaml.getMessage().contains("not valid YAML"), yaml.getMessage());
     assertTrue(yaml.getMessage().contains(" line "), yaml.getMessage());
+    IllegalArgumentException twoDocuments = refused("port: 1\n---\nport: 2\n");
+    assertTrue(
+        twoDocuments.getMessage().contains("line 3: only one YAML document is read"),
+        twoDocuments.getMessage());
     IllegalArgumentException notAMap = refused("- port\n");
     assertTrue(
         notAMap
