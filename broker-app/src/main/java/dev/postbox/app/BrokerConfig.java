@@ -196,8 +196,9 @@ public final class BrokerConfig implements Cloneable {
   }
 
   /**
-   * Reads flags ({@code --name value} or {@code --name=value}) over environment variables over
-   * defaults, and validates the result.
+   * Reads flags ({@code --name value} or {@code --name=value}) over environment variables over the
+   * config file ({@code --config} or {@code POSTBOX_CONFIG}) over defaults, and validates the
+   * result.
    *
    * @throws HelpRequested for {@code --help} or {@code --version}: print {@link #usage()} or {@link
    *     Version#text()}
