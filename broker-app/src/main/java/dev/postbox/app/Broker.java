@@ -17,12 +17,9 @@ import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.publish.PublishService;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.schedule.ScheduleService;
-import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.ExpireRetention;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StorageQuota;
-import dev.postbox.core.store.StoreBatch;
-import dev.postbox.core.tenant.DevTenants;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
@@ -57,7 +54,6 @@ import dev.postbox.scheduler.quartz.QuartzTickTimer;
 import dev.postbox.storage.rocksdb.RocksDbMessageStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -141,7 +137,7 @@ public final class Broker implements AutoCloseable {
           RocksDbMessageStore.open(config.dataDir(), config.syncWindow(), operations.metrics());
       this.store = rocks;
       opened.push(store);
-      this.tenants = tenants(config, store);
+      this.tenants = ConfiguredTenants.from(config, store);
       this.keys = new KeyService(store, tenants);
       this.deliverer =
           config.deliverer().equals("jdk")
@@ -287,31 +283,6 @@ public final class Broker implements AutoCloseable {
 
   public SigningKeys signingKeys(Tenant t) {
     return keys.keys(t);
-  }
-
-  private static Tenants tenants(BrokerConfig config, MessageStore store) {
-    if (config.devMode()) {
-      return new Tenants(DevTenants.ALL);
-    }
-    SigningKeys keys;
-    if (config.production().signingKeys() != null) {
-      keys = config.production().signingKeys();
-    } else {
-      keys =
-          store
-              .findSigningKeys(PRODUCTION_TENANT)
-              .orElseGet(
-                  () -> {
-                    SigningKeys generated = new SigningKeys(Ids.signingKey(), Ids.signingKey());
-                    store
-                        .commit(
-                            new StoreBatch().putSigningKeys(PRODUCTION_TENANT, generated),
-                            Durability.SYNC)
-                        .join();
-                    return generated;
-                  });
-    }
-    return new Tenants(List.of(new Tenant(PRODUCTION_TENANT, config.token(), keys, false)));
   }
 
   /**

@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
  * Server configuration. Each setting is defined once, as an annotated field below: its flag, its
  * default and its meaning; its type (with {@link SettingConverters}) is its parser, and its
  * environment variable is the flag's name in upper case after {@code POSTBOX_} ({@code
- * --max-body-size} is {@code POSTBOX_MAX_BODY_SIZE}). A flag wins over the environment, which wins
- * over the default. The help text and {@link #SETTINGS} (the README's configuration table) are
- * rendered from these fields.
+ * --max-body-size} is {@code POSTBOX_MAX_BODY_SIZE}), and its name in the config file ({@link
+ * ConfigFile}) is the flag's without the dashes. A flag wins over the environment, which wins over
+ * the file, which wins over the default. The help text and {@link #SETTINGS} (the README's
+ * configuration table) are rendered from these fields.
  */
 @Command(
     name = "postbox",
@@ -26,6 +27,11 @@ import picocli.CommandLine.Option;
 public final class BrokerConfig implements Cloneable {
   /** A window longer than this would only add latency: each publish waits for its sync. */
   static final Duration MAX_SYNC_WINDOW = Duration.ofMillis(100);
+
+  @Option(
+      names = ConfigCommandLine.CONFIG,
+      description = "YAML file with settings named as here without the -- and a list of tenants")
+  Path configFile;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on")
   String host;
@@ -65,22 +71,8 @@ public final class BrokerConfig implements Cloneable {
       description = "a connection with no request for this long is closed (0: never)")
   Duration idleTimeout;
 
-  @Option(names = "--log-retention", defaultValue = "7d", description = "how long logs are kept")
-  Duration logRetention;
-
-  @Option(
-      names = "--dlq-retention",
-      defaultValue = "7d",
-      description = "how long DLQ entries are kept")
-  Duration dlqRetention;
-
-  @Option(
-      names = "--keep-ended",
-      defaultValue = "1m",
-      description =
-          "how long GET /v2/messages/{id} still answers a message that was delivered, failed or"
-              + " cancelled (0: 404 at once)")
-  Duration keepEnded;
+  /** How long logs, DLQ entries, ended messages and deduplication ids are kept. */
+  @Mixin RetentionSettings retention = new RetentionSettings();
 
   @Option(
       names = "--max-in-flight",
@@ -130,12 +122,6 @@ public final class BrokerConfig implements Cloneable {
   long maxStorageBytes;
 
   @Option(
-      names = "--dedup-window",
-      defaultValue = "10m",
-      description = "how long a deduplication id (or content hash) suppresses repeats")
-  Duration dedupWindow;
-
-  @Option(
       names = "--send-threads",
       defaultValue = "1",
       description =
@@ -179,6 +165,9 @@ public final class BrokerConfig implements Cloneable {
               + " without one")
   boolean metricsAuth;
 
+  /** --log-format and --log-level. */
+  @Mixin LoggingSettings logging = new LoggingSettings();
+
   @Option(
       names = "--cron-seconds",
       defaultValue = "false",
@@ -187,6 +176,11 @@ public final class BrokerConfig implements Cloneable {
           "TEST ONLY: also accept 6-field cron with a leading seconds field (fast schedule"
               + " tests); QStash has no such thing")
   boolean cronSeconds;
+
+  /** Where each value came from; the config file's tenants. Set by {@link #parse}. */
+  ConfigSources sources = new ConfigSources(null);
+
+  List<ConfigFile.TenantEntry> fileTenants = List.of();
 
   /** One setting as the help text and the README's table show it. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
@@ -202,8 +196,9 @@ public final class BrokerConfig implements Cloneable {
   }
 
   /**
-   * Reads flags ({@code --name value} or {@code --name=value}) over environment variables over
-   * defaults, and validates the result.
+   * Reads flags ({@code --name value} or {@code --name=value}) over environment variables over the
+   * config file ({@code --config} or {@code POSTBOX_CONFIG}) over defaults, and validates the
+   * result.
    *
    * @throws HelpRequested for {@code --help} or {@code --version}: print {@link #usage()} or {@link
    *     Version#text()}
@@ -211,7 +206,9 @@ public final class BrokerConfig implements Cloneable {
    */
   public static BrokerConfig parse(String[] args, Map<String, String> env) {
     BrokerConfig config = new BrokerConfig();
-    ConfigCommandLine.read(config, args, env);
+    config.sources = ConfigCommandLine.read(config, args, env);
+    ConfigFile file = config.sources.file();
+    config.fileTenants = file == null ? List.of() : file.tenants();
     config.validate();
     return config;
   }
@@ -243,14 +240,15 @@ public final class BrokerConfig implements Cloneable {
 
   /** Fails fast on settings that cannot work: each problem found, in one message. */
   public void validate() {
-    List<String> problems = ConfigChecks.problems(this);
+    List<String> problems = sources.locate(ConfigChecks.problems(this));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
   }
 
+  /** No --token and no tenants in the config file: the dev server's users. */
   public boolean devMode() {
-    return production.token == null;
+    return production.token == null && fileTenants.isEmpty();
   }
 
   public String host() {
@@ -287,15 +285,15 @@ public final class BrokerConfig implements Cloneable {
   }
 
   public Duration logRetention() {
-    return logRetention;
+    return retention.logRetention;
   }
 
   public Duration dlqRetention() {
-    return dlqRetention;
+    return retention.dlqRetention;
   }
 
   public Duration keepEnded() {
-    return keepEnded;
+    return retention.keepEnded;
   }
 
   public int maxInFlight() {
@@ -327,7 +325,7 @@ public final class BrokerConfig implements Cloneable {
   }
 
   public Duration dedupWindow() {
-    return dedupWindow;
+    return retention.dedupWindow;
   }
 
   public int sendThreads() {
@@ -352,6 +350,10 @@ public final class BrokerConfig implements Cloneable {
 
   public boolean metricsAuth() {
     return metricsAuth;
+  }
+
+  public LoggingSettings logging() {
+    return logging;
   }
 
   public boolean cronSeconds() {

@@ -21,7 +21,7 @@ final class ConfigChecks {
     if (c.requestTimeout.isNegative() || c.idleTimeout.isNegative()) {
       problems.add("--request-timeout and --idle-timeout must not be negative");
     }
-    if (c.keepEnded.isNegative()) {
+    if (c.retention.keepEnded.isNegative()) {
       problems.add("--keep-ended must not be negative");
     }
     if (c.deliveryLagLimit.isNegative()) {
@@ -43,6 +43,8 @@ final class ConfigChecks {
       problems.add("--deliverer must be netty or jdk");
     }
     problems.addAll(c.production.problems());
+    problems.addAll(c.logging.problems());
+    problems.addAll(ConfiguredTenants.problems(c));
     return problems;
   }
 }

@@ -28,6 +28,8 @@ public final class Main {
       System.exit(2);
       return;
     }
+    LogOutput.apply(config.logging());
+    System.out.print(EffectiveConfig.text(config));
     Broker broker;
     try {
       broker = Broker.start(config);
@@ -78,7 +80,9 @@ public final class Main {
       sb.append("QSTASH_CURRENT_SIGNING_KEY=").append(keys.current()).append('\n');
       sb.append("QSTASH_NEXT_SIGNING_KEY=").append(keys.next()).append('\n');
     } else {
-      sb.append("QSTASH_TOKEN: the production token you set (--token / POSTBOX_TOKEN)\n");
+      sb.append(
+          "QSTASH_TOKEN: the token you set for your tenant (--token / POSTBOX_TOKEN, or tenants:"
+              + " in the config file)\n");
       sb.append(
           "QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY: the ones you set, or read the"
               + " stored ones with GET /v2/keys and the token\n");

@@ -77,6 +77,7 @@ public final class RecordOutcome {
       earliest = addNew(b, attemptCallback(m, r, b, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
       hook.afterOutcome(m, r, DeliveryHook.Outcome.DELIVERED, b, now);
+      DeliveryLog.delivered(m, r);
       return new Changes(b, earliest, AttemptOutcome.DELIVERED);
     }
     String error = errorText(r);
@@ -90,6 +91,7 @@ public final class RecordOutcome {
       outcome = AttemptOutcome.CANCELED;
       b.finishMessage(m, true).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
       hook.afterOutcome(m, r, DeliveryHook.Outcome.CANCELED, b, now);
+      DeliveryLog.failed(m, r, -1, "no retry: the message was cancelled");
     } else if (retryPolicy.shouldRetry(m, attemptsMade, r)) {
       outcome = AttemptOutcome.RETRY;
       long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
@@ -99,6 +101,7 @@ public final class RecordOutcome {
           .appendLog(LogEntry.of(now, MessageState.RETRY, next.withoutBody(), due));
       earliest = Math.min(earliest, due);
       hook.afterOutcome(m, r, DeliveryHook.Outcome.RETRY, b, now);
+      DeliveryLog.failed(m, r, due, null);
     } else {
       outcome = AttemptOutcome.DLQ;
       String dlqId = ids.dlqId(now);
@@ -111,6 +114,9 @@ public final class RecordOutcome {
       earliest = addNew(b, CallbackMessages.afterFailure(m, r, dlqId, now), now, earliest);
       recordRun(b, m, RunState.FAIL);
       hook.afterOutcome(m, r, DeliveryHook.Outcome.FAILED, b, now);
+      DeliveryLog.failed(
+          m, r, -1, r.isNonRetryable() ? "no retry: non-retryable" : "no retry left");
+      DeliveryLog.movedToDlq(m, dlqId);
     }
     return new Changes(b, earliest, outcome);
   }

@@ -147,6 +147,13 @@ public final class ScheduleService {
               .thenApplyAsync( // off the store's commit thread
                   v -> {
                     timer.arm(ref, next);
+                    LOG.info(
+                        "schedule {} of tenant {} {}: cron {} to {}",
+                        scheduleId,
+                        ref.tenant(),
+                        created ? "created" : "replaced",
+                        spec.text(),
+                        template.url());
                     return scheduleId;
                   },
                   executor);
@@ -187,7 +194,9 @@ public final class ScheduleService {
                   () -> {
                     limit.give(tenant);
                     timer.disarm(ref);
-                  });
+                  })
+              .thenRunAsync( // not on the store's commit thread
+                  () -> LOG.info("schedule {} of tenant {} deleted", id, tenant), executor);
         });
   }
 

@@ -104,21 +104,25 @@ final class RunTable {
    * Ends a run known in memory and still going, adding its end to {@code batch}; does nothing for a
    * run not in the table or already ended. Never blocks on the store (outcomes are recorded on
    * event loops); the caller commits the batch.
+   *
+   * @return whether the run was ended here
    */
-  void endIfCached(String tenant, String runId, RunEnd end, StoreBatch batch) {
+  boolean endIfCached(String tenant, String runId, RunEnd end, StoreBatch batch) {
     LiveRun lr;
     synchronized (this) {
       lr = runs.get(key(tenant, runId));
     }
     if (lr == null) {
-      return;
+      return false;
     }
     synchronized (lr) {
       if (lr.run != null && !lr.run.ended()) {
         lr.run = lr.run.withEnd(end);
         batch.putWorkflowRunEnd(tenant, runId, end);
+        return true;
       }
     }
+    return false;
   }
 
   /**

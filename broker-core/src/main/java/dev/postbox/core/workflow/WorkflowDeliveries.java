@@ -8,6 +8,8 @@ import dev.postbox.core.message.MessageKind;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StoreBatch;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What workflow steps need from delivery (docs/workflow.md): each step is sent with the run's
@@ -17,6 +19,8 @@ import java.util.List;
  * not a workflow endpoint, ends its run as RUN_FAILED in the same write that records the outcome.
  */
 public final class WorkflowDeliveries implements DeliveryHook {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkflowDeliveries.class);
+
   /** What the run fails with when the trigger's destination is not a workflow endpoint. */
   public static final String NOT_A_WORKFLOW =
       "detected a non-workflow destination for trigger/invoke. make sure you are sending the"
@@ -122,8 +126,10 @@ public final class WorkflowDeliveries implements DeliveryHook {
     } else {
       return;
     }
-    runs.endIfCached(
-        m.tenant(), runId, new RunEnd(WorkflowState.RUN_FAILED, now, null, error), batch);
+    if (runs.endIfCached(
+        m.tenant(), runId, new RunEnd(WorkflowState.RUN_FAILED, now, null, error), batch)) {
+      LOG.info("workflow run {} of tenant {} failed: {}", runId, m.tenant(), error);
+    }
   }
 
   /** A step, or a call's answer: the run cannot go on without it. */
