@@ -12,6 +12,8 @@ import dev.postbox.core.metrics.AttemptOutcome;
 import dev.postbox.core.schedule.RunState;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.store.StoreBatch;
+import dev.postbox.core.store.StoreOp;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,7 +61,9 @@ public final class RecordOutcome {
       keepEnded.keep(b, m, MessageState.DELIVERED, now);
       earliest = addNew(b, CallbackMessages.afterAttempt(m, r, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
+      int before = b.ops().size();
       hook.afterOutcome(m, r, DeliveryHook.Outcome.DELIVERED, b, now);
+      earliest = dueAdded(b, before, earliest);
       return new Changes(b, earliest, AttemptOutcome.DELIVERED);
     }
     String error = errorText(r);
@@ -93,7 +97,9 @@ public final class RecordOutcome {
       keepEnded.keep(b, m, MessageState.FAILED, now);
       earliest = addNew(b, CallbackMessages.afterFailure(m, r, dlqId, now), now, earliest);
       recordRun(b, m, RunState.FAIL);
+      int before = b.ops().size();
       hook.afterOutcome(m, r, DeliveryHook.Outcome.FAILED, b, now);
+      earliest = dueAdded(b, before, earliest);
     }
     return new Changes(b, earliest, outcome);
   }
@@ -113,6 +119,17 @@ public final class RecordOutcome {
     if (m.scheduleId() != null && m.kind() == MessageKind.MESSAGE) {
       b.putRunState(new ScheduleRef(m.tenant(), m.scheduleId()), m.id(), state);
     }
+  }
+
+  /** The earliest of {@code earliest} and the due entries the hook added after op {@code from}. */
+  private static long dueAdded(StoreBatch b, int from, long earliest) {
+    List<StoreOp> ops = b.ops();
+    for (int i = from; i < ops.size(); i++) {
+      if (ops.get(i) instanceof StoreOp.PutDue d) {
+        earliest = Math.min(earliest, d.dueAt());
+      }
+    }
+    return earliest;
   }
 
   /** Adds a broker-made message (a callback) as a new pending message. */

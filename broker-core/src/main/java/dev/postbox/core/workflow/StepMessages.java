@@ -64,12 +64,7 @@ final class StepMessages {
     if (h.isStep()) {
       RunConfig c = run.config();
       if (!h.init() && h.has(WorkflowHeaders.TRIGGER_ON_CONFIG)) {
-        c.forwardHeaders().forEach((name, values) -> putIfAbsent(headers, name, values));
-        b.withMaxRetries(c.retries())
-            .withRetryDelayExpression(c.retryDelay())
-            .withFlowControl(c.flowControl())
-            .withFailureCallback(c.failureCallback())
-            .withLabels(c.label() == null ? List.of() : Arrays.asList(c.label().split(",")));
+        withConfig(b, headers, c);
       }
       if (h.init()) {
         b.withFailureCallback(c.failureCallback());
@@ -82,6 +77,39 @@ final class StepMessages {
       }
     }
     return b.withHeaders(headers).build();
+  }
+
+  /**
+   * The SDK's own trigger of a run started with {@code POST /v2/trigger} (docs/workflow.md): it is
+   * the run's first history entry and gets the whole run configuration given to that request. The
+   * SDK sends back the headers of the delivery that asked it to trigger as forwarded headers; they
+   * are dropped for the run's own.
+   */
+  static Message forSdkTrigger(Message m, WorkflowRun run, WorkflowHeaders h) {
+    Map<String, List<String>> own = new LinkedHashMap<>();
+    m.headers()
+        .forEach(
+            (name, values) -> {
+              String lower = WorkflowHeaders.lower(name);
+              if (lower.startsWith("upstash-workflow-") || lower.equals("content-type")) {
+                own.put(name, values);
+              }
+            });
+    Message stored = forRun(m.toBuilder().withHeaders(own).build(), run, h);
+    Map<String, List<String>> headers = new LinkedHashMap<>(stored.headers());
+    Message.Builder b = stored.toBuilder();
+    withConfig(b, headers, run.config());
+    return b.withHeaders(headers).build();
+  }
+
+  private static void withConfig(
+      Message.Builder b, Map<String, List<String>> headers, RunConfig c) {
+    c.forwardHeaders().forEach((name, values) -> putIfAbsent(headers, name, values));
+    b.withMaxRetries(c.retries())
+        .withRetryDelayExpression(c.retryDelay())
+        .withFlowControl(c.flowControl())
+        .withFailureCallback(c.failureCallback())
+        .withLabels(c.label() == null ? List.of() : Arrays.asList(c.label().split(",")));
   }
 
   /**
@@ -124,7 +152,7 @@ final class StepMessages {
   }
 
   /** Sets one value, dropping any other spelling of the name. */
-  private static void set(Map<String, List<String>> headers, String name, String value) {
+  static void set(Map<String, List<String>> headers, String name, String value) {
     headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
     headers.put(name, List.of(value));
   }

@@ -8,6 +8,8 @@ import dev.postbox.core.message.MessageKind;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StoreBatch;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What workflow steps need from delivery (docs/workflow.md): each step is sent with the run's
@@ -16,6 +18,8 @@ import java.util.List;
  * not a workflow endpoint, ends its run as RUN_FAILED in the same write that records the outcome.
  */
 public final class WorkflowDeliveries implements DeliveryHook {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkflowDeliveries.class);
+
   /** What the run fails with when the trigger's destination is not a workflow endpoint. */
   public static final String NOT_A_WORKFLOW =
       "detected a non-workflow destination for trigger/invoke. make sure you are sending the"
@@ -41,10 +45,18 @@ public final class WorkflowDeliveries implements DeliveryHook {
     if (runId != null && m.kind() == MessageKind.FAILURE_CALLBACK) {
       return failureCallback(m, runId);
     }
-    if (runId == null || !WorkflowHeaders.isStep(m)) {
-      return m;
+    if (runId == null || !WorkflowHeaders.isStep(m) || TriggerService.isServerTrigger(m)) {
+      return m; // a server trigger carries its body already (docs/workflow.md)
     }
-    runs.get(m.tenant(), runId); // in memory for the outcome (which must not read the store)
+    // In memory for the outcome (which must not read the store), with the run that invoked it.
+    RunTable.LiveRun lr = runs.get(m.tenant(), runId);
+    Invoker invoker;
+    synchronized (lr) {
+      invoker = lr.run == null ? null : lr.run.invoker();
+    }
+    if (invoker != null) {
+      runs.get(m.tenant(), invoker.runId());
+    }
     List<HistoryEntry> history = store.readHistory(m.tenant(), runId, Long.MAX_VALUE);
     int end = history.size();
     for (int i = 0; i < history.size(); i++) {
@@ -97,8 +109,28 @@ public final class WorkflowDeliveries implements DeliveryHook {
     } else {
       return;
     }
-    runs.endIfCached(
-        m.tenant(), runId, new RunEnd(WorkflowState.RUN_FAILED, now, null, error), batch);
+    RunEnd end = new RunEnd(WorkflowState.RUN_FAILED, now, null, error);
+    WorkflowRun ended = runs.endIfCached(m.tenant(), runId, end, batch);
+    if (ended != null && ended.invoker() != null) {
+      toInvoker(ended, end, batch, now);
+    }
+  }
+
+  /**
+   * Appends the Invoke step of a run that failed to the run that invoked it, in the batch that ends
+   * it. The invoking run was read into memory when the failed step was sent ({@link #beforeSend});
+   * one forgotten since (the table is full) cannot be read here, on an event loop, and is logged.
+   */
+  private void toInvoker(WorkflowRun ended, RunEnd end, StoreBatch batch, long now) {
+    RunTable.LiveRun invoker = runs.peek(ended.tenant(), ended.invoker().runId());
+    if (invoker == null) {
+      LOG.warn(
+          "run {} failed, but the run {} that invoked it is not in memory: it is not told",
+          ended.id(),
+          ended.invoker().runId());
+      return;
+    }
+    Invocations.appendToInvoker(invoker, ended.invoker(), end, batch, now);
   }
 
   /** A delivered trigger (WF_DetectTrigger) whose answer lacks the SDK's version header. */
