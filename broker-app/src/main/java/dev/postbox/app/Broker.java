@@ -28,6 +28,7 @@ import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
 import dev.postbox.core.time.Clock;
 import dev.postbox.core.time.SystemClock;
+import dev.postbox.core.workflow.TriggerService;
 import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.core.workflow.Workflows;
 import dev.postbox.http.api.BatchEndpoint;
@@ -42,6 +43,7 @@ import dev.postbox.http.api.PublishEndpoint;
 import dev.postbox.http.api.QueueEndpoints;
 import dev.postbox.http.api.Routes;
 import dev.postbox.http.api.ScheduleEndpoints;
+import dev.postbox.http.api.TriggerEndpoints;
 import dev.postbox.http.api.UrlGroupEndpoints;
 import dev.postbox.http.api.WorkflowEndpoints;
 import dev.postbox.http.api.json.JsonViews;
@@ -226,7 +228,8 @@ public final class Broker implements AutoCloseable {
               new QueueEndpoints(queues),
               new FlowControlEndpoints(flow, dispatcher),
               new BatchEndpoint(dedup, groups, limits, clock, workflows),
-              new WorkflowEndpoints(workflows));
+              new WorkflowEndpoints(workflows),
+              new TriggerEndpoints(new TriggerService(workflowRuns, publish), limits, clock));
       server.serve(operations.routes(routes, config.metricsAuth()), blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));

@@ -18,11 +18,14 @@ public final class BrokerApi {
       QueueEndpoints queues,
       FlowControlEndpoints flow,
       BatchEndpoint batch,
-      WorkflowEndpoints workflows) {
+      WorkflowEndpoints workflows,
+      TriggerEndpoints triggers) {
     return new Routes(tenants)
         .add("POST", "publish/**", false, publish::publish)
         .add("POST", "enqueue/**", false, publish::enqueue)
         .add("POST", "batch", true, batch::batch)
+        .add("POST", "batch/trigger", true, triggers::batch)
+        .add("POST", "trigger/**", true, triggers::trigger)
         .add("GET", "messages/{id}", true, messages::get)
         .add("DELETE", "messages/{id}", true, messages::cancel)
         .add("DELETE", "messages", true, messages::cancelMany)
