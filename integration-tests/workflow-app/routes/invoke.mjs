@@ -33,6 +33,16 @@ export default function invoke({ results }) {
       results[context.workflowRunId] = { a, ...seen };
       return "parent done";
     }),
+    // Two invokes in parallel, then the results: 5 calls (the trigger, one per plan step, one per
+    // child's end: the first sees the block unfinished, the second goes on and returns).
+    "/invoke/parallel": serve(async (context) => {
+      const [x, y] = await Promise.all([
+        context.invoke("left", { workflow: { workflowId: "child-ok" }, body: { n: 1 } }),
+        context.invoke("right", { workflow: { workflowId: "child-ok" }, body: { n: 2 } }),
+      ]);
+      results[context.workflowRunId] = { x: x.body.doubled, y: y.body.doubled };
+      return "parallel done";
+    }),
     // One step, then it returns: 2 calls.
     "/invoke/child-ok": serve(async (context) => {
       const doubled = await context.run("double", async () => context.requestPayload.n * 2);

@@ -69,6 +69,20 @@ class WorkflowInvokeIT {
     }
   }
 
+  @Test
+  void twoInvokesInParallelBothComeBack() throws Exception {
+    try (JarServer server = JarServer.start(work.resolve("data"), work.resolve("server.log"));
+        WorkflowApp app = WorkflowApp.start(server.port, work.resolve("app.log"))) {
+      String run = app.trigger("/invoke/parallel", "{}", null);
+      JsonNode r = app.awaitResult(run, RUN_TIMEOUT);
+      assertEquals(2, r.get("x").asInt(), r.toString());
+      assertEquals(4, r.get("y").asInt(), r.toString());
+      Poll.until(RUN_TIMEOUT, "the parent's end", () -> ended(server.api(), run));
+      assertEquals(5, app.count("/invoke/parallel"), app.output());
+      assertEquals(4, app.count("/invoke/child-ok"), app.output());
+    }
+  }
+
   private static boolean ended(Api api, String run) {
     Api.Response r = api.send("GET", "/v2/workflows/runs/" + run, null);
     return r.status() == 404 && r.body().contains("has ended");
