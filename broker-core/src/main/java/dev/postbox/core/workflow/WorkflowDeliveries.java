@@ -45,8 +45,8 @@ public final class WorkflowDeliveries implements DeliveryHook {
     if (runId != null && m.kind() == MessageKind.FAILURE_CALLBACK) {
       return failureCallback(m, runId);
     }
-    if (runId == null || !WorkflowHeaders.isStep(m) || TriggerService.isServerTrigger(m)) {
-      return m; // a server trigger carries its body already (docs/workflow.md)
+    if (runId == null || !WorkflowHeaders.isStep(m)) {
+      return m;
     }
     // In memory for the outcome (which must not read the store), with the run that invoked it.
     RunTable.LiveRun lr = runs.get(m.tenant(), runId);
@@ -56,6 +56,9 @@ public final class WorkflowDeliveries implements DeliveryHook {
     }
     if (invoker != null) {
       runs.get(m.tenant(), invoker.runId());
+    }
+    if (TriggerService.isServerTrigger(m)) {
+      return m; // it carries the history the SDK reads already: the run has none yet
     }
     List<HistoryEntry> history = store.readHistory(m.tenant(), runId, Long.MAX_VALUE);
     int end = history.size();

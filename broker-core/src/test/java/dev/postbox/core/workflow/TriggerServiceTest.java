@@ -115,6 +115,16 @@ class TriggerServiceTest {
   }
 
   @Test
+  void aDestinationThatIsNotAWorkflowFailsTheRunAfterARestartToo() {
+    TriggerService.Triggered t = trigger("wfr_nw2", "x");
+    WorkflowFixture restarted = new WorkflowFixture(f.store);
+    restarted.answers.add(new DeliveryResponse(200, Map.of(), new byte[0], null));
+    restarted.deliverAll();
+    assertEquals(1, restarted.sent.size());
+    assertEquals(WorkflowState.RUN_FAILED, restarted.state(t.runId()));
+  }
+
+  @Test
   void cancellingBeforeTheSdkTriggeredDropsTheTriggerMessage() {
     TriggerService.Triggered t = trigger("wfr_c", "x", "upstash-delay", "10s");
     assertEquals(1, f.workflows.cancelIds("t1", List.of(t.runId())).join());

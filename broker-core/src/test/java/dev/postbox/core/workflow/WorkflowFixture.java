@@ -43,7 +43,7 @@ final class WorkflowFixture {
   static final String FEATURES = "LazyFetch,InitialBody,WF_DetectTrigger,WF_TriggerOnConfig";
 
   final SettableClock clock = new SettableClock();
-  final InMemoryMessageStore store = new InMemoryMessageStore();
+  final InMemoryMessageStore store;
   final List<DeliveryRequest> sent = new ArrayList<>();
   final Deque<DeliveryResponse> answers = new ArrayDeque<>();
   final Dispatcher dispatcher;
@@ -51,6 +51,12 @@ final class WorkflowFixture {
   final TriggerService triggers;
 
   WorkflowFixture() {
+    this(new InMemoryMessageStore());
+  }
+
+  /** Over a store another fixture wrote: as after a restart, no run is in memory. */
+  WorkflowFixture(InMemoryMessageStore store) {
+    this.store = store;
     clock.set(1_700_000_000_000L);
     Workflows shared = new Workflows(store);
     Tenants tenants =
