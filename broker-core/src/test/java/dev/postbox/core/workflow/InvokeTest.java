@@ -122,6 +122,19 @@ class InvokeTest {
   }
 
   @Test
+  void theLinkOutlivesARestart() {
+    parentInvokesChild("wfr_c");
+    f.deliverAll();
+    WorkflowFixture restarted = new WorkflowFixture(f.store);
+    restarted.workflows.end("t1", "wfr_c", false, "7".getBytes(StandardCharsets.UTF_8)).join();
+    restarted.deliverAll();
+    assertEquals(1, restarted.sent.size());
+    assertEquals(PARENT, restarted.sent.get(0).url());
+    assertTrue(
+        history(restarted.body(0)).get(1).contains("\\\"body\\\":\\\"7\\\""), restarted.body(0));
+  }
+
+  @Test
   void aFailedRunIsReportedAsFailed() {
     parentInvokesChild("wfr_c", "upstash-retries", "0");
     f.deliverAll(); // the invoked run's trigger
