@@ -25,8 +25,9 @@ import java.util.function.Predicate;
  * Workflow runs (docs/workflow.md): a trigger creates a run, each step appends to its history, and
  * the SDK ends the run. Every change is one atomic write: a trigger stores the run, its first
  * history entry and its message together; a step its history entry and its message; an end the
- * run's end record and the cancels of its pending messages. Thread-safe; the methods may block on
- * bounded store reads (the first use of a run since the start reads it).
+ * run's end record, the cancels of its pending messages and, for a run started by {@code
+ * context.invoke}, the Invoke step of the run that invoked it ({@link Invocations}). Thread-safe;
+ * the methods may block on bounded store reads (the first use of a run since the start reads it).
  */
 public final class WorkflowService {
   private final MessageStore store;
