@@ -25,6 +25,7 @@ import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
 import dev.postbox.core.time.Clock;
 import dev.postbox.core.time.SystemClock;
+import dev.postbox.core.workflow.TriggerService;
 import dev.postbox.core.workflow.WorkflowDlqService;
 import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.core.workflow.Workflows;
@@ -40,6 +41,7 @@ import dev.postbox.http.api.PublishEndpoint;
 import dev.postbox.http.api.QueueEndpoints;
 import dev.postbox.http.api.Routes;
 import dev.postbox.http.api.ScheduleEndpoints;
+import dev.postbox.http.api.TriggerEndpoints;
 import dev.postbox.http.api.UrlGroupEndpoints;
 import dev.postbox.http.api.WorkflowDlqEndpoints;
 import dev.postbox.http.api.WorkflowEndpoints;
@@ -223,7 +225,8 @@ public final class Broker implements AutoCloseable {
               new BatchEndpoint(dedup, groups, limits, clock, workflows),
               new WorkflowEndpoints(workflows),
               new WorkflowDlqEndpoints(
-                  new WorkflowDlqService(workflowRuns, dlq, clock), views, limits, clock));
+                  new WorkflowDlqService(workflowRuns, dlq, clock), views, limits, clock),
+              new TriggerEndpoints(new TriggerService(workflowRuns, publish), limits, clock));
       server.serve(operations.routes(routes, config.metricsAuth()), blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));

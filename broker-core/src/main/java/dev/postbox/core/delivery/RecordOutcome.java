@@ -11,6 +11,8 @@ import dev.postbox.core.metrics.AttemptOutcome;
 import dev.postbox.core.schedule.RunState;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.store.StoreBatch;
+import dev.postbox.core.store.StoreOp;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,8 +78,10 @@ public final class RecordOutcome {
       keepEnded.keep(b, m, MessageState.DELIVERED, now);
       earliest = addNew(b, attemptCallback(m, r, b, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
+      int before = b.ops().size();
       hook.afterOutcome(m, r, DeliveryHook.Outcome.DELIVERED, b, now);
       DeliveryLog.delivered(m, r);
+      earliest = dueAdded(b, before, earliest);
       return new Changes(b, earliest, AttemptOutcome.DELIVERED);
     }
     String error = errorText(r);
@@ -113,10 +117,12 @@ public final class RecordOutcome {
       keepEnded.keep(b, m, MessageState.FAILED, now);
       earliest = addNew(b, CallbackMessages.afterFailure(m, r, dlqId, now), now, earliest);
       recordRun(b, m, RunState.FAIL);
+      int before = b.ops().size();
       hook.afterOutcome(m, r, DeliveryHook.Outcome.FAILED, b, now);
       DeliveryLog.failed(
           m, r, -1, r.isNonRetryable() ? "no retry: non-retryable" : "no retry left");
       DeliveryLog.movedToDlq(m, dlqId);
+      earliest = dueAdded(b, before, earliest);
     }
     return new Changes(b, earliest, outcome);
   }
@@ -142,6 +148,17 @@ public final class RecordOutcome {
   private Message attemptCallback(Message m, DeliveryResponse r, StoreBatch b, long now) {
     Message callback = CallbackMessages.afterAttempt(m, r, now);
     return callback == null ? null : hook.callback(m, callback, b, now);
+  }
+
+  /** The earliest of {@code earliest} and the due entries the hook added after op {@code from}. */
+  private static long dueAdded(StoreBatch b, int from, long earliest) {
+    List<StoreOp> ops = b.ops();
+    for (int i = from; i < ops.size(); i++) {
+      if (ops.get(i) instanceof StoreOp.PutDue d) {
+        earliest = Math.min(earliest, d.dueAt());
+      }
+    }
+    return earliest;
   }
 
   /** Adds a broker-made message (a callback) as a new pending message. */

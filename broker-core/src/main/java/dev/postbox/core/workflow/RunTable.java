@@ -103,26 +103,25 @@ final class RunTable {
   /**
    * Ends a run known in memory and still going, adding its end to {@code batch}; does nothing for a
    * run not in the table or already ended. Never blocks on the store (outcomes are recorded on
-   * event loops); the caller commits the batch.
-   *
-   * @return whether the run was ended here
+   * event loops); the caller commits the batch. Returns the run as ended, or null when it did
+   * nothing.
    */
-  boolean endIfCached(String tenant, String runId, RunEnd end, StoreBatch batch) {
+  WorkflowRun endIfCached(String tenant, String runId, RunEnd end, StoreBatch batch) {
     LiveRun lr;
     synchronized (this) {
       lr = runs.get(key(tenant, runId));
     }
     if (lr == null) {
-      return false;
+      return null;
     }
     synchronized (lr) {
-      if (lr.run != null && !lr.run.ended()) {
-        lr.run = lr.run.withEnd(end);
-        batch.putWorkflowRunEnd(tenant, runId, end);
-        return true;
+      if (lr.run == null || lr.run.ended()) {
+        return null;
       }
+      lr.run = lr.run.withEnd(end);
+      batch.putWorkflowRunEnd(tenant, runId, end);
+      return lr.run;
     }
-    return false;
   }
 
   /**

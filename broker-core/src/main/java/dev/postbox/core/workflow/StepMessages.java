@@ -111,6 +111,29 @@ final class StepMessages {
     return callback.toBuilder().withHeaders(headers).build();
   }
 
+  /**
+   * The SDK's own trigger of a run started with {@code POST /v2/trigger} (docs/workflow.md): it is
+   * the run's first history entry and gets the whole run configuration given to that request. The
+   * SDK sends back the headers of the delivery that asked it to trigger as forwarded headers; they
+   * are dropped for the run's own.
+   */
+  static Message forSdkTrigger(Message m, WorkflowRun run, WorkflowHeaders h) {
+    Map<String, List<String>> own = new LinkedHashMap<>();
+    m.headers()
+        .forEach(
+            (name, values) -> {
+              String lower = WorkflowHeaders.lower(name);
+              if (lower.startsWith("upstash-workflow-") || lower.equals("content-type")) {
+                own.put(name, values);
+              }
+            });
+    Message stored = forRun(m.toBuilder().withHeaders(own).build(), run, h);
+    Map<String, List<String>> headers = new LinkedHashMap<>(stored.headers());
+    Message.Builder b = stored.toBuilder();
+    applyConfig(run.config(), headers, b);
+    return b.withHeaders(headers).build();
+  }
+
   /** The run's configuration from its trigger, replacing the message's own. */
   private static void applyConfig(
       RunConfig c, Map<String, List<String>> headers, Message.Builder b) {
@@ -171,7 +194,7 @@ final class StepMessages {
   }
 
   /** Sets one value, dropping any other spelling of the name. */
-  private static void set(Map<String, List<String>> headers, String name, String value) {
+  static void set(Map<String, List<String>> headers, String name, String value) {
     headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
     headers.put(name, List.of(value));
   }

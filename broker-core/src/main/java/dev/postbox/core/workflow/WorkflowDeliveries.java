@@ -49,9 +49,20 @@ public final class WorkflowDeliveries implements DeliveryHook {
     if (runId == null) {
       return m;
     }
-    runs.get(m.tenant(), runId); // in memory for the outcome (which must not read the store)
+    // In memory for the outcome (which must not read the store), with the run that invoked it.
+    RunTable.LiveRun lr = runs.get(m.tenant(), runId);
+    Invoker invoker;
+    synchronized (lr) {
+      invoker = lr.run == null ? null : lr.run.invoker();
+    }
+    if (invoker != null) {
+      runs.get(m.tenant(), invoker.runId());
+    }
     if (!WorkflowHeaders.isStep(m)) {
       return m; // a call (toCallback) or its answer (fromCallback) is sent as it was stored
+    }
+    if (TriggerService.isServerTrigger(m)) {
+      return m; // it carries the history the SDK reads already: the run has none yet
     }
     List<HistoryEntry> history = store.readHistory(m.tenant(), runId, Long.MAX_VALUE);
     int end = history.size();
@@ -126,9 +137,14 @@ public final class WorkflowDeliveries implements DeliveryHook {
     } else {
       return;
     }
-    if (runs.endIfCached(
-        m.tenant(), runId, new RunEnd(WorkflowState.RUN_FAILED, now, null, error), batch)) {
-      LOG.info("workflow run {} of tenant {} failed: {}", runId, m.tenant(), error);
+    RunEnd end = new RunEnd(WorkflowState.RUN_FAILED, now, null, error);
+    WorkflowRun ended = runs.endIfCached(m.tenant(), runId, end, batch);
+    if (ended == null) {
+      return;
+    }
+    LOG.info("workflow run {} of tenant {} failed: {}", runId, m.tenant(), error);
+    if (ended.invoker() != null) {
+      toInvoker(ended, end, batch, now);
     }
   }
 
@@ -136,6 +152,23 @@ public final class WorkflowDeliveries implements DeliveryHook {
   private static boolean carriesTheRun(Message m) {
     String type = WorkflowHeaders.callTypeOf(m);
     return type.equals(WorkflowHeaders.STEP) || type.equals(WorkflowHeaders.FROM_CALLBACK);
+  }
+
+  /**
+   * Appends the Invoke step of a run that failed to the run that invoked it, in the batch that ends
+   * it. The invoking run was read into memory when the failed step was sent ({@link #beforeSend});
+   * one forgotten since (the table is full) cannot be read here, on an event loop, and is logged.
+   */
+  private void toInvoker(WorkflowRun ended, RunEnd end, StoreBatch batch, long now) {
+    RunTable.LiveRun invoker = runs.peek(ended.tenant(), ended.invoker().runId());
+    if (invoker == null) {
+      LOG.warn(
+          "run {} failed, but the run {} that invoked it is not in memory: it is not told",
+          ended.id(),
+          ended.invoker().runId());
+      return;
+    }
+    Invocations.appendToInvoker(invoker, ended.invoker(), end, batch, now);
   }
 
   /** A delivered trigger (WF_DetectTrigger) whose answer lacks the SDK's version header. */

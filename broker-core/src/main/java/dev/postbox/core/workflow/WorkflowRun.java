@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param detectTrigger the trigger asked for {@code WF_DetectTrigger}
  * @param config run-level configuration from the trigger
  * @param end how it ended, or null
+ * @param invoker the run that started this one with {@code context.invoke} and waits for its end,
+ *     or null
+ * @param serverTriggered started by {@code POST /v2/trigger}: its trigger message asks the SDK to
+ *     publish the run's first history entry itself
  */
 public record WorkflowRun(
     String tenant,
@@ -25,12 +29,39 @@ public record WorkflowRun(
     int invokeCount,
     boolean detectTrigger,
     RunConfig config,
-    RunEnd end) {
+    RunEnd end,
+    Invoker invoker,
+    boolean serverTriggered) {
   public WorkflowRun {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(config, "config");
+  }
+
+  /** A run started by an SDK trigger (not invoked, not by {@code POST /v2/trigger}). */
+  public WorkflowRun(
+      String tenant,
+      String id,
+      String url,
+      long createdAt,
+      String triggerMessageId,
+      int invokeCount,
+      boolean detectTrigger,
+      RunConfig config,
+      RunEnd end) {
+    this(
+        tenant,
+        id,
+        url,
+        createdAt,
+        triggerMessageId,
+        invokeCount,
+        detectTrigger,
+        config,
+        end,
+        null,
+        false);
   }
 
   public WorkflowState state() {
@@ -48,6 +79,48 @@ public record WorkflowRun(
 
   public WorkflowRun withEnd(RunEnd e) {
     return new WorkflowRun(
-        tenant, id, url, createdAt, triggerMessageId, invokeCount, detectTrigger, config, e);
+        tenant,
+        id,
+        url,
+        createdAt,
+        triggerMessageId,
+        invokeCount,
+        detectTrigger,
+        config,
+        e,
+        invoker,
+        serverTriggered);
+  }
+
+  /** This run as started by {@code invoker}. */
+  public WorkflowRun withInvoker(Invoker i) {
+    return new WorkflowRun(
+        tenant,
+        id,
+        url,
+        createdAt,
+        triggerMessageId,
+        invokeCount,
+        detectTrigger,
+        config,
+        end,
+        i,
+        serverTriggered);
+  }
+
+  /** This run as started by {@code POST /v2/trigger}. */
+  WorkflowRun asServerTriggered() {
+    return new WorkflowRun(
+        tenant,
+        id,
+        url,
+        createdAt,
+        triggerMessageId,
+        invokeCount,
+        detectTrigger,
+        config,
+        end,
+        invoker,
+        true);
   }
 }

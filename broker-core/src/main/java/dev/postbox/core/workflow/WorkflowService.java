@@ -14,7 +14,9 @@ import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
@@ -23,8 +25,9 @@ import java.util.function.Predicate;
  * Workflow runs (docs/workflow.md): a trigger creates a run, each step appends to its history, and
  * the SDK ends the run. Every change is one atomic write: a trigger stores the run, its first
  * history entry and its message together; a step its history entry and its message; an end the
- * run's end record and the cancels of its pending messages. Thread-safe; the methods may block on
- * bounded store reads (the first use of a run since the start reads it).
+ * run's end record, the cancels of its pending messages and, for a run started by {@code
+ * context.invoke}, the Invoke step of the run that invoked it ({@link Invocations}). Thread-safe;
+ * the methods may block on bounded store reads (the first use of a run since the start reads it).
  */
 public final class WorkflowService {
   private final MessageStore store;
@@ -85,21 +88,33 @@ public final class WorkflowService {
         StoreBatch b = new StoreBatch();
         long seq;
         if (h.init()) {
-          if (lr.run != null) {
+          boolean sdkTrigger = awaitsSdkTrigger(lr);
+          if (lr.run != null && !sdkTrigger) {
             DedupRecord.Accepted first =
                 new DedupRecord.Accepted(lr.run.triggerMessageId(), lr.run.url());
             return CompletableFuture.completedFuture(
                 new Deduplication.Published(List.of(first), true));
           }
-          lr.run = StepMessages.start(m, h);
-          b.putWorkflowRun(lr.run);
+          if (sdkTrigger) {
+            stored = StepMessages.forSdkTrigger(m, lr.run, h);
+          } else {
+            Invocations.Request invoke =
+                Invocations.isInvoke(m) ? Invocations.parse(m, clock.millis()) : null;
+            if (invoke != null) {
+              m = m.toBuilder().withBody(invoke.payload()).build(); // the invoked run's payload
+            }
+            WorkflowRun run = StepMessages.start(m, h);
+            lr.run = invoke == null ? run : run.withInvoker(invoke.invoker());
+            b.putWorkflowRun(lr.run);
+            stored = StepMessages.forRun(m, lr.run, h);
+          }
           seq = 0;
           lr.nextSeq = 1;
         } else {
           requireGoing(lr);
           seq = lr.nextSeq++;
+          stored = StepMessages.forRun(m, lr.run, h);
         }
-        stored = StepMessages.forRun(m, lr.run, h);
         b.putHistoryEntry(
             new HistoryEntry(m.tenant(), h.runId(), seq, stored.id(), m.body(), h.callType()));
         write = publish.acceptWith(List.of(stored), b); // submitted in the run's order
@@ -120,6 +135,14 @@ public final class WorkflowService {
           return new Deduplication.Published(
               List.of(new DedupRecord.Accepted(stored.id(), stored.url())), false);
         });
+  }
+
+  /**
+   * A run started with {@code POST /v2/trigger} whose SDK has not yet published the run's first
+   * history entry (its own trigger, which this run then takes as its start).
+   */
+  private static boolean awaitsSdkTrigger(RunTable.LiveRun lr) {
+    return lr.run != null && lr.run.serverTriggered() && !lr.run.ended() && lr.nextSeq == 0;
   }
 
   /** The run's history (for the SDK's lazy fetch); 404 when the run is unknown or has ended. */
@@ -200,30 +223,56 @@ public final class WorkflowService {
 
   /** Ends a going run in one write; null (nothing done) when it is unknown or has ended. */
   private CompletableFuture<Boolean> tryEnd(RunTable.LiveRun lr, RunEnd end) {
+    RunTable.LiveRun invoker = invokerOf(lr); // read before taking lr's monitor
     synchronized (lr) {
       if (lr.run == null || lr.run.ended()) {
         return null;
       }
       lr.awaitWrites(); // its last step and callbacks must be readable below
-      List<MessageRef> refs = new ArrayList<>();
+      Set<MessageRef> refs = new LinkedHashSet<>();
+      refs.add(new MessageRef(lr.tenant, lr.run.triggerMessageId())); // not in the history yet
       for (HistoryEntry e : store.readHistory(lr.tenant, lr.runId, Long.MAX_VALUE)) {
         refs.add(new MessageRef(lr.tenant, e.messageId()));
       }
       StoreBatch b = new StoreBatch().putWorkflowRunEnd(lr.tenant, lr.runId, end);
       dispatcher.cancelInto(refs, b);
+      Message toInvoker =
+          invoker == null
+              ? null
+              : Invocations.appendToInvoker(invoker, lr.run.invoker(), end, b, clock.millis());
       lr.run = lr.run.withEnd(end);
       CompletableFuture<Void> write = store.commit(b, Durability.SYNC);
       lr.lastWrite = write;
+      if (toInvoker != null) {
+        synchronized (invoker) {
+          invoker.lastWrite = write;
+        }
+      }
       return write.handle(
           (v, err) -> {
             if (err != null) {
               runs.forget(lr);
+              if (toInvoker != null) {
+                runs.forget(invoker);
+              }
               throw err instanceof RuntimeException re ? re : new IllegalStateException(err);
             }
             dispatcher.cancelCommitted(b);
+            if (toInvoker != null) {
+              dispatcher.notifyDue(toInvoker.dueAt());
+            }
             return true;
           });
     }
+  }
+
+  /** The run that invoked {@code lr}'s run and waits for its end, or null. May read the store. */
+  private RunTable.LiveRun invokerOf(RunTable.LiveRun lr) {
+    Invoker i;
+    synchronized (lr) {
+      i = lr.run == null || lr.run.ended() ? null : lr.run.invoker();
+    }
+    return i == null ? null : runs.get(lr.tenant, i.runId());
   }
 
   private static CompletableFuture<Integer> count(List<CompletableFuture<Boolean>> all) {

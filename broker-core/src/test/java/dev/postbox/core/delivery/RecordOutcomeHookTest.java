@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What {@link RecordOutcome} lets a {@link DeliveryHook} do with an attempt's callback. */
+/**
+ * What {@link RecordOutcome} lets a {@link DeliveryHook} do: shape an attempt's callback, add to
+ * the outcome's batch (whose new messages wake the dispatcher), and hear whether it was written.
+ */
 class RecordOutcomeHookTest {
   private static final DeliveryResponse OK = new DeliveryResponse(200, Map.of(), new byte[0], null);
 
@@ -99,5 +102,30 @@ class RecordOutcomeHookTest {
     assertEquals(1, reported.size());
     assertSame(seen.get(0), reported.get(0));
     assertEquals(List.of(false), written);
+  }
+
+  private static Message message(String id, long due) {
+    return Message.builder().withTenant("t").withId(id).withUrl("http://x").withDueAt(due).build();
+  }
+
+  @Test
+  void theDueTimeOfAMessageAddedByTheHookIsReported() {
+    DeliveryHook hook =
+        new DeliveryHook() {
+          @Override
+          public void afterOutcome(
+              Message m, DeliveryResponse r, Outcome outcome, StoreBatch batch, long now) {
+            batch.putNewMessage(message("msg_added_" + outcome, now + 5));
+          }
+        };
+    RecordOutcome record = new RecordOutcome(new RetryPolicy(), new Ids(), KeepEnded.OFF, hook);
+    Message m = message("msg_1", 0).toBuilder().withMaxRetries(0).build();
+    RecordOutcome.Changes delivered =
+        record.record(m, new DeliveryResponse(200, Map.of(), new byte[0], null), 100, false);
+    assertEquals(105, delivered.earliestNewDue());
+    RecordOutcome.Changes failed =
+        record.record(
+            m, new DeliveryResponse(500, Map.of("x", List.of("y")), new byte[0], null), 200, false);
+    assertEquals(205, failed.earliestNewDue());
   }
 }

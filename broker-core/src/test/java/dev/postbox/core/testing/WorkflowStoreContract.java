@@ -14,6 +14,7 @@ import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.Page;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.Invoker;
 import dev.postbox.core.workflow.RunConfig;
 import dev.postbox.core.workflow.RunEnd;
 import dev.postbox.core.workflow.RunListing;
@@ -79,6 +80,34 @@ public abstract class WorkflowStoreContract {
     assertTrue(store.findMessage(new MessageRef("t1", "msg_0")).isPresent());
     assertEquals(1, store.nextHistorySeq("t1", "r1"));
     assertTrue(store.findRun("t2", "r1").isEmpty(), "runs are per tenant");
+  }
+
+  @Test
+  void aRunKeepsTheRunThatInvokedItAndWhetherTheServerTriggeredIt() {
+    Invoker invoker =
+        new Invoker(
+            "http://app/parent",
+            "wfr_parent",
+            999,
+            Map.of("Upstash-Workflow-RunId", List.of("wfr_parent")),
+            "{\"stepId\":2,\"stepName\":\"call child\",\"stepType\":\"Invoke\"}");
+    WorkflowRun invoked = aRun("t1", "child").withInvoker(invoker);
+    WorkflowRun triggered =
+        new WorkflowRun(
+            "t1",
+            "rest",
+            "http://app/wf",
+            1,
+            "msg_r",
+            0,
+            true,
+            aRun("t1", "x").config(),
+            null,
+            null,
+            true);
+    commit(new StoreBatch().putWorkflowRun(invoked).putWorkflowRun(triggered));
+    assertEquals(invoked, store.findRun("t1", "child").orElseThrow());
+    assertEquals(triggered, store.findRun("t1", "rest").orElseThrow());
   }
 
   @Test

@@ -166,7 +166,7 @@ public final class BatchEndpoint {
     }
   }
 
-  private static Map<String, List<String>> headers(int index, JsonNode h) {
+  static Map<String, List<String>> headers(int index, JsonNode h) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     if (h == null || h.isNull()) {
       return out;

@@ -19,12 +19,15 @@ public final class BrokerApi {
       FlowControlEndpoints flow,
       BatchEndpoint batch,
       WorkflowEndpoints workflows,
-      WorkflowDlqEndpoints workflowDlq) {
+      WorkflowDlqEndpoints workflowDlq,
+      TriggerEndpoints triggers) {
     return workflowDlq
         .register(new Routes(tenants))
         .add("POST", "publish/**", false, publish::publish)
         .add("POST", "enqueue/**", false, publish::enqueue)
         .add("POST", "batch", true, batch::batch)
+        .add("POST", "batch/trigger", true, triggers::batch)
+        .add("POST", "trigger/**", true, triggers::trigger)
         .add("GET", "messages/{id}", true, messages::get)
         .add("DELETE", "messages/{id}", true, messages::cancel)
         .add("DELETE", "messages", true, messages::cancelMany)

@@ -2,14 +2,27 @@ package dev.postbox.storage.rocksdb;
 
 import dev.postbox.core.message.FlowControl;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.Invoker;
 import dev.postbox.core.workflow.RunConfig;
 import dev.postbox.core.workflow.RunEnd;
 import dev.postbox.core.workflow.WorkflowRun;
 import dev.postbox.core.workflow.WorkflowState;
 
-/** Workflow run start records, run ends and history entries. Stateless. */
+/**
+ * Workflow run start records, run ends and history entries. Stateless.
+ *
+ * <p>A start record may end with extensions, each a tag byte and a length-prefixed value, written
+ * only when set: records without them keep their first layout, and a reader skips a tag it does not
+ * know. Tags: {@link #EXT_INVOKER}, {@link #EXT_SERVER_TRIGGERED}.
+ */
 final class WorkflowCodec {
   private static final WorkflowState[] STATES = WorkflowState.values();
+
+  /** The run that invoked this one (its URL, id, creation time, headers and Invoke step). */
+  static final byte EXT_INVOKER = 1;
+
+  /** Started by {@code POST /v2/trigger} (an empty value). */
+  static final byte EXT_SERVER_TRIGGERED = 2;
 
   private WorkflowCodec() {}
 
@@ -37,7 +50,31 @@ final class WorkflowCodec {
     MessageLayout.writeCallback(o, c.failureCallback());
     o.headers(c.forwardHeaders());
     o.str(c.label());
+    if (r.invoker() != null) {
+      o.byte_(EXT_INVOKER);
+      o.bytes(invoker(r.invoker()));
+    }
+    if (r.serverTriggered()) {
+      o.byte_(EXT_SERVER_TRIGGERED);
+      o.bytes(new byte[0]);
+    }
     return o.bytes();
+  }
+
+  private static byte[] invoker(Invoker i) {
+    RecordWriter o = new RecordWriter(128, Codec.V1);
+    o.str(i.url());
+    o.str(i.runId());
+    o.long_(i.createdAt());
+    o.headers(i.headers());
+    o.str(i.step());
+    return o.bytes();
+  }
+
+  private static Invoker invoker(byte[] b) {
+    RecordReader in = new RecordReader(b);
+    in.version();
+    return new Invoker(in.str(), in.str(), in.long_(), in.headers(), in.str());
   }
 
   /** A start record, with no end. */
@@ -60,7 +97,29 @@ final class WorkflowCodec {
     RunConfig c =
         new RunConfig(
             retries, retryDelay, f, MessageLayout.readCallback(in), in.headers(), in.str());
-    return new WorkflowRun(tenant, id, url, createdAt, trigger, invokeCount, detect, c, null);
+    Invoker invoker = null;
+    boolean serverTriggered = false;
+    while (!in.atEnd()) {
+      byte tag = in.byte_();
+      byte[] value = in.bytes();
+      if (tag == EXT_INVOKER) {
+        invoker = invoker(value);
+      } else if (tag == EXT_SERVER_TRIGGERED) {
+        serverTriggered = true;
+      } // else written by a later version: skipped
+    }
+    return new WorkflowRun(
+        tenant,
+        id,
+        url,
+        createdAt,
+        trigger,
+        invokeCount,
+        detect,
+        c,
+        null,
+        invoker,
+        serverTriggered);
   }
 
   static byte[] end(RunEnd e) {

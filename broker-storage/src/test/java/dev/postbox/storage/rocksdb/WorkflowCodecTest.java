@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.postbox.core.message.CallbackSpec;
 import dev.postbox.core.message.FlowControl;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.Invoker;
 import dev.postbox.core.workflow.RunConfig;
 import dev.postbox.core.workflow.RunEnd;
 import dev.postbox.core.workflow.WorkflowRun;
@@ -49,6 +50,55 @@ class WorkflowCodecTest {
     byte[] encoded = WorkflowCodec.run(r);
     assertEquals(hex, HEX.formatHex(encoded));
     assertEquals(r, WorkflowCodec.run(HEX.parseHex(hex)));
+  }
+
+  @Test
+  void runStartRecordExtensionsFollowTheFirstLayoutAndUnknownOnesAreSkipped() {
+    WorkflowRun plain =
+        new WorkflowRun(
+            "t",
+            "r",
+            "u",
+            1,
+            "m",
+            0,
+            false,
+            new RunConfig(3, null, null, null, Map.of(), null),
+            null);
+    byte[] first = WorkflowCodec.run(plain);
+    WorkflowRun extended =
+        new WorkflowRun(
+            "t",
+            "r",
+            "u",
+            1,
+            "m",
+            0,
+            false,
+            plain.config(),
+            null,
+            new Invoker("p", "pr", 5, Map.of("A", List.of("b")), "{}"),
+            true);
+    byte[] encoded = WorkflowCodec.run(extended);
+    assertEquals(
+        HEX.formatHex(first),
+        HEX.formatHex(encoded, 0, first.length),
+        "the extensions come after the first layout");
+    String tail =
+        "01"
+            + "0000002c"
+            + "010000000170000000027072"
+            + "0000000000000005"
+            + "000000010000000141000000010000000162000000027b7d"
+            + "02"
+            + "00000000";
+    assertEquals(tail, HEX.formatHex(encoded, first.length, encoded.length));
+    assertEquals(extended, WorkflowCodec.run(encoded));
+    assertEquals(
+        extended,
+        WorkflowCodec.run(HEX.parseHex(HEX.formatHex(encoded) + "07" + "00000001ff")),
+        "a later version's extension is skipped");
+    assertEquals(plain, WorkflowCodec.run(first));
   }
 
   @Test
