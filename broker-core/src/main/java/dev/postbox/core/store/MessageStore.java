@@ -17,6 +17,8 @@ import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.WaitEvent;
+import dev.postbox.core.workflow.Waiter;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +175,12 @@ public interface MessageStore extends AutoCloseable {
 
   /** One more than the highest stored history seq of a run, 0 when it has none. */
   long nextHistorySeq(String tenant, String runId);
+
+  /** Every stored waiter of workflow runs, of all tenants (read once, on start). */
+  List<Waiter> waiters();
+
+  /** Every event kept for a run that did not wait for it yet, of all tenants (read on start). */
+  List<WaitEvent> waitEvents();
 
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();

@@ -33,11 +33,13 @@ final class RunTable {
 
   private final MessageStore store;
   private final int capacity;
+  private final WaitTable waits; // a run's waits end with it
   private final LinkedHashMap<String, LiveRun> runs = new LinkedHashMap<>(256, 0.75f, true);
 
-  RunTable(MessageStore store, int capacity) {
+  RunTable(MessageStore store, int capacity, WaitTable waits) {
     this.store = store;
     this.capacity = capacity;
+    this.waits = waits;
   }
 
   /** The run's entry, read from the store if it is not in memory. May block (bounded reads). */
@@ -98,6 +100,7 @@ final class RunTable {
       if (lr.run != null && !lr.run.ended()) {
         lr.run = lr.run.withEnd(end);
         batch.putWorkflowRunEnd(tenant, runId, end);
+        waits.dropRun(tenant, runId, batch);
       }
     }
   }

@@ -29,6 +29,7 @@ import java.util.function.Predicate;
 public final class WorkflowService {
   private final MessageStore store;
   private final RunTable runs;
+  private final WaitTable waits;
   private final PublishService publish;
   private final Dispatcher dispatcher;
   private final Clock clock;
@@ -37,6 +38,7 @@ public final class WorkflowService {
       Workflows workflows, PublishService publish, Dispatcher dispatcher, Clock clock) {
     this.store = workflows.store();
     this.runs = workflows.runs();
+    this.waits = workflows.waits();
     this.publish = publish;
     this.dispatcher = dispatcher;
     this.clock = clock;
@@ -193,6 +195,7 @@ public final class WorkflowService {
         refs.add(new MessageRef(lr.tenant, e.messageId()));
       }
       StoreBatch b = new StoreBatch().putWorkflowRunEnd(lr.tenant, lr.runId, end);
+      waits.dropRun(lr.tenant, lr.runId, b); // its waiters and kept events end with it
       dispatcher.cancelInto(refs, b);
       lr.run = lr.run.withEnd(end);
       CompletableFuture<Void> write = store.commit(b, Durability.SYNC);

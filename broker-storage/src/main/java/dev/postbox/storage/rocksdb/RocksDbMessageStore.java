@@ -24,6 +24,8 @@ import dev.postbox.core.store.Positioned;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.WaitEvent;
+import dev.postbox.core.workflow.Waiter;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +59,7 @@ public final class RocksDbMessageStore implements MessageStore {
   private final QueueReads queues;
   private final TenantReads tenants;
   private final WorkflowReads workflows;
+  private final WaitReads waits;
   private final Housekeeping housekeeping;
   private final RocksDbGauges gauges;
   private volatile boolean open = true;
@@ -73,6 +76,7 @@ public final class RocksDbMessageStore implements MessageStore {
     this.queues = new QueueReads(reader);
     this.tenants = new TenantReads(reader);
     this.workflows = new WorkflowReads(reader);
+    this.waits = new WaitReads(reader);
     this.housekeeping = new Housekeeping(reader, committer);
   }
 
@@ -161,6 +165,16 @@ public final class RocksDbMessageStore implements MessageStore {
   @Override
   public long nextHistorySeq(String tenant, String runId) {
     return workflows.nextHistorySeq(tenant, runId);
+  }
+
+  @Override
+  public List<Waiter> waiters() {
+    return waits.waiters();
+  }
+
+  @Override
+  public List<WaitEvent> waitEvents() {
+    return waits.events();
   }
 
   @Override

@@ -46,6 +46,7 @@ final class RocksDbStorage implements AutoCloseable {
   static final String ENDED_EXPIRY = "ended_expiry";
   static final String WORKFLOW_RUNS = "workflow_runs";
   static final String WORKFLOW_HISTORY = "workflow_history";
+  static final String WORKFLOW_WAITS = "workflow_waits";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -68,7 +69,8 @@ final class RocksDbStorage implements AutoCloseable {
           ENDED,
           ENDED_EXPIRY,
           WORKFLOW_RUNS,
-          WORKFLOW_HISTORY);
+          WORKFLOW_HISTORY,
+          WORKFLOW_WAITS);
 
   private final DataDirectoryLock dirLock;
   private final LRUCache cache;
@@ -98,6 +100,7 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle endedExpiry;
   final ColumnFamilyHandle workflowRuns;
   final ColumnFamilyHandle workflowHistory;
+  final ColumnFamilyHandle workflowWaits;
 
   RocksDbStorage(Path dir) {
     try {
@@ -156,6 +159,7 @@ final class RocksDbStorage implements AutoCloseable {
       endedExpiry = handles.get(19);
       workflowRuns = handle(WORKFLOW_RUNS);
       workflowHistory = handle(WORKFLOW_HISTORY);
+      workflowWaits = handle(WORKFLOW_WAITS);
     } catch (RuntimeException | Error e) {
       dirLock.close();
       throw e;
