@@ -28,6 +28,8 @@ import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
 import dev.postbox.core.time.Clock;
 import dev.postbox.core.time.SystemClock;
+import dev.postbox.core.workflow.WaitService;
+import dev.postbox.core.workflow.WaitTimer;
 import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.core.workflow.Workflows;
 import dev.postbox.http.api.BatchEndpoint;
@@ -43,6 +45,7 @@ import dev.postbox.http.api.QueueEndpoints;
 import dev.postbox.http.api.Routes;
 import dev.postbox.http.api.ScheduleEndpoints;
 import dev.postbox.http.api.UrlGroupEndpoints;
+import dev.postbox.http.api.WaitEndpoints;
 import dev.postbox.http.api.WorkflowEndpoints;
 import dev.postbox.http.api.json.JsonViews;
 import dev.postbox.http.client.JcaRequestSigner;
@@ -106,6 +109,7 @@ public final class Broker implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final ExecutorService blockingPool;
   private final ScheduledExecutorService housekeeping;
+  private final WaitTimer waitTimeouts;
   private final NettyHttpServer server;
   private final Tenants tenants;
   private final KeyService keys;
@@ -206,6 +210,8 @@ public final class Broker implements AutoCloseable {
       Deduplication dedup =
           new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
       WorkflowService workflows = new WorkflowService(workflowRuns, publish, dispatcher, clock);
+      WaitService waits = new WaitService(workflowRuns, publish, limits, clock);
+      waits.recover();
       this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
       opened.push(blockingPool::shutdownNow);
       Routes routes =
@@ -226,12 +232,15 @@ public final class Broker implements AutoCloseable {
               new QueueEndpoints(queues),
               new FlowControlEndpoints(flow, dispatcher),
               new BatchEndpoint(dedup, groups, limits, clock, workflows),
-              new WorkflowEndpoints(workflows));
+              new WorkflowEndpoints(workflows),
+              new WaitEndpoints(waits, tenants));
       server.serve(operations.routes(routes, config.metricsAuth()), blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));
       schedules.recover();
       schedules.start();
+      this.waitTimeouts = WaitTimer.start(waits, Duration.ofMillis(250)); // deadline checks
+      opened.push(waitTimeouts);
       this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("postbox-housekeeping"));
       opened.push(housekeeping::shutdownNow);
       ExpireRetention retention =
@@ -322,6 +331,7 @@ public final class Broker implements AutoCloseable {
     LOG.info("shutting down");
     operations.drain();
     tickTimer.close();
+    waitTimeouts.close();
     scheduleExecutor.shutdown();
     try {
       scheduleExecutor.awaitTermination(5, TimeUnit.SECONDS);

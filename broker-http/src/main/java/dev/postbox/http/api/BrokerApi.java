@@ -1,6 +1,7 @@
 package dev.postbox.http.api;
 
 import dev.postbox.core.tenant.Tenants;
+import java.util.List;
 
 /** The QStash v2 routes this server answers (docs/api.md#endpoints), in one table. */
 public final class BrokerApi {
@@ -18,8 +19,14 @@ public final class BrokerApi {
       QueueEndpoints queues,
       FlowControlEndpoints flow,
       BatchEndpoint batch,
-      WorkflowEndpoints workflows) {
-    return new Routes(tenants)
+      WorkflowEndpoints workflows,
+      WaitEndpoints waits) {
+    Routes routes = new Routes(tenants);
+    for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
+      // webhook URLs of context.createWebhook: called by third parties, without a token
+      routes.addOpen(method, "workflows/hooks/{userId}/{runId}/{eventId}", true, waits::hook);
+    }
+    return routes
         .add("POST", "publish/**", false, publish::publish)
         .add("POST", "enqueue/**", false, publish::enqueue)
         .add("POST", "batch", true, batch::batch)
@@ -67,6 +74,10 @@ public final class BrokerApi {
         .add("POST", "keys/rotate", true, keys::rotate)
         .add("GET", "workflows/runs/{id}", true, workflows::history)
         .add("DELETE", "workflows/runs/{id}", true, workflows::end)
-        .add("DELETE", "workflows/runs", true, workflows::cancelMany);
+        .add("DELETE", "workflows/runs", true, workflows::cancelMany)
+        .add("POST", "wait/{eventId}", true, waits::await)
+        .add("POST", "notify/{eventId}", true, waits::notify)
+        .add("POST", "notify/{runId}/{eventId}", true, waits::notifyRun)
+        .add("GET", "waiters/{eventId}", true, waits::waiters);
   }
 }
