@@ -33,8 +33,10 @@ import dev.postbox.core.testing.InMemoryMessageStore;
 import dev.postbox.core.testing.SettableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,7 @@ class WaitServiceTest {
   private final SettableClock clock = new SettableClock();
   private final InMemoryMessageStore store = new InMemoryMessageStore();
   private final List<DeliveryRequest> sent = new ArrayList<>();
+  private final Deque<DeliveryResponse> answers = new ArrayDeque<>();
   private Dispatcher dispatcher;
   private PublishService publish;
   private WorkflowService workflows;
@@ -69,12 +72,15 @@ class WaitServiceTest {
             store,
             r -> {
               sent.add(r);
+              DeliveryResponse a = answers.poll();
               return CompletableFuture.completedFuture(
-                  new DeliveryResponse(
-                      200,
-                      Map.of("Upstash-Workflow-Sdk-Version", List.of("1")),
-                      new byte[0],
-                      null));
+                  a != null
+                      ? a
+                      : new DeliveryResponse(
+                          200,
+                          Map.of("Upstash-Workflow-Sdk-Version", List.of("1")),
+                          new byte[0],
+                          null));
             },
             new OutgoingRequests(
                 (key, url, body, now) -> "signed",
@@ -246,6 +252,24 @@ class WaitServiceTest {
     assertTrue(waits.waiters("t1", "e1").isEmpty());
     clock.tick(Duration.ofSeconds(5));
     assertEquals(0, waits.fireDue());
+  }
+
+  @Test
+  void aRunFailedByAStepDropsItsWaiters() {
+    trigger("wfr_1");
+    await("wfr_1", "e1", "2s");
+    Map<String, List<String>> h = sdkHeaders("wfr_1", false);
+    PublishOptions o = PublishHeaders.parse(h, clock.millis(), PublishLimits.defaults());
+    Message step =
+        MessageFactory.create("t1", URL, bytes("{\"stepId\":2}"), o, null, clock.millis());
+    answers.add(
+        new DeliveryResponse(
+            489, Map.of("Upstash-NonRetryable-Error", List.of("true")), new byte[0], null));
+    workflows.publish(step, WorkflowHeaders.parse(h)).join(); // a parallel branch, say
+    dispatcher.runOnce();
+    assertEquals(WorkflowState.RUN_FAILED, store.findRun("t1", "wfr_1").orElseThrow().state());
+    assertTrue(store.waiters().isEmpty(), "dropped in the write that fails the run");
+    assertTrue(waits.waiters("t1", "e1").isEmpty());
   }
 
   @Test
