@@ -189,11 +189,6 @@ public final class WaitService {
     return fired;
   }
 
-  /** Waiters and kept events in memory now. */
-  public int waitersInMemory() {
-    return waits.waiterCount();
-  }
-
   /** Wakes one waiter of a run whose monitor the caller holds; null when it is gone. */
   private CompletableFuture<NotifyResult> wakeOne(RunTable.LiveRun lr, Waiter w, byte[] data) {
     Waiter current = waits.take(w);

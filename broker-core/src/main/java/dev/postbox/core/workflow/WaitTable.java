@@ -120,14 +120,6 @@ final class WaitTable {
     }
   }
 
-  synchronized int waiterCount() {
-    return waiters.size();
-  }
-
-  synchronized int eventCount() {
-    return events.size();
-  }
-
   private static void unlink(Map<String, Set<String>> index, String at, String key) {
     Set<String> keys = index.get(at);
     if (keys != null && keys.remove(key) && keys.isEmpty()) {
