@@ -24,6 +24,17 @@ export default function ({ client, results }) {
       results[context.workflowRunId] = seen;
       return seen;
     }),
+    // {eventId}: waits for `${eventId}-a` and `${eventId}-b` in parallel, then one step.
+    "/wait-two": serve(async (context) => {
+      const { eventId } = context.requestPayload;
+      const [a, b] = await Promise.all([
+        context.waitForEvent("wait-a", `${eventId}-a`, { timeout: "1d" }),
+        context.waitForEvent("wait-b", `${eventId}-b`, { timeout: "1d" }),
+      ]);
+      const both = await context.run("both", async () => [a.eventData, b.eventData]);
+      results[context.workflowRunId] = both;
+      return both;
+    }),
     // Makes a webhook URL, hands it out (GET /wait-hooks), waits for a call of it and records the
     // request as waitForWebhook rebuilt it.
     "/wait-webhook": serve(async (context) => {

@@ -81,6 +81,18 @@ class WorkflowWaitIT {
       assertEquals("go", got.get("eventData").asText(), got.toString());
       assertEquals(10, app.count("/wait-event"), "a sleep, a wait and a step cost 4 calls");
 
+      // Two waits in parallel: the plan steps register them, each notify appends one result.
+      String two = app.trigger("/wait-two", "{\"eventId\":\"pair\"}", null);
+      Poll.until(
+          RUN_TIMEOUT,
+          "both waiters",
+          () -> waiters(app, "pair-a").size() == 1 && waiters(app, "pair-b").size() == 1);
+      notify(app, "pair-b", "\"b\"", null);
+      Poll.until(RUN_TIMEOUT, "the first result's delivery", () -> app.count("/wait-two") == 4);
+      notify(app, "pair-a", "\"a\"", null);
+      assertEquals("[\"a\",\"b\"]", app.awaitResult(two, RUN_TIMEOUT).toString());
+      assertEquals(6, app.count("/wait-two"), "plan, 2 waits, 2 results, the step: 6 calls");
+
       // Bad input is refused with 4xx.
       Api api = server.api();
       assertEquals(404, api.send("POST", "/v2/notify/wfr_nope/e", "x").status());
