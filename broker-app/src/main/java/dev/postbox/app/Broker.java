@@ -26,6 +26,8 @@ import dev.postbox.core.tenant.Tenants;
 import dev.postbox.core.time.Clock;
 import dev.postbox.core.time.SystemClock;
 import dev.postbox.core.workflow.TriggerService;
+import dev.postbox.core.workflow.WaitService;
+import dev.postbox.core.workflow.WaitTimer;
 import dev.postbox.core.workflow.WorkflowDlqService;
 import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.core.workflow.Workflows;
@@ -43,6 +45,7 @@ import dev.postbox.http.api.Routes;
 import dev.postbox.http.api.ScheduleEndpoints;
 import dev.postbox.http.api.TriggerEndpoints;
 import dev.postbox.http.api.UrlGroupEndpoints;
+import dev.postbox.http.api.WaitEndpoints;
 import dev.postbox.http.api.WorkflowDlqEndpoints;
 import dev.postbox.http.api.WorkflowEndpoints;
 import dev.postbox.http.api.json.JsonViews;
@@ -106,6 +109,7 @@ public final class Broker implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final ExecutorService blockingPool;
   private final ScheduledExecutorService housekeeping;
+  private final WaitTimer waitTimeouts;
   private final NettyHttpServer server;
   private final Tenants tenants;
   private final KeyService keys;
@@ -207,6 +211,8 @@ public final class Broker implements AutoCloseable {
           new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
       WorkflowService workflows = new WorkflowService(workflowRuns, publish, dispatcher, clock);
       DlqService dlq = new DlqService(store, dispatcher, queues, flow, clock, quota);
+      WaitService waits = new WaitService(workflowRuns, publish, limits, clock);
+      waits.recover();
       this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
       opened.push(blockingPool::shutdownNow);
       Routes routes =
@@ -226,12 +232,15 @@ public final class Broker implements AutoCloseable {
               new WorkflowEndpoints(workflows),
               new WorkflowDlqEndpoints(
                   new WorkflowDlqService(workflowRuns, dlq, clock), views, limits, clock),
-              new TriggerEndpoints(new TriggerService(workflowRuns, publish), limits, clock));
+              new TriggerEndpoints(new TriggerService(workflowRuns, publish), limits, clock),
+              new WaitEndpoints(waits, tenants));
       server.serve(operations.routes(routes, config.metricsAuth()), blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));
       schedules.recover();
       schedules.start();
+      this.waitTimeouts = WaitTimer.start(waits, Duration.ofMillis(250)); // deadline checks
+      opened.push(waitTimeouts);
       this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("postbox-housekeeping"));
       opened.push(housekeeping::shutdownNow);
       ExpireRetention retention =
@@ -297,6 +306,7 @@ public final class Broker implements AutoCloseable {
     LOG.info("shutting down");
     operations.drain();
     tickTimer.close();
+    waitTimeouts.close();
     scheduleExecutor.shutdown();
     try {
       scheduleExecutor.awaitTermination(5, TimeUnit.SECONDS);

@@ -60,6 +60,13 @@ public final class JsonWriter {
     return name(name).value(v);
   }
 
+  public JsonWriter field(String name, boolean v) {
+    name(name).comma();
+    sb.append(v);
+    needComma = true;
+    return this;
+  }
+
   /** Writes {@code "name": v} only when v is not null. */
   public JsonWriter optionalField(String name, String v) {
     return v == null ? this : field(name, v);

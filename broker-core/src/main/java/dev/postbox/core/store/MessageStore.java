@@ -18,6 +18,8 @@ import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunListing;
+import dev.postbox.core.workflow.WaitEvent;
+import dev.postbox.core.workflow.Waiter;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.util.List;
 import java.util.Map;
@@ -188,6 +190,12 @@ public interface MessageStore extends AutoCloseable {
    * those whose id {@code keep} accepts; returns how many went. Runs still going stay.
    */
   int expireRuns(String tenant, long endedBefore, Predicate<String> keep);
+
+  /** Every stored waiter of workflow runs, of all tenants (read once, on start). */
+  List<Waiter> waiters();
+
+  /** Every event kept for a run that did not wait for it yet, of all tenants (read on start). */
+  List<WaitEvent> waitEvents();
 
   /** Approximate bytes the store occupies (files plus in-memory write buffers). Cheap. */
   long approximateSizeBytes();

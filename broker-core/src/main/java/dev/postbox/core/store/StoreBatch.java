@@ -18,6 +18,8 @@ import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunEnd;
+import dev.postbox.core.workflow.WaitEvent;
+import dev.postbox.core.workflow.Waiter;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,6 +220,26 @@ public final class StoreBatch {
 
   public StoreBatch putHistoryEntry(HistoryEntry e) {
     ops.add(new StoreOp.PutHistoryEntry(e));
+    return this;
+  }
+
+  public StoreBatch putWaiter(Waiter w) {
+    ops.add(new StoreOp.PutWaiter(w));
+    return this;
+  }
+
+  public StoreBatch deleteWaiter(Waiter w) {
+    ops.add(new StoreOp.DeleteWaiter(w.tenant(), w.runId(), w.eventId(), w.step().stepId()));
+    return this;
+  }
+
+  public StoreBatch putWaitEvent(WaitEvent e) {
+    ops.add(new StoreOp.PutWaitEvent(e));
+    return this;
+  }
+
+  public StoreBatch deleteWaitEvent(WaitEvent e) {
+    ops.add(new StoreOp.DeleteWaitEvent(e.tenant(), e.runId(), e.eventId()));
     return this;
   }
 

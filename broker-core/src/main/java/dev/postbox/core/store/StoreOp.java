@@ -15,6 +15,8 @@ import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunEnd;
+import dev.postbox.core.workflow.WaitEvent;
+import dev.postbox.core.workflow.Waiter;
 import dev.postbox.core.workflow.WorkflowRun;
 
 /** One change inside a {@link StoreBatch}. Adapters translate each kind into their own writes. */
@@ -119,4 +121,19 @@ public sealed interface StoreOp {
 
   /** Store one entry of a run's history under its place {@code entry.seq()}. */
   record PutHistoryEntry(HistoryEntry entry) implements StoreOp {}
+
+  /** A change to the waits of workflow runs (docs/workflow.md#waiting-for-events). */
+  sealed interface WaitOp extends StoreOp {}
+
+  /** Store a waiter, replacing the one of the same run, event and step. */
+  record PutWaiter(Waiter waiter) implements WaitOp {}
+
+  /** Remove the waiter of a run's step for an event. */
+  record DeleteWaiter(String tenant, String runId, String eventId, int stepId) implements WaitOp {}
+
+  /** Keep an event notified to a run before it waits for it, replacing any earlier one. */
+  record PutWaitEvent(WaitEvent event) implements WaitOp {}
+
+  /** Remove a run's kept event. */
+  record DeleteWaitEvent(String tenant, String runId, String eventId) implements WaitOp {}
 }

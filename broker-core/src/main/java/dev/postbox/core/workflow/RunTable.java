@@ -48,15 +48,17 @@ final class RunTable {
 
   private final MessageStore store;
   private final int capacity;
+  private final WaitTable waits; // a run's waits end with it
   private final LinkedHashMap<String, LiveRun> runs = new LinkedHashMap<>(256, 0.75f, true);
   // Outcome batches holding callbacks appended to runs, until they are on disk; by identity.
   private final Map<StoreBatch, List<Unwritten>> unwritten = new IdentityHashMap<>();
 
   private record Unwritten(LiveRun run, CompletableFuture<Void> written) {}
 
-  RunTable(MessageStore store, int capacity) {
+  RunTable(MessageStore store, int capacity, WaitTable waits) {
     this.store = store;
     this.capacity = capacity;
+    this.waits = waits;
   }
 
   /** The run's entry, read from the store if it is not in memory. May block (bounded reads). */
@@ -120,6 +122,7 @@ final class RunTable {
       }
       lr.run = lr.run.withEnd(end);
       batch.putWorkflowRunEnd(tenant, runId, end);
+      waits.dropRun(tenant, runId, batch);
       return lr.run;
     }
   }

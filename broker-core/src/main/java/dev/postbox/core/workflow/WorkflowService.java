@@ -32,6 +32,7 @@ import java.util.function.Predicate;
 public final class WorkflowService {
   private final MessageStore store;
   private final RunTable runs;
+  private final WaitTable waits;
   private final PublishService publish;
   private final Dispatcher dispatcher;
   private final Clock clock;
@@ -41,6 +42,7 @@ public final class WorkflowService {
       Workflows workflows, PublishService publish, Dispatcher dispatcher, Clock clock) {
     this.store = workflows.store();
     this.runs = workflows.runs();
+    this.waits = workflows.waits();
     this.publish = publish;
     this.dispatcher = dispatcher;
     this.clock = clock;
@@ -235,6 +237,7 @@ public final class WorkflowService {
         refs.add(new MessageRef(lr.tenant, e.messageId()));
       }
       StoreBatch b = new StoreBatch().putWorkflowRunEnd(lr.tenant, lr.runId, end);
+      waits.dropRun(lr.tenant, lr.runId, b); // its waiters and kept events end with it
       dispatcher.cancelInto(refs, b);
       Message toInvoker =
           invoker == null

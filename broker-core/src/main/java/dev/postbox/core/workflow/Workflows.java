@@ -10,6 +10,7 @@ import dev.postbox.core.store.MessageStore;
 public final class Workflows {
   private final MessageStore store;
   private final RunTable runs;
+  private final WaitTable waits = new WaitTable();
   private final WorkflowDeliveries deliveries;
 
   public Workflows(MessageStore store) {
@@ -19,7 +20,7 @@ public final class Workflows {
   /** With room for at most {@code capacity} runs in memory (see {@link RunTable}). */
   public Workflows(MessageStore store, int capacity) {
     this.store = store;
-    this.runs = new RunTable(store, capacity);
+    this.runs = new RunTable(store, capacity, waits);
     this.deliveries = new WorkflowDeliveries(store, runs);
   }
 
@@ -39,5 +40,9 @@ public final class Workflows {
 
   RunTable runs() {
     return runs;
+  }
+
+  WaitTable waits() {
+    return waits;
   }
 }

@@ -26,6 +26,8 @@ import dev.postbox.core.store.StoreOp;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunListing;
+import dev.postbox.core.workflow.WaitEvent;
+import dev.postbox.core.workflow.Waiter;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,6 +85,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private final Map<MessageRef, SlotHolder> holders = new HashMap<>();
   private long seq;
   private final InMemoryWorkflowRecords workflows = new InMemoryWorkflowRecords();
+  private final InMemoryWaitRecords waits = new InMemoryWaitRecords();
   private long queueSeq;
   private final Map<FlowRef, FlowKey> flowKeys = new LinkedHashMap<>();
   private final Map<MessageRef, EndedMessage> ended = new HashMap<>();
@@ -122,7 +125,7 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   private void apply(StoreOp op) {
-    if (workflows.apply(op)) {
+    if (workflows.apply(op) || waits.apply(op)) {
       return;
     }
     if (op instanceof StoreOp.PutMessage) {
@@ -519,6 +522,16 @@ public final class InMemoryMessageStore implements MessageStore {
   @Override
   public synchronized long nextHistorySeq(String tenant, String runId) {
     return workflows.nextHistorySeq(tenant, runId);
+  }
+
+  @Override
+  public synchronized List<Waiter> waiters() {
+    return waits.waiters();
+  }
+
+  @Override
+  public synchronized List<WaitEvent> waitEvents() {
+    return waits.events();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.postbox.http.api;
 
 import dev.postbox.core.tenant.Tenants;
+import java.util.List;
 
 /** The QStash v2 routes this server answers (docs/api.md#endpoints), in one table. */
 public final class BrokerApi {
@@ -20,9 +21,15 @@ public final class BrokerApi {
       BatchEndpoint batch,
       WorkflowEndpoints workflows,
       WorkflowDlqEndpoints workflowDlq,
-      TriggerEndpoints triggers) {
+      TriggerEndpoints triggers,
+      WaitEndpoints waits) {
+    Routes routes = new Routes(tenants);
+    for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
+      // webhook URLs of context.createWebhook: called by third parties, without a token
+      routes.addOpen(method, "workflows/hooks/{userId}/{runId}/{eventId}", true, waits::hook);
+    }
     return workflowDlq
-        .register(new Routes(tenants))
+        .register(routes)
         .add("POST", "publish/**", false, publish::publish)
         .add("POST", "enqueue/**", false, publish::enqueue)
         .add("POST", "batch", true, batch::batch)
@@ -74,6 +81,10 @@ public final class BrokerApi {
         .add("DELETE", "workflows/runs/{id}", true, workflows::end)
         .add("DELETE", "workflows/runs", true, workflows::cancelMany)
         .add("GET", "workflows/logs", true, workflows.logs()::runs)
-        .add("GET", "workflows/events", true, workflows.logs()::events);
+        .add("GET", "workflows/events", true, workflows.logs()::events)
+        .add("POST", "wait/{eventId}", true, waits::await)
+        .add("POST", "notify/{eventId}", true, waits::notify)
+        .add("POST", "notify/{runId}/{eventId}", true, waits::notifyRun)
+        .add("GET", "waiters/{eventId}", true, waits::waiters);
   }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * be mounted under any prefix. A trailing slash on a collection path means the collection, and an
  * empty id never reaches a single-item handler (the hosted server answers {@code DELETE
  * /v2/messages/} as the bulk cancel). A path that exists for other methods is a 405 whose {@code
- * Allow} header lists them. Every route authenticates first.
+ * Allow} header lists them. Every route authenticates first, but those added with {@link #addOpen}.
  */
 public final class Routes implements ApiRouter {
   /** Handles an authenticated call. */
@@ -37,7 +37,8 @@ public final class Routes implements ApiRouter {
       boolean catchAll,
       String prefix,
       CallHandler handler,
-      boolean blocking) {}
+      boolean blocking,
+      boolean open) {}
 
   private final Tenants tenants;
   private final List<Entry> entries = new ArrayList<>();
@@ -51,11 +52,25 @@ public final class Routes implements ApiRouter {
    * rest of the raw path. {@code blocking} routes run off the event loop.
    */
   public Routes add(String method, String pattern, boolean blocking, CallHandler handler) {
+    return add(method, pattern, blocking, handler, false);
+  }
+
+  /**
+   * Adds a route that does not authenticate: its handler gets a call without a tenant and decides
+   * who it is for itself (a webhook URL called by a third party).
+   */
+  public Routes addOpen(String method, String pattern, boolean blocking, CallHandler handler) {
+    return add(method, pattern, blocking, handler, true);
+  }
+
+  private Routes add(
+      String method, String pattern, boolean blocking, CallHandler handler, boolean open) {
     boolean catchAll = pattern.endsWith("/**");
     String p = catchAll ? pattern.substring(0, pattern.length() - 3) : pattern;
     String[] segments = p.split("/");
     entries.add(
-        new Entry(method, segments, catchAll, String.join("/", segments) + "/", handler, blocking));
+        new Entry(
+            method, segments, catchAll, String.join("/", segments) + "/", handler, blocking, open));
     return this;
   }
 
@@ -85,6 +100,9 @@ public final class Routes implements ApiRouter {
         continue;
       }
       Call partial = new Call(request, null, List.copyOf(params), tail);
+      if (e.open()) {
+        return new Route(r -> e.handler().handle(partial), e.blocking());
+      }
       return new Route(authenticated(e.handler(), partial), e.blocking());
     }
     if (pathMatched) {

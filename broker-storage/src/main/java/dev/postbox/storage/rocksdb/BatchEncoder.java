@@ -233,6 +233,8 @@ final class BatchEncoder {
       HistoryEntry e = h.entry();
       byte[] key = WorkflowKeys.history(e.tenant(), e.runId(), e.seq());
       out.add(put(s.workflowHistory, key, WorkflowCodec.history(e)));
+    } else if (op instanceof StoreOp.WaitOp w) {
+      out.add(WaitCodec.mutation(s.workflowWaits, w));
     } else {
       throw new IllegalArgumentException("unknown store operation " + op);
     }

@@ -25,6 +25,8 @@ import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunListing;
+import dev.postbox.core.workflow.WaitEvent;
+import dev.postbox.core.workflow.Waiter;
 import dev.postbox.core.workflow.WorkflowRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +60,7 @@ public final class RocksDbMessageStore implements MessageStore {
   private final QueueReads queues;
   private final TenantReads tenants;
   private final WorkflowReads workflows;
+  private final WaitReads waits;
   private final Housekeeping housekeeping;
   private final RocksDbGauges gauges;
   private volatile boolean open = true;
@@ -75,6 +78,7 @@ public final class RocksDbMessageStore implements MessageStore {
     this.queues = new QueueReads(reader);
     this.tenants = new TenantReads(reader);
     this.workflows = new WorkflowReads(reader);
+    this.waits = new WaitReads(reader);
     this.housekeeping = new Housekeeping(reader, committer);
   }
 
@@ -174,6 +178,16 @@ public final class RocksDbMessageStore implements MessageStore {
   @Override
   public int expireRuns(String tenant, long endedBefore, Predicate<String> keep) {
     return housekeeping.expireRuns(tenant, endedBefore, keep);
+  }
+
+  @Override
+  public List<Waiter> waiters() {
+    return waits.waiters();
+  }
+
+  @Override
+  public List<WaitEvent> waitEvents() {
+    return waits.events();
   }
 
   @Override

@@ -47,6 +47,7 @@ final class RocksDbStorage implements AutoCloseable {
   static final String WORKFLOW_RUNS = "workflow_runs";
   static final String WORKFLOW_HISTORY = "workflow_history";
   static final String WORKFLOW_RUNS_BY_TIME = "workflow_runs_by_time";
+  static final String WORKFLOW_WAITS = "workflow_waits";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -70,7 +71,8 @@ final class RocksDbStorage implements AutoCloseable {
           ENDED_EXPIRY,
           WORKFLOW_RUNS,
           WORKFLOW_HISTORY,
-          WORKFLOW_RUNS_BY_TIME);
+          WORKFLOW_RUNS_BY_TIME,
+          WORKFLOW_WAITS);
 
   private final DataDirectoryLock dirLock;
   private final LRUCache cache;
@@ -101,6 +103,7 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle workflowRuns;
   final ColumnFamilyHandle workflowHistory;
   final ColumnFamilyHandle workflowRunsByTime;
+  final ColumnFamilyHandle workflowWaits;
 
   RocksDbStorage(Path dir) {
     try {
@@ -160,6 +163,7 @@ final class RocksDbStorage implements AutoCloseable {
       workflowRuns = handle(WORKFLOW_RUNS);
       workflowHistory = handle(WORKFLOW_HISTORY);
       workflowRunsByTime = handle(WORKFLOW_RUNS_BY_TIME);
+      workflowWaits = handle(WORKFLOW_WAITS);
     } catch (RuntimeException | Error e) {
       dirLock.close();
       throw e;
