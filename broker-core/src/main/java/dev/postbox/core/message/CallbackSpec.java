@@ -26,4 +26,10 @@ public record CallbackSpec(
   public CallbackSpec {
     headers = Headers.copyOf(headers);
   }
+
+  /** The same callback with other headers. */
+  public CallbackSpec withHeaders(Map<String, List<String>> h) {
+    return new CallbackSpec(
+        url, method, timeoutMillis, retries, retryDelayExpression, delayMillis, h);
+  }
 }

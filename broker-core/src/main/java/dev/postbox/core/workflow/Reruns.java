@@ -144,14 +144,7 @@ final class Reruns {
     if (spec == null) {
       return null;
     }
-    return new CallbackSpec(
-        spec.url(),
-        spec.method(),
-        spec.timeoutMillis(),
-        spec.retries(),
-        spec.retryDelayExpression(),
-        spec.delayMillis(),
-        rebind(spec.headers(), runId, createdAt));
+    return spec.withHeaders(rebind(spec.headers(), runId, createdAt));
   }
 
   /**

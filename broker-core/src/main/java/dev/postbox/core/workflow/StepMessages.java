@@ -174,14 +174,7 @@ final class StepMessages {
     if (label != null) {
       set(headers, WorkflowHeaders.LABEL, label);
     }
-    return new CallbackSpec(
-        spec.url(),
-        spec.method(),
-        spec.timeoutMillis(),
-        spec.retries(),
-        spec.retryDelayExpression(),
-        spec.delayMillis(),
-        headers);
+    return spec.withHeaders(headers);
   }
 
   private static int invokeCount(Message trigger) {

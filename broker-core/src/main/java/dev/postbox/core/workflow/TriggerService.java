@@ -141,13 +141,6 @@ public final class TriggerService {
     Map<String, List<String>> headers = new LinkedHashMap<>(spec.headers());
     headers.putIfAbsent("Upstash-Workflow-Is-Failure", List.of("true"));
     headers.putIfAbsent("Upstash-Workflow-Failure-Callback", List.of("true"));
-    return new CallbackSpec(
-        spec.url(),
-        spec.method(),
-        spec.timeoutMillis(),
-        spec.retries(),
-        spec.retryDelayExpression(),
-        spec.delayMillis(),
-        headers);
+    return spec.withHeaders(headers);
   }
 }
