@@ -188,6 +188,9 @@ public final class BrokerConfig implements Cloneable {
               + " tests); QStash has no such thing")
   boolean cronSeconds;
 
+  /** Test mode: a clock tests move, recorded deliveries, {@code /test/} (docs/testing.md). */
+  @Mixin TestModeSettings testing = new TestModeSettings();
+
   /** One setting as the help text and the README's table show it. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
 
@@ -356,6 +359,10 @@ public final class BrokerConfig implements Cloneable {
 
   public boolean cronSeconds() {
     return cronSeconds;
+  }
+
+  public TestModeSettings testing() {
+    return testing;
   }
 
   public BrokerConfig withPort(int p) {
