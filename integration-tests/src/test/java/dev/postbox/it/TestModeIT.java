@@ -8,6 +8,7 @@ import dev.postbox.core.tenant.DevTenants;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -206,6 +207,16 @@ class TestModeIT {
     assertEquals(0, api.send("GET", "/test/deliveries", null).json().get("deliveries").size());
     assertEquals(200, other.send("GET", "/v2/messages/" + otherId, null).status());
     assertTrue(other.send("GET", "/v2/logs", null).json().get("events").size() > 0);
+  }
+
+  @Test
+  void theBannerSaysTestModeIsOn() {
+    Poll.until(
+        Duration.ofSeconds(10),
+        "the banner",
+        () -> JarServer.read(work.resolve("server.log").toFile()).contains("QSTASH_URL="));
+    String banner = JarServer.read(work.resolve("server.log").toFile());
+    assertTrue(banner.contains(" with test mode on (/test/, docs/testing.md)"), banner);
   }
 
   @Test
