@@ -56,7 +56,8 @@ final class TestMode {
     DeliveryLog deliveries = new DeliveryLog(DeliveryLog.DEFAULT_CAPACITY);
     services.dispatcher().observeAttempts(deliveries);
     clock.onAdvance(now -> services.dispatcher().wakeUp());
-    Activity activity = new Activity(services.store(), services.dispatcher(), ticks);
+    Activity activity =
+        new Activity(services.store(), services.dispatcher(), services.queues(), ticks);
     TestEndpoints endpoints =
         new TestEndpoints(
             new VirtualTime(clock, activity, deliveries),

@@ -148,6 +148,22 @@ class TestModeIT {
   }
 
   @Test
+  void logsAndDeadLettersPastTheirRetentionGoAfterAnAdvance() {
+    receiver.respond(r -> TestReceiver.Reply.status(500));
+    api.publish(receiver.url("/dead"), "x", "Upstash-Retries", "0");
+    assertEquals(1, flush().size());
+    assertEquals(1, api.send("GET", "/v2/dlq", null).json().get("messages").size());
+    assertTrue(api.send("GET", "/v2/logs", null).json().get("events").size() > 0);
+    advance("8d"); // past the default 7 days of log and DLQ retention
+    Poll.until(
+        Duration.ofSeconds(5),
+        "a retention pass on the advanced clock",
+        () ->
+            api.send("GET", "/v2/dlq", null).json().get("messages").isEmpty()
+                && api.send("GET", "/v2/logs", null).json().get("events").isEmpty());
+  }
+
+  @Test
   void deliveriesAreListedByUrlAndMessageIdAndCleared() {
     String a = receiver.url("/a");
     String idA = api.publish(a, "to a").json().get("messageId").asText();

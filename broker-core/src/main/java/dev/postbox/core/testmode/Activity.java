@@ -1,6 +1,7 @@
 package dev.postbox.core.testmode;
 
 import dev.postbox.core.delivery.Dispatcher;
+import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.store.DueRef;
 import dev.postbox.core.store.MessageStore;
 import java.util.List;
@@ -19,20 +20,24 @@ public final class Activity {
 
   private final MessageStore store;
   private final Dispatcher dispatcher;
+  private final QueueService queues;
   private final PendingTicks ticks;
 
-  public Activity(MessageStore store, Dispatcher dispatcher, PendingTicks ticks) {
+  public Activity(
+      MessageStore store, Dispatcher dispatcher, QueueService queues, PendingTicks ticks) {
     this.store = store;
     this.dispatcher = dispatcher;
+    this.queues = queues;
     this.ticks = ticks;
   }
 
   /**
    * Whether nothing of {@code tenant} (null: of any tenant) is due at or before {@code now} or in
-   * flight: no due message, no delivery under way, no schedule tick due or being produced.
+   * flight: no due message, no delivery under way, no queued message a free slot takes, no schedule
+   * tick due or being produced.
    */
   public boolean quiet(String tenant, long now) {
-    if (ticks.anyDue(tenant, now)) {
+    if (ticks.anyDue(tenant, now) || queues.anyStartable(tenant)) {
       return false;
     }
     int inFlight = tenant == null ? dispatcher.inFlightCount() : dispatcher.inFlightCount(tenant);

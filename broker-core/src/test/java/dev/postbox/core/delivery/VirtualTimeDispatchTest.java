@@ -163,7 +163,7 @@ class VirtualTimeDispatchTest {
             return false;
           }
         };
-    VirtualTime time = new VirtualTime(clock, new Activity(store, dispatcher, none), log);
+    VirtualTime time = new VirtualTime(clock, new Activity(store, dispatcher, queues, none), log);
     clock.onAdvance(now -> dispatcher.wakeUp());
     Message m = publish(message(T0).withMaxRetries(3).build());
     dispatcher.start();
