@@ -93,7 +93,7 @@ public final class TestEndpoints {
               "flush timed out after "
                   + timeout.toMillis()
                   + "ms: messages of this tenant are still due now or in flight (a destination"
-                  + " that does not answer, a paused queue or flow-control key, a rate limit)"));
+                  + " that does not answer, a paused flow-control key, a rate limit)"));
     }
     ObjectNode out = Json.object();
     out.set("deliveries", attempts(delivered));
