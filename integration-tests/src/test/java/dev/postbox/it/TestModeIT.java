@@ -9,6 +9,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -235,6 +237,32 @@ class TestModeIT {
         () -> JarServer.read(work.resolve("server.log").toFile()).contains("QSTASH_URL="));
     String banner = JarServer.read(work.resolve("server.log").toFile());
     assertTrue(banner.contains(" with test mode on (/test/, docs/testing.md)"), banner);
+  }
+
+  @Test
+  void aFlushThatTimesOutAnswers504AndALaterOneGetsTheDelivery() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    receiver.respond(
+        r -> {
+          try {
+            release.await(10, TimeUnit.SECONDS); // a destination that has not answered yet
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return TestReceiver.Reply.ok();
+        });
+    api.publish(receiver.url("/slow"), "x");
+    Poll.until(
+        Duration.ofSeconds(10), "the delivery to start", () -> !receiver.received().isEmpty());
+    Api.Response timedOut = api.send("POST", "/test/flush?timeout=200ms", null);
+    assertEquals(504, timedOut.status(), timedOut.body());
+    assertTrue(
+        timedOut.json().get("error").asText().startsWith("flush timed out after 200ms"),
+        timedOut.body());
+    release.countDown();
+    JsonNode delivered = flush();
+    assertEquals(1, delivered.size(), delivered.toString());
+    assertEquals(200, delivered.get(0).get("status").asInt());
   }
 
   @Test
