@@ -23,8 +23,8 @@ import dev.postbox.core.store.StorageQuota;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
+import dev.postbox.core.testmode.TenantReset;
 import dev.postbox.core.time.Clock;
-import dev.postbox.core.time.SystemClock;
 import dev.postbox.core.workflow.TriggerService;
 import dev.postbox.core.workflow.WaitService;
 import dev.postbox.core.workflow.WaitTimer;
@@ -121,7 +121,8 @@ public final class Broker implements AutoCloseable {
 
   private Broker(BrokerConfig config) throws InterruptedException {
     this.config = config;
-    Clock clock = SystemClock.INSTANCE;
+    TestMode testMode = new TestMode(config.testing().on());
+    Clock clock = testMode.clock();
     // The port first: a server that cannot listen fails before it touches the data directory
     // (which opening the store creates, with a copy of RocksDB's native library in it). Until
     // serve() below, the port answers 503 "starting" (but 200 on /health: the process is up).
@@ -199,7 +200,7 @@ public final class Broker implements AutoCloseable {
               store,
               publish,
               new QuartzCronCompiler(),
-              new CountingTickTimer(tickTimer, operations.metrics()),
+              testMode.ticks(new CountingTickTimer(tickTimer, operations.metrics())),
               clock,
               config.cronSeconds(),
               scheduleExecutor,
@@ -234,6 +235,10 @@ public final class Broker implements AutoCloseable {
                   new WorkflowDlqService(workflowRuns, dlq, clock), views, limits, clock),
               new TriggerEndpoints(new TriggerService(workflowRuns, publish), limits, clock),
               new WaitEndpoints(waits, tenants));
+      testMode.mount(
+          routes,
+          tenants,
+          new TenantReset.Services(store, dispatcher, schedules, queues, groups, flow, workflows));
       server.serve(operations.routes(routes, config.metricsAuth()), blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));
@@ -246,17 +251,17 @@ public final class Broker implements AutoCloseable {
       ExpireRetention retention =
           new ExpireRetention(
               store, tenants.all(), clock, config.logRetention(), config.dlqRetention(), keepEnded);
-      housekeeping.scheduleWithFixedDelay(
+      Runnable expire =
           () -> {
             try {
               retention.run();
             } catch (RuntimeException e) {
               LOG.warn("retention pass failed", e);
             }
-          },
-          RETENTION_FIRST.toMillis(),
-          RETENTION_EVERY.toMillis(),
-          TimeUnit.MILLISECONDS);
+          };
+      testMode.afterAdvance(() -> housekeeping.execute(expire));
+      housekeeping.scheduleWithFixedDelay(
+          expire, RETENTION_FIRST.toMillis(), RETENTION_EVERY.toMillis(), TimeUnit.MILLISECONDS);
       housekeeping.scheduleWithFixedDelay(
           () -> {
             try {

@@ -182,6 +182,9 @@ public final class BrokerConfig implements Cloneable {
 
   List<ConfigFile.TenantEntry> fileTenants = List.of();
 
+  /** Test mode: a clock tests move, recorded deliveries, {@code /test/} (docs/testing.md). */
+  @Mixin TestModeSettings testing = new TestModeSettings();
+
   /** One setting as the help text and the README's table show it. */
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
 
@@ -358,6 +361,10 @@ public final class BrokerConfig implements Cloneable {
 
   public boolean cronSeconds() {
     return cronSeconds;
+  }
+
+  public TestModeSettings testing() {
+    return testing;
   }
 
   public BrokerConfig withPort(int p) {

@@ -64,6 +64,7 @@ public final class Main {
         .append(Version.version())
         .append(" is running")
         .append(config.devMode() ? " in dev mode (the official dev server's users)" : "")
+        .append(config.testing().on() ? " with test mode on (/test/, docs/testing.md)" : "")
         .append(" - data in ")
         .append(config.dataDir().toAbsolutePath().normalize())
         .append('\n')

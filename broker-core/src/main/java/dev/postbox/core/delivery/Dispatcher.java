@@ -169,6 +169,16 @@ public final class Dispatcher implements AutoCloseable {
     return inFlight.size();
   }
 
+  /** Number of a tenant's deliveries in flight now. */
+  public int inFlightCount(String tenant) {
+    return inFlight.countOf(tenant);
+  }
+
+  /** Shows each attempt to {@code observer} as it ends (test mode records them). */
+  public void observeAttempts(AttemptObserver observer) {
+    sender.observe(observer);
+  }
+
   /** Destination hosts with a delivery in flight (those the per-host counters track). */
   int hostsTracked() {
     return inFlight.hostsTracked();

@@ -68,6 +68,17 @@ final class InFlight {
     return claims.size();
   }
 
+  /** Claims of one tenant (a scan: for test mode's flush, not for the hot path). */
+  int countOf(String tenant) {
+    int n = 0;
+    for (MessageRef ref : claims.keySet()) {
+      if (ref.tenant().equals(tenant)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   boolean isEmpty() {
     return claims.isEmpty();
   }

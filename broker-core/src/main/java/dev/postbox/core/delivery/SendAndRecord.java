@@ -48,6 +48,7 @@ final class SendAndRecord {
   private final BrokerMetrics metrics;
   private final int threads;
   private final ExecutorService sendPool; // null: the dispatch thread sends
+  private volatile AttemptObserver observer = AttemptObserver.NONE;
 
   SendAndRecord(
       MessageStore store,
@@ -103,6 +104,11 @@ final class SendAndRecord {
     }
   }
 
+  /** Shows each attempt to {@code o} from now on (test mode records them). */
+  void observe(AttemptObserver o) {
+    observer = o;
+  }
+
   /** Stops taking sends; those already handed over still run. */
   void shutdown() {
     if (sendPool != null) {
@@ -113,8 +119,9 @@ final class SendAndRecord {
   private void send(Message m, long now) {
     CompletableFuture<DeliveryResponse> response;
     long started = System.nanoTime();
+    DeliveryRequest request = null;
     try {
-      DeliveryRequest request = requests.build(m, now);
+      request = requests.build(m, now);
       FlowControl fc = m.flowControl();
       if (fc != null) {
         flow.sending(m.tenant(), fc.key(), now, clock.millis()); // its rate counts from now on
@@ -131,17 +138,28 @@ final class SendAndRecord {
       LOG.warn("could not prepare delivery of {}", m.id(), e);
       response = CompletableFuture.completedFuture(DeliveryResponse.transportFailure(e.toString()));
     }
+    DeliveryRequest sent = request;
     response.whenComplete(
         (r, err) ->
             onOutcome(
                 m,
+                sent,
                 r != null ? r : DeliveryResponse.transportFailure(String.valueOf(err)),
                 started));
   }
 
-  private void onOutcome(Message m, DeliveryResponse r, long startedNanos) {
+  private void onOutcome(
+      Message m, DeliveryRequest request, DeliveryResponse r, long startedNanos) {
     MessageRef ref = m.ref();
     InFlight.Claim c = inFlight.get(ref);
+    AttemptObserver o = observer;
+    if (o != AttemptObserver.NONE) {
+      try {
+        o.attempted(m, request, r, clock.millis());
+      } catch (RuntimeException e) {
+        LOG.warn("attempt observer failed on {}", m.id(), e);
+      }
+    }
     RecordOutcome.Changes recorded = null;
     try {
       long now = clock.millis();

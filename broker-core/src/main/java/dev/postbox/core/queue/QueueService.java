@@ -336,6 +336,26 @@ public final class QueueService {
     return out;
   }
 
+  /**
+   * Whether a queue of {@code tenant} (null: of any tenant) has a message waiting that a free slot
+   * takes now, or a promotion under way: test mode's flush waits for these (docs/testing.md).
+   */
+  public boolean anyStartable(String tenant) {
+    for (QueueState s : table.all()) {
+      synchronized (s) {
+        if ((tenant == null || s.ref.tenant().equals(tenant))
+            && (s.pumpQueued
+                || (s.queue != null
+                    && !s.queue.paused()
+                    && s.waiting > 0
+                    && s.tokens.size() < s.queue.parallelism()))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Queues with state in memory (existing ones, and deleted ones with messages still active). */
   int statesHeld() {
     return table.size();

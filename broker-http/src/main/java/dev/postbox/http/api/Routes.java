@@ -22,6 +22,10 @@ import java.util.concurrent.CompletableFuture;
  * empty id never reaches a single-item handler (the hosted server answers {@code DELETE
  * /v2/messages/} as the bulk cancel). A path that exists for other methods is a 405 whose {@code
  * Allow} header lists them. Every route authenticates first, but those added with {@link #addOpen}.
+ *
+ * <p>A table made with {@link #at} matches only paths that start with its root instead; {@link
+ * #mount}ed in front of the API's table, it takes every path under that root (test mode's {@code
+ * /test/}), including those it has no route for (404).
  */
 public final class Routes implements ApiRouter {
   /** Handles an authenticated call. */
@@ -40,11 +44,37 @@ public final class Routes implements ApiRouter {
       boolean blocking,
       boolean open) {}
 
+  private static final String V2 = "/v2/";
+
   private final Tenants tenants;
+  private final String root; // null: after the first /v2/
   private final List<Entry> entries = new ArrayList<>();
+  private final List<Routes> mounted = new ArrayList<>();
 
   public Routes(Tenants tenants) {
+    this(tenants, null);
+  }
+
+  private Routes(Tenants tenants, String root) {
     this.tenants = tenants;
+    this.root = root;
+  }
+
+  /** A table of routes under {@code root} ("/test/"), matched at the start of the path only. */
+  public static Routes at(String root, Tenants tenants) {
+    if (!root.startsWith("/") || !root.endsWith("/")) {
+      throw new IllegalArgumentException("a root starts and ends with /: " + root);
+    }
+    return new Routes(tenants, root);
+  }
+
+  /** Puts {@code table} (made with {@link #at}) in front: it answers every path under its root. */
+  public Routes mount(Routes table) {
+    if (table.root == null) {
+      throw new IllegalArgumentException("only a table made with Routes.at can be mounted");
+    }
+    mounted.add(table);
+    return this;
   }
 
   /**
@@ -77,11 +107,15 @@ public final class Routes implements ApiRouter {
   @Override
   public Route route(ApiRequest request) {
     String path = request.rawPath();
-    int v2 = path.indexOf("/v2/");
-    if (v2 < 0) {
+    for (Routes m : mounted) {
+      if (path.startsWith(m.root) || path.equals(m.root.substring(0, m.root.length() - 1))) {
+        return m.route(request);
+      }
+    }
+    String rest = rest(path);
+    if (rest == null) {
       return null;
     }
-    String rest = path.substring(v2 + 4);
     String trimmed = rest;
     while (trimmed.endsWith("/")) {
       trimmed = trimmed.substring(0, trimmed.length() - 1);
@@ -112,6 +146,15 @@ public final class Routes implements ApiRouter {
       return new Route(r -> CompletableFuture.completedFuture(notAllowed), false);
     }
     return null;
+  }
+
+  /** The path after the table's root, or null when the path is not under it. */
+  private String rest(String path) {
+    if (root == null) {
+      int v2 = path.indexOf(V2);
+      return v2 < 0 ? null : path.substring(v2 + V2.length());
+    }
+    return path.startsWith(root) ? path.substring(root.length()) : null;
   }
 
   /** The methods the routes matching this path accept, for a 405's {@code Allow} header. */

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    globalSetup: "./vitest.setup.mjs",
+    include: ["test/**/*.vitest.test.mjs"],
+    fileParallelism: false,
+  },
+});
