@@ -96,7 +96,7 @@ export async function message(view, id, signal) {
   const now = h("section", { "aria-labelledby": "now-h" });
   const life = h("section", { "aria-labelledby": "life-h" });
   view.append(now, life);
-  const showNow = async () => {
+  const showNow = async (ended) => {
     let m;
     try {
       m = await get(`/v2/messages/${encodeURIComponent(id)}`);
@@ -135,7 +135,9 @@ export async function message(view, id, signal) {
       headerTable(m.header, "Headers"),
       h("h3", {}, "Body"),
       h("pre", { class: "body" }, m.body ?? (m.bodyBase64 ? `(binary, base64) ${m.bodyBase64}` : "")),
-      h("div", { class: "actions" }, cancel),
+      ended
+        ? h("p", { class: "muted" }, "This message has ended; the server keeps it for a short while (--keep-ended).")
+        : h("div", { class: "actions" }, cancel),
     );
     return true;
   };
@@ -169,7 +171,8 @@ export async function message(view, id, signal) {
     return ended;
   };
   const refresh = async () => {
-    const [, ended] = await Promise.all([showNow(), showLife()]);
+    const ended = await showLife();
+    await showNow(ended);
     return ended;
   };
   // Polls the log until the message ends (at most 2 minutes), while this page is on screen.
@@ -179,6 +182,6 @@ export async function message(view, id, signal) {
     await new Promise((r) => setTimeout(r, POLL_MS));
     if (signal.aborted) return;
     ended = await showLife();
-    if (ended) await showNow();
+    if (ended) await showNow(true);
   }
 }

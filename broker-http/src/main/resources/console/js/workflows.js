@@ -89,8 +89,10 @@ export async function run(view, runId) {
     cancel.addEventListener("click", () =>
       act(cancel, async () => {
         if (!(await ask(`Cancel workflow run ${runId}?`, "Cancel run"))) return;
-        await call("DELETE", `/v2/workflows/runs/${encodeURIComponent(runId)}`);
-        say(`Run ${runId} cancelled.`);
+        // the bulk cancel, as the SDK's Client.cancel does (DELETE of one run without ?cancel=true
+        // would end it as a success)
+        const r = await call("DELETE", "/v2/workflows/runs", { query: { workflowRunIds: runId } });
+        say(r.cancelled === 1 ? `Run ${runId} cancelled.` : `Run ${runId} was not running any more.`);
         view.replaceChildren();
         await run(view, runId);
       }),
