@@ -10,7 +10,7 @@
 //   CHROMIUM        the browser (default /usr/bin/chromium)
 // Prints "ok - <name>" or "not ok - <name>" per check and "# pass N" / "# fail N"; exit code 1 on
 // any failure.
-import { createServer } from "node:http";
+import { createServer, request } from "node:http";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -172,9 +172,51 @@ async function pageChecks(name) {
   await check(`${name}: text contrast is at least 4.5:1`, contrastOk);
 }
 
+/** A GET with the path exactly as given (fetch and URL would normalise "..", node:http does not). */
+function rawGet(path) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(BASE);
+    const req = request({ host: u.hostname, port: u.port, path, method: "GET" }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 try {
-  await check("/ redirects to /console, served with a CSP that allows no inline script", async () => {
+  await check("static files: types, and no path leaves the console's folder of the jar", async () => {
+    const js = await rawGet("/console/js/app.js");
+    equal(js.status, 200, "app.js");
+    equal(js.headers["content-type"], "text/javascript; charset=utf-8", "app.js type");
+    for (const path of [
+      "/console/../META-INF/MANIFEST.MF",
+      "/console/js/../../META-INF/MANIFEST.MF",
+      "/console/js/../../logback.xml",
+      "/console/%2e%2e/META-INF/MANIFEST.MF",
+      "/console/..%2fMETA-INF%2fMANIFEST.MF",
+      "/console/js/..%5c..%5cMETA-INF%5cMANIFEST.MF",
+      "/console/dev/postbox/http/api/ConsoleRoutes.class",
+      "/console/nope.js",
+    ]) {
+      const r = await rawGet(path);
+      equal(r.status, 404, path);
+      assert(!r.body.includes("Manifest-Version"), `${path} leaked the manifest`);
+    }
+  });
+  await check("/ redirects to /console, served with a CSP that allows no inline script; cold load under 200 KB", async () => {
+    const loaded = [];
+    const onResponse = (r) => loaded.push(r);
+    page.on("response", onResponse);
     const res = await page.goto(BASE + "/");
+    await page.getByRole("button", { name: "Sign in as defaultUser" }).waitFor();
+    page.off("response", onResponse);
+    let bytes = 0;
+    for (const r of loaded) if (r.status() !== 302) bytes += (await r.body()).length;
+    console.log(`# cold load: ${loaded.length} responses, ${bytes} bytes`);
+    assert(bytes < 200_000, `cold load of ${bytes} bytes`);
     equal(new URL(page.url()).pathname, "/console", "page");
     const csp = res.headers()["content-security-policy"];
     assert(csp.includes("script-src 'self'") && !csp.includes("unsafe-inline"), `CSP: ${csp}`);

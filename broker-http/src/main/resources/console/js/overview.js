@@ -4,6 +4,7 @@ import { h, badge, table } from "./dom.js";
 
 const MAX_DLQ_PAGES = 10; // counts the DLQ up to 1,000 entries, then shows "1000+"
 const REFRESH_MS = 5000;
+const ORDER = ["CREATED", "ACTIVE", "RETRY", "ERROR", "DELIVERED", "FAILED", "CANCEL_REQUESTED", "CANCELED"];
 
 function card(label, value, id) {
   return h("div", { class: "card" }, h("span", { class: "n", id }, value), h("span", { class: "l" }, label));
@@ -67,7 +68,7 @@ export async function overview(view, _arg, signal) {
       card("URL groups", groups.length, "count-groups"),
     ),
   );
-  const byState = {};
+  const byState = Object.fromEntries(ORDER.map((s) => [s, 0]));
   for (const e of logs.logs) byState[e.state] = (byState[e.state] ?? 0) + 1;
   view.append(
     h("h2", {}, "Latest log entries by state"),
@@ -106,6 +107,7 @@ async function serverMetrics(section, tenant, signal) {
     };
     section.replaceChildren(
       h("h2", { id: "server-h" }, "Server (all tenants)"),
+      h("p", { class: "muted" }, `From /metrics: the gauges are estimates; rates are measured over ${REFRESH_MS / 1000} s ("…" until then).`),
       h(
         "div",
         { class: "cards" },
