@@ -20,6 +20,7 @@ import dev.postbox.core.schedule.ScheduleService;
 import dev.postbox.core.store.ExpireRetention;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.StorageQuota;
+import dev.postbox.core.tenant.DevTenants;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
@@ -33,6 +34,7 @@ import dev.postbox.core.workflow.WorkflowService;
 import dev.postbox.core.workflow.Workflows;
 import dev.postbox.http.api.BatchEndpoint;
 import dev.postbox.http.api.BrokerApi;
+import dev.postbox.http.api.ConsoleRoutes;
 import dev.postbox.http.api.DlqEndpoints;
 import dev.postbox.http.api.FlowControlEndpoints;
 import dev.postbox.http.api.KeyEndpoints;
@@ -59,6 +61,7 @@ import dev.postbox.scheduler.quartz.QuartzTickTimer;
 import dev.postbox.storage.rocksdb.RocksDbMessageStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -239,7 +242,10 @@ public final class Broker implements AutoCloseable {
           routes,
           tenants,
           new TenantReset.Services(store, dispatcher, schedules, queues, groups, flow, workflows));
-      server.serve(operations.routes(routes, config.metricsAuth()), blockingPool);
+      List<Tenant> devUsers = config.devMode() ? DevTenants.ALL : List.of();
+      server.serve(
+          new ConsoleRoutes(operations.routes(routes, config.metricsAuth()), routes, devUsers),
+          blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));
       schedules.recover();

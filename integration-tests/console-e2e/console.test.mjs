@@ -1,0 +1,470 @@
+// End-to-end test of the web console (docs/console.md) in Debian's headless Chromium, driven by
+// playwright-core (no browser download). ConsoleIT starts the server and runs this script; it can
+// also run on its own against a dev-mode server:
+//   POSTBOX_URL=http://127.0.0.1:8080 node console.test.mjs
+// Environment:
+//   POSTBOX_URL     the server (dev mode: the dev users sign in with one click)
+//   SCREENSHOTS     where to write a screenshot of each page (default: no screenshots)
+//   RUN_OK, RUN_FAILED, RUN_SLEEPING  workflow runs seeded by ConsoleIT (a finished one, a failed
+//                   one in the workflow DLQ, one that sleeps); without them the workflow part is skipped
+//   CHROMIUM        the browser (default /usr/bin/chromium)
+// Prints "ok - <name>" or "not ok - <name>" per check and "# pass N" / "# fail N"; exit code 1 on
+// any failure.
+import { createServer, request } from "node:http";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const BASE = (process.env.POSTBOX_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
+const SHOTS = process.env.SCREENSHOTS;
+const DEFAULT_TOKEN = "eyJVc2VySUQiOiJkZWZhdWx0VXNlciIsIlBhc3N3b3JkIjoiZGVmYXVsdFBhc3N3b3JkIn0=";
+const TEST_USER1_TOKEN = "eyJVc2VySUQiOiJ0ZXN0VXNlcjEiLCJQYXNzd29yZCI6InRlc3RQYXNzd29yZCJ9";
+const TOKENS = [DEFAULT_TOKEN, TEST_USER1_TOKEN];
+const XSS_BODY = `<script>window.__xss = "body-script"; alert("body")</script><img src=x onerror="window.__xss='body-img';alert('img')">`;
+const XSS_HEADER = `<img src=x onerror="window.__xss='header';alert('header')">`;
+const XSS_RESPONSE = `<script>window.__xss="response";alert("response")</script><img src=x onerror=alert('resp')>`;
+
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ${name}\n  ${String(e.stack ?? e).replaceAll("\n", "\n  ")}`);
+  }
+}
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+function equal(actual, expected, what) {
+  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+async function until(what, fn, timeoutMs = 20000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+// The API, outside the browser: to seed and to check what the console did.
+async function api(method, path, { body, headers } = {}) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { Authorization: `Bearer ${DEFAULT_TOKEN}`, ...(headers ?? {}) },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+// A destination: /ok answers 200, /fail 500 with a script in its body, /once/<k> fails its first
+// call and succeeds afterwards.
+const seen = new Map();
+const received = [];
+const receiver = createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    received.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() });
+    if (req.url.startsWith("/ok")) return res.end("fine");
+    if (req.url.startsWith("/once/")) {
+      const n = (seen.get(req.url) ?? 0) + 1;
+      seen.set(req.url, n);
+      res.statusCode = n === 1 ? 500 : 200;
+      return res.end(n === 1 ? XSS_RESPONSE : "fine now");
+    }
+    res.statusCode = 500;
+    res.end(XSS_RESPONSE);
+  });
+});
+await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
+const DEST = `http://127.0.0.1:${receiver.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-GB", timezoneId: "UTC" });
+const page = await context.newPage();
+page.setDefaultTimeout(15000);
+const requested = [];
+const dialogs = [];
+const consoleErrors = [];
+page.on("request", (r) => requested.push({ url: r.url(), headers: r.headers() }));
+page.on("dialog", (d) => {
+  dialogs.push(d.message());
+  d.dismiss().catch(() => {});
+});
+page.on("console", (m) => {
+  if (m.type() === "error" || m.type() === "warning") consoleErrors.push(m.text());
+});
+page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
+
+async function shot(name) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+const text = (selector) => page.locator(selector).first().textContent();
+async function go(hash) {
+  await page.evaluate((h) => (location.hash = h), hash);
+  await page.locator("main h1").first().waitFor();
+}
+/** Every form control on screen has a label (a <label for>, or aria-label). */
+async function allLabelled() {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll("input, select, textarea")]
+      .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")))
+      .map((el) => el.outerHTML),
+  );
+  equal(unlabelled.length, 0, `controls without a label: ${unlabelled.join(" ")}`);
+}
+/** Text contrast of visible text elements against their backgrounds: at least 4.5:1 (WCAG AA). */
+async function contrastOk() {
+  const low = await page.evaluate(() => {
+    const rgb = (s) => (s.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const bg = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const out = [];
+    for (const el of document.querySelectorAll("a, button:not(:disabled), label, th, td, p, h1, h2, h3, dt, dd, span, strong, pre, caption")) {
+      if (!el.offsetParent || !el.textContent.trim()) continue;
+      const fg = rgb(getComputedStyle(el).color).slice(0, 3);
+      const [a, b] = [lum(fg), lum(bg(el))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 4.5) out.push(`${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+    }
+    return out;
+  });
+  equal(low.length, 0, `low contrast: ${low.join("; ")}`);
+}
+async function pageChecks(name) {
+  await check(`${name}: every control is labelled`, allLabelled);
+  await check(`${name}: text contrast is at least 4.5:1`, contrastOk);
+}
+
+/** A GET with the path exactly as given (fetch and URL would normalise "..", node:http does not). */
+function rawGet(path) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(BASE);
+    const req = request({ host: u.hostname, port: u.port, path, method: "GET" }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+try {
+  await check("static files: types, and no path leaves the console's folder of the jar", async () => {
+    const js = await rawGet("/console/js/app.js");
+    equal(js.status, 200, "app.js");
+    equal(js.headers["content-type"], "text/javascript; charset=utf-8", "app.js type");
+    for (const path of [
+      "/console/../META-INF/MANIFEST.MF",
+      "/console/js/../../META-INF/MANIFEST.MF",
+      "/console/js/../../logback.xml",
+      "/console/%2e%2e/META-INF/MANIFEST.MF",
+      "/console/..%2fMETA-INF%2fMANIFEST.MF",
+      "/console/js/..%5c..%5cMETA-INF%5cMANIFEST.MF",
+      "/console/dev/postbox/http/api/ConsoleRoutes.class",
+      "/console/nope.js",
+    ]) {
+      const r = await rawGet(path);
+      equal(r.status, 404, path);
+      assert(!r.body.includes("Manifest-Version"), `${path} leaked the manifest`);
+    }
+  });
+  await check("/ redirects to /console, served with a CSP that allows no inline script; cold load under 200 KB", async () => {
+    const loaded = [];
+    const onResponse = (r) => loaded.push(r);
+    page.on("response", onResponse);
+    const res = await page.goto(BASE + "/");
+    await page.getByRole("button", { name: "Sign in as defaultUser" }).waitFor();
+    page.off("response", onResponse);
+    let bytes = 0;
+    for (const r of loaded) if (r.status() !== 302) bytes += (await r.body()).length;
+    console.log(`# cold load: ${loaded.length} responses, ${bytes} bytes`);
+    assert(bytes < 200_000, `cold load of ${bytes} bytes`);
+    equal(new URL(page.url()).pathname, "/console", "page");
+    const csp = res.headers()["content-security-policy"];
+    assert(csp.includes("script-src 'self'") && !csp.includes("unsafe-inline"), `CSP: ${csp}`);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  });
+  await page.getByRole("button", { name: "Sign in as defaultUser" }).waitFor();
+  await pageChecks("sign-in");
+  await shot("signin");
+
+  await check("sign in as a dev user with one click", async () => {
+    await page.getByRole("button", { name: "Sign in as testUser1" }).click();
+    await until("tenant testUser1", async () => (await text("#tenant")) === "testUser1");
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+  });
+  await check("sign out, then an unknown token is refused", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("API token (QSTASH_TOKEN)").fill("not-a-token");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await until("the refusal", async () => (await text("#status")).includes("not known"));
+    equal(await page.locator("#who").isHidden(), true, "signed-in bar hidden");
+  });
+  await check("sign in with a pasted token (keyboard: type and Enter)", async () => {
+    const field = page.getByLabel("API token (QSTASH_TOKEN)");
+    await field.fill(DEFAULT_TOKEN);
+    await field.press("Enter");
+    await until("tenant defaultUser", async () => (await text("#tenant")) === "defaultUser");
+    equal(await page.evaluate(() => sessionStorage.length), 1, "one sessionStorage item");
+    equal(await page.evaluate(() => document.cookie), "", "cookies");
+  });
+
+  // Workflow runs first: the sleeping one must still sleep when it is cancelled.
+  if (process.env.RUN_OK) {
+    await check("cancel a sleeping workflow run", async () => {
+      await go(`#/workflows/${encodeURIComponent(process.env.RUN_SLEEPING)}`);
+      await page.getByRole("button", { name: "Cancel run" }).click();
+      await page.locator("dialog").getByRole("button", { name: "Cancel run" }).click();
+      await until("RUN_CANCELED", async () => (await text("main dd .badge")) === "RUN_CANCELED");
+      const r = await api("GET", `/v2/workflows/logs?workflowRunId=${process.env.RUN_SLEEPING}`);
+      equal(r.json.runs[0].workflowState, "RUN_CANCELED", "state through the API");
+    });
+    await check("workflow runs: the list and a finished run's steps with their outputs", async () => {
+      await go("#/workflows");
+      await page.getByRole("link", { name: process.env.RUN_OK }).waitFor();
+      await pageChecks("workflow runs");
+      await shot("workflows");
+      await page.getByRole("link", { name: process.env.RUN_OK }).click();
+      await page.locator("li.step").first().waitFor();
+      const names = await page.locator("li.step strong").allTextContents();
+      equal(names.join(","), "init,one,two,three", "steps");
+      const outs = await page.locator("li.step pre.out").allTextContents();
+      equal(outs.join("|"), '{"n":20}|21|42|"done:42"', "outputs");
+      equal(await text("main dd .badge"), "RUN_SUCCESS", "state");
+      await pageChecks("workflow run");
+      await shot("workflow-run");
+    });
+    await check("restart a failed run from the workflow DLQ", async () => {
+      await go(`#/workflows/${encodeURIComponent(process.env.RUN_FAILED)}`);
+      await page.getByRole("button", { name: "Restart run" }).waitFor();
+      await pageChecks("failed workflow run");
+      await shot("workflow-failed");
+      await page.getByRole("button", { name: "Restart run" }).click();
+      await until("the new run's page", async () => {
+        const id = decodeURIComponent(page.url().split("#/workflows/")[1] ?? "");
+        return id && id !== process.env.RUN_FAILED;
+      });
+      const id = decodeURIComponent(page.url().split("#/workflows/")[1]);
+      const r = await api("GET", `/v2/workflows/logs?workflowRunId=${id}`);
+      equal(r.json.runs.length, 1, "the new run through the API");
+    });
+  } else {
+    console.log("# skip workflow runs: RUN_OK not given");
+  }
+
+  // Publish from the form, with script in body, header and URL.
+  let published;
+  await check("publish from the form (XSS payloads in body, header and URL)", async () => {
+    await go("#/publish");
+    await page.getByLabel("Destination (URL or URL group)").fill(`${DEST}/ok?q=<img src=x onerror=alert(9)>`);
+    await page.getByLabel("Body").fill(XSS_BODY);
+    await page.getByLabel(/^Headers/).fill(`Content-Type: text/html\nUpstash-Forward-X-Evil: ${XSS_HEADER}`);
+    await page.getByLabel("Retries").fill("0");
+    await pageChecks("publish");
+    await shot("publish");
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    const a = page.locator("main ul a").first();
+    await a.waitFor();
+    published = await a.textContent();
+    assert(/^msg_/.test(published), `message id ${published}`);
+    await until("delivery", () => received.some((r) => r.path.startsWith("/ok") && r.body === XSS_BODY));
+    const got = received.find((r) => r.body === XSS_BODY);
+    equal(got.headers["x-evil"], XSS_HEADER, "forwarded header");
+    await a.click();
+  });
+  await check("the message's timeline: CREATED, ACTIVE, DELIVERED (status 200), body and headers as text", async () => {
+    await until("DELIVERED on the timeline", async () => (await page.locator("ol.timeline .badge").allTextContents()).includes("DELIVERED"));
+    const states = await page.locator("ol.timeline .badge").allTextContents();
+    equal(states.join(","), "CREATED,ACTIVE,DELIVERED", "states");
+    equal(await text("ol.timeline pre.body"), XSS_BODY, "body shown as text");
+    const delivered = page.locator("ol.timeline > li").nth(2);
+    assert((await delivered.textContent()).includes("Response status200"), await delivered.textContent());
+    const headerCells = await page.locator("ol.timeline td").allTextContents();
+    assert(headerCells.includes(XSS_HEADER), `header shown as text: ${headerCells}`);
+  });
+  await pageChecks("message");
+  await shot("message");
+
+  await check("cancel a delayed message from its page", async () => {
+    await go("#/publish");
+    await page.getByLabel("Destination (URL or URL group)").fill(`${DEST}/ok/later`);
+    await page.getByLabel("Body").fill("later");
+    await page.getByLabel("Delay (seconds)").fill("600");
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    const a = page.locator("main ul a").first();
+    await a.waitFor();
+    const id = await a.textContent();
+    await a.click();
+    await page.getByRole("button", { name: "Cancel message" }).click();
+    await page.locator("dialog").getByRole("button", { name: "Cancel message" }).click();
+    await until("CANCELED on the timeline", async () => (await page.locator("ol.timeline .badge").allTextContents()).includes("CANCELED"));
+    equal((await api("GET", `/v2/messages/${id}`)).status, 404, "message after cancel");
+  });
+
+  await check("messages list, filtered by URL", async () => {
+    await go("#/messages");
+    await page.getByLabel("URL", { exact: true }).fill(`${DEST}/ok/later`);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await until("only the cancelled message's entries", async () => {
+      const states = await page.locator("main tbody .badge").allTextContents();
+      return states.join(",") === "CANCELED,CANCEL_REQUESTED,CREATED";
+    });
+    await page.getByLabel("URL", { exact: true }).fill("");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await until("all entries", async () => (await page.locator("main tbody tr").count()) > 3);
+  });
+  await pageChecks("messages");
+  await shot("messages");
+
+  // The DLQ: five failed messages; retry one and delete one from their pages, then retry one and
+  // delete two in bulk.
+  const dlqIds = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await api("POST", `/v2/publish/${DEST}/once/${i}`, { body: `dlq ${i} ${XSS_BODY}`, headers: { "Upstash-Retries": "0" } });
+    equal(r.status, 200, "seed publish");
+  }
+  await until("five DLQ entries", async () => {
+    const r = await api("GET", "/v2/dlq?order=earliestFirst");
+    dlqIds.splice(0, dlqIds.length, ...r.json.messages.filter((m) => m.url.startsWith(DEST)).map((m) => m.dlqId));
+    return dlqIds.length === 5;
+  });
+  // (the workflow DLQ entry of RUN_FAILED is in the same list: only this script's entries count)
+  const dlqIdsNow = async () =>
+    (await api("GET", "/v2/dlq")).json.messages.filter((m) => m.url.startsWith(DEST)).map((m) => m.dlqId).sort();
+  await check("a DLQ entry's page: body, headers and last response as text; retry", async () => {
+    await go("#/dlq");
+    await pageChecks("dlq");
+    await shot("dlq");
+    await page.getByRole("link", { name: dlqIds[0] }).click();
+    await page.locator("pre.response").waitFor();
+    equal(await text("pre.body"), `dlq 0 ${XSS_BODY}`, "body");
+    equal(await text("pre.response"), XSS_RESPONSE, "response body");
+    await pageChecks("dlq entry");
+    await shot("dlq-entry");
+    await page.getByRole("link", { name: /^msg_/ }).first().click();
+    await until("the failed message's timeline", async () => (await page.locator("ol.timeline .badge").allTextContents()).includes("FAILED"));
+    equal((await page.locator("ol.timeline .badge").allTextContents()).join(","), "CREATED,ACTIVE,ERROR,FAILED", "states");
+    equal(await text("ol.timeline pre.response"), XSS_RESPONSE, "the failed attempt's response body");
+    await page.getByRole("link", { name: dlqIds[0] }).click(); // "In the DLQ: <id>"
+    await page.locator("pre.response").waitFor();
+    await page.getByRole("button", { name: "Retry" }).click();
+    await until("the retried message's page", async () => page.url().includes("#/messages/"));
+    await until("the retried message delivered", async () => (await page.locator("ol.timeline .badge").allTextContents()).includes("DELIVERED"));
+    equal((await dlqIdsNow()).join(), dlqIds.slice(1).sort().join(), "DLQ after retry");
+  });
+  await check("delete one DLQ entry from its page", async () => {
+    await go(`#/dlq/${encodeURIComponent(dlqIds[1])}`);
+    await page.getByRole("button", { name: "Delete" }).click();
+    await page.locator("dialog").getByRole("button", { name: "Delete" }).click();
+    await until("back on the list", async () => page.url().endsWith("#/dlq"));
+    equal((await dlqIdsNow()).join(), dlqIds.slice(2).sort().join(), "DLQ after delete");
+  });
+  await check("bulk retry and bulk delete of selected DLQ entries", async () => {
+    await page.getByRole("checkbox", { name: `Select ${dlqIds[2]}` }).check();
+    await page.getByRole("button", { name: "Retry selected" }).click();
+    await until("the bulk retry", async () => (await text("#status")).includes("Retried 1"));
+    await until("two left", async () => (await dlqIdsNow()).join() === dlqIds.slice(3).sort().join());
+    await page.getByRole("checkbox", { name: `Select ${dlqIds[3]}` }).check();
+    await page.getByRole("checkbox", { name: `Select ${dlqIds[4]}` }).check();
+    await page.getByRole("button", { name: "Delete selected" }).click();
+    await page.locator("dialog").getByRole("button", { name: "Delete" }).click();
+    await until("the bulk delete", async () => (await text("#status")).includes("Deleted 2"));
+    equal((await dlqIdsNow()).length, 0, "DLQ entries left");
+  });
+
+
+  await check("overview: this tenant's counts", async () => {
+    await go("#/overview");
+    await page.locator("#count-dlq").waitFor();
+    const all = (await api("GET", "/v2/dlq")).json.messages.length;
+    equal(await text("#count-dlq"), String(all), "DLQ count");
+    await page.locator("#server-pending").waitFor();
+  });
+  await pageChecks("overview");
+  await shot("overview");
+
+  await check("keyboard: Tab reaches the skip link, the pages and sign-out, in order", async () => {
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.locator("body").focus();
+    const seenFocus = [];
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press("Tab");
+      seenFocus.push(await page.evaluate(() => document.activeElement.textContent.trim()));
+    }
+    equal(seenFocus.slice(0, 7).join("|"), "Skip to content|Overview|Messages|DLQ|Workflow runs|Publish|Sign out", "focus order");
+    await page.keyboard.press("Shift+Tab"); // back to Publish, and Enter follows the link
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Publish a message" }).waitFor();
+  });
+
+  await check("nothing executed: no dialog, no script result, no request for the injected image", async () => {
+    equal(dialogs.length, 0, `dialogs: ${dialogs}`);
+    equal(await page.evaluate(() => window.__xss), undefined, "window.__xss");
+    const images = requested.filter((r) => /\/x$/.test(new URL(r.url).pathname));
+    equal(images.length, 0, "requests for the injected image");
+    equal(consoleErrors.filter((m) => /Content Security Policy|Refused/.test(m)).length, 0, `CSP reports: ${consoleErrors}`);
+  });
+  await check("the token never appears in a requested URL, and no cookie is set", async () => {
+    assert(requested.length > 20, `requests recorded: ${requested.length}`);
+    for (const r of requested) {
+      for (const t of TOKENS) {
+        for (const form of [t, encodeURIComponent(t)]) assert(!r.url.includes(form), `token in ${r.url}`);
+      }
+      assert(!/qstash_token/i.test(r.url), `token parameter in ${r.url}`);
+      assert(!r.headers.cookie, `cookie sent to ${r.url}`);
+    }
+    const apiCalls = requested.filter((r) => new URL(r.url).pathname.startsWith("/v2/"));
+    assert(apiCalls.length > 10, `API calls: ${apiCalls.length}`);
+    for (const r of apiCalls) assert(r.headers.authorization?.startsWith("Bearer "), `no token header on ${r.url}`);
+    equal((await context.cookies()).length, 0, "cookies");
+  });
+  await check("no script errors in the page", async () => {
+    const errors = consoleErrors.filter((m) => !/Failed to load resource/.test(m));
+    equal(errors.length, 0, errors.join("\n"));
+  });
+} finally {
+  await browser.close();
+  receiver.close();
+}
+console.log(`# pass ${passed}`);
+console.log(`# fail ${failed}`);
+process.exit(failed === 0 ? 0 : 1);
