@@ -310,6 +310,27 @@ class WorkflowServiceTest {
   }
 
   @Test
+  void aStepThatFailsForGoodCancelsTheRunsOtherPendingSteps() {
+    trigger("wfr_pf", "", "upstash-retries", "0");
+    dispatcher.runOnce();
+    Map<String, List<String>> sleep = sdkHeaders("wfr_pf", false, FEATURES);
+    sleep.put("upstash-delay", List.of("10s"));
+    String sleeping =
+        publish(sleep, "{\"stepId\":2,\"concurrent\":2}").accepted().get(0).messageId();
+    step("wfr_pf", "{\"stepId\":1,\"concurrent\":2}");
+    answers.add(
+        new DeliveryResponse(
+            489, Map.of("Upstash-NonRetryable-Error", List.of("true")), new byte[0], null));
+    dispatcher.runOnce();
+    assertEquals(WorkflowState.RUN_FAILED, state("wfr_pf"));
+    assertEquals(2, sent.size());
+    assertTrue(store.findMessage(new MessageRef("t1", sleeping)).isEmpty());
+    clock.tick(Duration.ofSeconds(11));
+    dispatcher.runOnce();
+    assertEquals(2, sent.size(), "the sleeping branch is never delivered");
+  }
+
+  @Test
   void theFailureCallbackOfAFailedRunCarriesTheRunAndItsInitialPayload() {
     trigger(
         "wfr_fc",
