@@ -223,7 +223,7 @@ public final class Broker implements AutoCloseable {
                   dedup, limits, clock, scheduleEndpoints, groups, workflows, blockingPool),
               new MessageEndpoints(new MessageService(store, dispatcher, clock, keepEnded), views),
               new LogEndpoints(store, views),
-              new DlqEndpoints(dlq, views, limits, clock),
+              new DlqEndpoints(dlq, views, limits, clock, workflowRuns.failureCalls()),
               new KeyEndpoints(keys),
               scheduleEndpoints,
               new UrlGroupEndpoints(groups),

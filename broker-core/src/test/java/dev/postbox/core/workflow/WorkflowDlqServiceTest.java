@@ -344,10 +344,11 @@ class WorkflowDlqServiceTest {
     assertThrows(
         InvalidRequestException.class, () -> wfDlq.deleteIds("t1", List.of("9-0", "nope")));
     assertThrows(
-        InvalidRequestException.class, () -> WorkflowDlq.parseBulk(Map.of("bogus", List.of("1"))));
+        InvalidRequestException.class,
+        () -> WorkflowDlq.parseBulk(Map.of("bogus", List.of("1")), wfDlq.failureCalls()));
     assertThrows(
         InvalidRequestException.class,
-        () -> WorkflowDlq.parseBulk(Map.of("count", List.of("1001"))));
+        () -> WorkflowDlq.parseBulk(Map.of("count", List.of("1001")), wfDlq.failureCalls()));
   }
 
   @Test
@@ -361,10 +362,17 @@ class WorkflowDlqServiceTest {
                 .putDlq(new DlqEntry("9-0", plain, 1, 500, Map.of(), new byte[0], null)),
             null)
         .join();
-    WorkflowDlq none = WorkflowDlq.parseBulk(Map.of("workflowRunId", List.of("wfr_other")));
+    WorkflowDlq none =
+        WorkflowDlq.parseBulk(Map.of("workflowRunId", List.of("wfr_other")), wfDlq.failureCalls());
     assertEquals(0, wfDlq.rerunMatching("t1", none, true, RunOverrides.NONE).join().items().size());
     DlqService.Bulk<WorkflowDlqService.NewRun> all =
-        wfDlq.rerunMatching("t1", WorkflowDlq.parseBulk(Map.of()), false, RunOverrides.NONE).join();
+        wfDlq
+            .rerunMatching(
+                "t1",
+                WorkflowDlq.parseBulk(Map.of(), wfDlq.failureCalls()),
+                false,
+                RunOverrides.NONE)
+            .join();
     assertEquals(1, all.items().size());
     assertNull(all.nextCursor());
     assertTrue(store.findDlq("t1", dlqId).isEmpty());
