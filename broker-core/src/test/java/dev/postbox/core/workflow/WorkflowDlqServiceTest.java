@@ -1,6 +1,7 @@
 package dev.postbox.core.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -314,6 +315,23 @@ class WorkflowDlqServiceTest {
     assertTrue(again.contains("\"sourceBody\":\"" + b64("{\"n\":1}") + "\""), again);
     assertEquals("failureCall", header(sent.get(callbacks), "Upstash-Workflow-CallType"));
     assertTrue(store.findDlq("t1", dlqId).isPresent());
+  }
+
+  @Test
+  void retryFailureFunctionStartsTheStateAgainAndItFollowsTheNewCallback() {
+    String dlqId = failedRun("upstash-failure-callback", URL);
+    dispatcher.runOnce(); // the failure callback, delivered
+    DlqEntry e = store.findDlq("t1", dlqId).orElseThrow();
+    FailureCall first = wfDlq.failureCalls().of(e).orElseThrow();
+    assertEquals(FailureCall.State.CALLBACK_SUCCESS, first.state());
+
+    wfDlq.retryFailureFunction("t1", dlqId).join();
+    FailureCall again = wfDlq.failureCalls().of(e).orElseThrow();
+    assertEquals(FailureCall.State.CALLBACK_INPROGRESS, again.state());
+    assertFalse(again.messageId().equals(first.messageId()));
+    dispatcher.runOnce();
+    assertEquals(
+        FailureCall.State.CALLBACK_SUCCESS, wfDlq.failureCalls().of(e).orElseThrow().state());
   }
 
   @Test
