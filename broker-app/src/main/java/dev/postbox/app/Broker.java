@@ -213,12 +213,13 @@ public final class Broker implements AutoCloseable {
           new ScheduleEndpoints(schedules, groups, views, limits, clock);
       Deduplication dedup =
           new Deduplication(store, publish, clock, config.dedupWindow().toMillis());
-      WorkflowService workflows = new WorkflowService(workflowRuns, publish, dispatcher, clock);
+      this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
+      opened.push(blockingPool::shutdownNow);
+      WorkflowService workflows =
+          new WorkflowService(workflowRuns, publish, dispatcher, clock, blockingPool);
       DlqService dlq = new DlqService(store, dispatcher, queues, flow, clock, quota);
       WaitService waits = new WaitService(workflowRuns, publish, limits, clock);
       waits.recover();
-      this.blockingPool = Executors.newFixedThreadPool(API_THREADS, named("postbox-api"));
-      opened.push(blockingPool::shutdownNow);
       Routes routes =
           BrokerApi.routes(
               tenants,
@@ -226,7 +227,7 @@ public final class Broker implements AutoCloseable {
                   dedup, limits, clock, scheduleEndpoints, groups, workflows, blockingPool),
               new MessageEndpoints(new MessageService(store, dispatcher, clock, keepEnded), views),
               new LogEndpoints(store, views),
-              new DlqEndpoints(dlq, views, limits, clock),
+              new DlqEndpoints(dlq, views, limits, clock, workflowRuns.failureCalls()),
               new KeyEndpoints(keys),
               scheduleEndpoints,
               new UrlGroupEndpoints(groups),

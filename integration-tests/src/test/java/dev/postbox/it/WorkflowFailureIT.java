@@ -2,6 +2,7 @@ package dev.postbox.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A failed workflow run with the real {@code @upstash/workflow} 1.3.3 (docs/workflow.md): its
  * failure callback runs the route's failure function with the run's initial payload, and the SDK's
- * {@code Client.dlq.list} finds the failed step in the workflow DLQ.
+ * {@code Client.dlq.list} finds the failed step in the workflow DLQ; a run failed by one branch of
+ * a parallel block never delivers the other; the failure function's state shows in the DLQ and the
+ * logs.
  */
 class WorkflowFailureIT {
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
@@ -82,5 +85,93 @@ class WorkflowFailureIT {
               .get("dlqId")
               .equals(paged.get("messages").get(0).get("dlqId")));
     }
+  }
+
+  @Test
+  void aBranchThatFailsForGoodEndsTheRunAndItsSleepingBranchIsNeverDelivered() throws Exception {
+    try (JarServer server = JarServer.start(work.resolve("data"), work.resolve("server.log"));
+        WorkflowApp app = WorkflowApp.start(server.port, work.resolve("app.log"))) {
+      long triggered = System.currentTimeMillis();
+      String run = app.trigger("/fail-parallel", "{}", null);
+      // The trigger plans both branches, the failing one answers 489, the failure callback (the
+      // route has no failure function) 200.
+      Poll.until(
+          RUN_TIMEOUT,
+          "the run to fail and its failure callback to be answered",
+          () -> app.statuses("/fail-parallel").equals("[200,489,200]"));
+      // The sleeping branch was due 4 s after the trigger: wait well past it.
+      Thread.sleep(Math.max(0, triggered + 8_000 - System.currentTimeMillis()));
+      assertEquals(3, app.count("/fail-parallel"), app.statuses("/fail-parallel"));
+      assertNull(app.result(run));
+
+      // The logs and the DLQ name the failed message's DLQ entry and the failure callback's state.
+      Poll.until(
+          RUN_TIMEOUT,
+          "the failure callback's state",
+          () -> stateOf(app, run).equals("CALLBACK_SUCCESS"));
+      JsonNode log = runLog(app, run);
+      assertEquals("RUN_FAILED", log.get("workflowState").asText(), log.toString());
+      JsonNode entry = app.dlqList("workflowRunId=" + run).get("messages").get(0);
+      assertEquals(entry.get("dlqId").asText(), log.get("dlqId").asText(), log.toString());
+      JsonNode ff = log.get("failureFunction");
+      assertEquals(app.url + "/fail-parallel", ff.get("url").asText(), ff.toString());
+      assertEquals(489, ff.get("failStatus").asInt(), ff.toString());
+      assertEquals(200, ff.get("responseStatus").asInt(), ff.toString());
+      assertEquals(
+          "CALLBACK_SUCCESS",
+          entry.get("failureCallbackInfo").get("state").asText(),
+          entry.toString());
+    }
+  }
+
+  @Test
+  void aFailureFunctionThatFailsIsShownAndFilteredAsCallbackFail() throws Exception {
+    try (JarServer server = JarServer.start(work.resolve("data"), work.resolve("server.log"));
+        WorkflowApp app = WorkflowApp.start(server.port, work.resolve("app.log"))) {
+      Api.Response t =
+          app.api.send(
+              "POST", "/trigger", "{\"route\":\"/fail-handler-fails\",\"body\":{},\"retries\":0}");
+      assertEquals(200, t.status(), t.body());
+      String run = t.json().get("workflowRunId").asText();
+      String ok = app.trigger("/fails", "{}", null); // its failure callback is answered 200
+      Poll.until(
+          RUN_TIMEOUT,
+          "the failure callback to fail for good",
+          () -> stateOf(app, run).equals("CALLBACK_FAIL"));
+      Poll.until(RUN_TIMEOUT, "the other run's callback", () -> !stateOf(app, ok).isEmpty());
+      assertEquals("handler ran", app.result(run).asText());
+      assertEquals("[489,500]", app.statuses("/fail-handler-fails"));
+
+      JsonNode failed = app.dlqList("failureFunctionState=CALLBACK_FAIL").get("messages");
+      assertEquals(1, failed.size(), failed.toString());
+      assertEquals(run, failed.get(0).get("workflowRunId").asText());
+      assertEquals(500, failed.get(0).get("failureCallbackInfo").get("responseStatus").asInt());
+      JsonNode succeeded = app.dlqList("failureFunctionState=CALLBACK_SUCCESS").get("messages");
+      assertEquals(1, succeeded.size(), succeeded.toString());
+      assertEquals(ok, succeeded.get(0).get("workflowRunId").asText());
+      assertEquals(
+          0, app.dlqList("failureFunctionState=CALLBACK_INPROGRESS").get("messages").size());
+      JsonNode ff = runLog(app, run).get("failureFunction");
+      assertEquals("CALLBACK_FAIL", ff.get("state").asText(), ff.toString());
+      assertEquals(500, ff.get("responseStatus").asInt(), ff.toString());
+    }
+  }
+
+  /** The state of the failure callback of the run's DLQ entry, or "" while none is listed. */
+  private static String stateOf(WorkflowApp app, String run) {
+    JsonNode m = app.dlqList("workflowRunId=" + run).get("messages");
+    if (m.isEmpty() || !m.get(0).has("failureCallbackInfo")) {
+      return "";
+    }
+    return m.get(0).get("failureCallbackInfo").get("state").asText();
+  }
+
+  /** The run as the SDK's {@code Client.logs} shows it. */
+  private static JsonNode runLog(WorkflowApp app, String run) {
+    Api.Response r = app.api.send("GET", "/logs?workflowRunId=" + run, null);
+    assertEquals(200, r.status(), r.body());
+    JsonNode runs = r.json().get("runs");
+    assertEquals(1, runs.size(), runs.toString());
+    return runs.get(0);
   }
 }

@@ -16,6 +16,7 @@ import dev.postbox.core.schedule.RunState;
 import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WaitEvent;
@@ -184,6 +185,9 @@ public interface MessageStore extends AutoCloseable {
 
   /** One more than the highest stored history seq of a run, 0 when it has none. */
   long nextHistorySeq(String tenant, String runId);
+
+  /** Where the run's latest failure callback stands, if it has one; expires with the run. */
+  Optional<FailureCall> findFailureCall(String tenant, String runId);
 
   /**
    * Deletes the tenant's runs that ended before {@code endedBefore} with their histories, except

@@ -16,6 +16,7 @@ import dev.postbox.core.schedule.RunState;
 import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunEnd;
 import dev.postbox.core.workflow.WaitEvent;
@@ -215,6 +216,11 @@ public final class StoreBatch {
 
   public StoreBatch putWorkflowRunEnd(String tenant, String runId, RunEnd end) {
     ops.add(new StoreOp.PutWorkflowRunEnd(tenant, runId, end));
+    return this;
+  }
+
+  public StoreBatch putFailureCall(FailureCall c) {
+    ops.add(new StoreOp.PutFailureCall(c));
     return this;
   }
 

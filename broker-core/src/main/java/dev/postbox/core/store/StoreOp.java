@@ -13,6 +13,7 @@ import dev.postbox.core.schedule.RunState;
 import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunEnd;
 import dev.postbox.core.workflow.WaitEvent;
@@ -115,6 +116,9 @@ public sealed interface StoreOp {
 
   /** Store a workflow run's start record (written once, with its trigger). */
   record PutWorkflowRun(WorkflowRun run) implements StoreOp {}
+
+  /** Store where a run's failure callback stands, beside its start record (replacing it). */
+  record PutFailureCall(FailureCall call) implements StoreOp {}
 
   /** Store how a workflow run ended, beside its start record. */
   record PutWorkflowRunEnd(String tenant, String runId, RunEnd end) implements StoreOp {}

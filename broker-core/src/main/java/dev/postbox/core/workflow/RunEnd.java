@@ -8,12 +8,20 @@ package dev.postbox.core.workflow;
  * @param completedAt when it ended, epoch ms
  * @param response the body the SDK sent when the run succeeded (its return value), else empty
  * @param error why it failed, or null
+ * @param dlqId the DLQ entry of the message that failed the run (written in the same batch), or
+ *     null
  */
-public record RunEnd(WorkflowState state, long completedAt, byte[] response, String error) {
+public record RunEnd(
+    WorkflowState state, long completedAt, byte[] response, String error, String dlqId) {
   public RunEnd {
     if (state == WorkflowState.RUN_STARTED) {
       throw new IllegalArgumentException("a run end needs a final state");
     }
     response = response == null ? new byte[0] : response;
+  }
+
+  /** An end without a DLQ entry. */
+  public RunEnd(WorkflowState state, long completedAt, byte[] response, String error) {
+    this(state, completedAt, response, error, null);
   }
 }

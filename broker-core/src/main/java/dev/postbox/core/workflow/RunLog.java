@@ -1,5 +1,6 @@
 package dev.postbox.core.workflow;
 
+import dev.postbox.core.message.DlqEntry;
 import java.util.List;
 
 /**
@@ -9,8 +10,12 @@ import java.util.List;
  * @param run the run, its end merged in
  * @param steps its history entries, each with when it was published
  * @param next the run's pending (or, for a run that failed or was cancelled, its last) messages
+ * @param failureCall where the failure callback of a failed run stands, or null when it made none
+ * @param failed the DLQ entry of the message that failed the run, while it exists and the run made
+ *     a failure callback, else null
  */
-public record RunLog(WorkflowRun run, List<Step> steps, List<Next> next) {
+public record RunLog(
+    WorkflowRun run, List<Step> steps, List<Next> next, FailureCall failureCall, DlqEntry failed) {
   public RunLog {
     steps = List.copyOf(steps);
     next = List.copyOf(next);

@@ -1,5 +1,6 @@
 package dev.postbox.core.workflow;
 
+import dev.postbox.core.message.DlqEntry;
 import dev.postbox.core.message.Ids;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
@@ -14,16 +15,19 @@ import java.util.Optional;
  * The workflow logs, {@code Client.logs} (docs/workflow.md): a tenant's runs newest first, each
  * with its history and what it waits on. Reads are bounded: a page looks at no more than {@link
  * #MAX_SCANNED} runs (a selective filter may so answer fewer runs than asked, with a cursor), and
- * reads the history of the runs it answers. Thread-safe; blocking reads.
+ * reads the history (and, for a failed run, its failure callback's state) of the runs it answers.
+ * Thread-safe; blocking reads.
  */
 public final class RunLogs {
   /** The most runs one page looks at. */
   static final int MAX_SCANNED = 1000;
 
   private final MessageStore store;
+  private final FailureCalls failureCalls;
 
   public RunLogs(MessageStore store) {
     this.store = store;
+    this.failureCalls = new FailureCalls(store);
   }
 
   /**
@@ -61,7 +65,9 @@ public final class RunLogs {
       long at = Ids.millisOf(e.messageId());
       steps.add(new RunLog.Step(e, at < 0 ? run.createdAt() : at));
     }
-    return new RunLog(run, steps, next(run, history));
+    FailureCall call = failureCalls.of(run).orElse(null);
+    DlqEntry failed = call == null ? null : store.findDlq(run.tenant(), call.dlqId()).orElse(null);
+    return new RunLog(run, steps, next(run, history), call, failed);
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The runs touched since the broker started, in memory: each run's latest state (including writes
@@ -53,12 +54,24 @@ final class RunTable {
   // Outcome batches holding callbacks appended to runs, until they are on disk; by identity.
   private final Map<StoreBatch, List<Unwritten>> unwritten = new IdentityHashMap<>();
 
+  // Outcome batches that end runs (endIfCached), until they are on disk; by identity.
+  private final Map<StoreBatch, List<LiveRun>> ending = new IdentityHashMap<>();
+  private volatile Consumer<LiveRun> onEnded = lr -> {};
+
   private record Unwritten(LiveRun run, CompletableFuture<Void> written) {}
 
   RunTable(MessageStore store, int capacity, WaitTable waits) {
     this.store = store;
     this.capacity = capacity;
     this.waits = waits;
+  }
+
+  /**
+   * What to do with a run that an outcome ended ({@link #endIfCached}) once that outcome's batch is
+   * on disk: called once per run, on the thread that tells {@link #recorded}; must not block.
+   */
+  void onEnded(Consumer<LiveRun> action) {
+    this.onEnded = action;
   }
 
   /** The run's entry, read from the store if it is not in memory. May block (bounded reads). */
@@ -105,7 +118,8 @@ final class RunTable {
   /**
    * Ends a run known in memory and still going, adding its end to {@code batch}; does nothing for a
    * run not in the table or already ended. Never blocks on the store (outcomes are recorded on
-   * event loops); the caller commits the batch. Returns the run as ended, or null when it did
+   * event loops); the caller commits the batch and then calls {@link #recorded}, which hands the
+   * run to {@link #onEnded} once the end is on disk. Returns the run as ended, or null when it did
    * nothing.
    */
   WorkflowRun endIfCached(String tenant, String runId, RunEnd end, StoreBatch batch) {
@@ -123,6 +137,9 @@ final class RunTable {
       lr.run = lr.run.withEnd(end);
       batch.putWorkflowRunEnd(tenant, runId, end);
       waits.dropRun(tenant, runId, batch);
+      synchronized (this) {
+        ending.computeIfAbsent(batch, b -> new ArrayList<>()).add(lr);
+      }
       return lr.run;
     }
   }
@@ -174,12 +191,26 @@ final class RunTable {
    */
   void recorded(StoreBatch batch, boolean written) {
     List<Unwritten> done;
+    List<LiveRun> ended;
     synchronized (this) {
       done = unwritten.remove(batch);
+      ended = ending.remove(batch);
     }
-    if (done == null) {
-      return;
+    if (done != null) {
+      callbacksRecorded(done, written);
     }
+    if (ended != null) {
+      for (LiveRun lr : ended) {
+        if (written) {
+          onEnded.accept(lr);
+        } else {
+          forget(lr); // its end is not on disk: read it again next time
+        }
+      }
+    }
+  }
+
+  private void callbacksRecorded(List<Unwritten> done, boolean written) {
     for (Unwritten u : done) {
       if (written) {
         u.written().complete(null);

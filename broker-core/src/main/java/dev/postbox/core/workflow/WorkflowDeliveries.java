@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * history up to and including itself as its body, a run's failure callback with the run's fields
  * and initial payload, each attempt of a {@code context.call} calls back as a message of the run,
  * and a step (or a call's answer) that fails for good, or a trigger answered by something that is
- * not a workflow endpoint, ends its run as RUN_FAILED in the same write that records the outcome.
+ * not a workflow endpoint, ends its run as RUN_FAILED (with the failed message's DLQ entry) in the
+ * same write that records the outcome. The state of a run's failure callback is written with each
+ * of its outcomes ({@link FailureCalls}).
  */
 public final class WorkflowDeliveries implements DeliveryHook {
   private static final Logger LOG = LoggerFactory.getLogger(WorkflowDeliveries.class);
@@ -119,11 +121,19 @@ public final class WorkflowDeliveries implements DeliveryHook {
   @Override
   public void afterOutcome(
       Message m, DeliveryResponse r, Outcome outcome, StoreBatch batch, long now) {
+    String runId = WorkflowHeaders.runIdOf(m);
+    if (runId == null) {
+      return;
+    }
+    if (m.kind() == MessageKind.FAILURE_CALLBACK) {
+      FailureCalls.outcome(m, runId, r, outcome, batch, now);
+      return;
+    }
     if (outcome != Outcome.DELIVERED && outcome != Outcome.FAILED) {
       return;
     }
-    String runId = WorkflowHeaders.runIdOf(m);
-    if (runId == null || !carriesTheRun(m)) {
+    String dlqId = outcome == Outcome.FAILED ? FailureCalls.published(m, runId, batch) : null;
+    if (!carriesTheRun(m)) {
       return;
     }
     String error;
@@ -137,7 +147,7 @@ public final class WorkflowDeliveries implements DeliveryHook {
     } else {
       return;
     }
-    RunEnd end = new RunEnd(WorkflowState.RUN_FAILED, now, null, error);
+    RunEnd end = new RunEnd(WorkflowState.RUN_FAILED, now, null, error, dlqId);
     WorkflowRun ended = runs.endIfCached(m.tenant(), runId, end, batch);
     if (ended == null) {
       return;

@@ -13,8 +13,9 @@ import java.util.function.Predicate;
 /**
  * The workflow view of the DLQ, {@code GET /v2/dlq?source=workflow} (docs/workflow.md): the failed
  * messages of workflow runs (triggers and steps, not their callbacks), filtered by {@code
- * workflowRunId}, {@code workflowUrl} and {@code workflowCreatedAt} besides the plain DLQ list's
- * own parameters (docs/api.md#dlq).
+ * workflowRunId}, {@code workflowUrl}, {@code workflowCreatedAt} and {@code failureFunctionState}
+ * (the state of the run's failure callback, {@link FailureCalls}) besides the plain DLQ list's own
+ * parameters (docs/api.md#dlq).
  *
  * @param list the plain DLQ list's parameters (cursor, count, order, url, label, ...)
  * @param predicate which entries are listed
@@ -28,26 +29,28 @@ public record WorkflowDlq(DlqFilter list, Predicate<DlqEntry> predicate) {
     return v != null && v.size() == 1 && v.get(0).equals("workflow");
   }
 
-  /** Parses a {@code source=workflow} list query; 400 for what the plain list would refuse. */
-  public static WorkflowDlq parse(Map<String, List<String>> q) {
-    return parse(q, true);
+  /**
+   * Parses a {@code source=workflow} list query; 400 for what the plain list would refuse. The
+   * {@code failureFunctionState} filter reads each entry's failure-callback state from {@code
+   * calls} (one point read per workflow entry looked at).
+   */
+  public static WorkflowDlq parse(Map<String, List<String>> q, FailureCalls calls) {
+    return parse(q, true, calls);
   }
 
   /**
    * Parses the selection of a bulk action on the workflow DLQ ({@code /v2/workflows/dlq/*}): {@code
    * dlqIds}, or the list's filters with {@code count} (at most 1000) and {@code cursor}.
    */
-  public static WorkflowDlq parseBulk(Map<String, List<String>> q) {
-    return parse(q, false);
+  public static WorkflowDlq parseBulk(Map<String, List<String>> q, FailureCalls calls) {
+    return parse(q, false, calls);
   }
 
-  private static WorkflowDlq parse(Map<String, List<String>> q, boolean forList) {
-    if (q.containsKey("failureFunctionState")) {
-      throw new InvalidRequestException(
-          "the failureFunctionState filter is not supported yet (docs/workflow.md)");
-    }
+  private static WorkflowDlq parse(
+      Map<String, List<String>> q, boolean forList, FailureCalls calls) {
     Map<String, List<String>> rest = new LinkedHashMap<>(q);
     rest.remove(SOURCE);
+    FailureCall.State state = state(take(rest, "failureFunctionState"));
     String runId = take(rest, "workflowRunId");
     String url = take(rest, "workflowUrl");
     String createdAt = take(rest, "workflowCreatedAt");
@@ -59,7 +62,26 @@ public record WorkflowDlq(DlqFilter list, Predicate<DlqEntry> predicate) {
                 && (runId == null || runId.equals(runId(e.message())))
                 && (url == null || url.equals(url(e.message())))
                 && (createdAt == null || createdAt.equals(createdAt(e.message())));
-    return new WorkflowDlq(list, p.and(list.predicate()));
+    p = p.and(list.predicate());
+    if (state != null) { // last: the only part that reads the store
+      p = p.and(e -> calls.of(e).map(c -> c.state() == state).orElse(false));
+    }
+    return new WorkflowDlq(list, p);
+  }
+
+  private static FailureCall.State state(String v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return FailureCall.State.valueOf(v);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(
+          "invalid failureFunctionState: \""
+              + v
+              + "\" (expected CALLBACK_INPROGRESS, CALLBACK_SUCCESS, CALLBACK_FAIL or"
+              + " CALLBACK_CANCELED)");
+    }
   }
 
   /** A workflow run's trigger or step (its callbacks are not listed). */

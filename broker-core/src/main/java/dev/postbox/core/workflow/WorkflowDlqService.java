@@ -30,6 +30,7 @@ public final class WorkflowDlqService {
   private final RunTable runs;
   private final DlqService dlq;
   private final Clock clock;
+  private final FailureCalls failureCalls;
   private final Set<String> rerunning = ConcurrentHashMap.newKeySet();
 
   public WorkflowDlqService(Workflows workflows, DlqService dlq, Clock clock) {
@@ -37,6 +38,12 @@ public final class WorkflowDlqService {
     this.runs = workflows.runs();
     this.dlq = dlq;
     this.clock = clock;
+    this.failureCalls = workflows.failureCalls();
+  }
+
+  /** Where the failure callbacks of the entries' runs stand. */
+  public FailureCalls failureCalls() {
+    return failureCalls;
   }
 
   /**
@@ -118,8 +125,8 @@ public final class WorkflowDlqService {
         CallbackMessages.afterFailure(m, failed, dlqId, clock.millis()).toBuilder()
             .withQueueName(null) // the failed message no longer holds a queue slot
             .build();
-    return dlq.commitNew(List.of(callback), new StoreBatch())
-        .thenApply(v -> new NewRun(runId, createdAt));
+    StoreBatch b = new StoreBatch().putFailureCall(FailureCall.published(runId, dlqId, callback));
+    return dlq.commitNew(List.of(callback), b).thenApply(v -> new NewRun(runId, createdAt));
   }
 
   private long createdAt(Message m, String tenant, String runId) {

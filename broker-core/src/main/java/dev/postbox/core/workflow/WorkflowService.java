@@ -14,7 +14,6 @@ import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +37,25 @@ public final class WorkflowService {
   private final Clock clock;
   private final RunLogs logs;
 
+  /**
+   * Cancels the pending messages of a run that a step failed on the thread that records the
+   * failure's outcome (as where the store commits synchronously: tests).
+   */
   public WorkflowService(
       Workflows workflows, PublishService publish, Dispatcher dispatcher, Clock clock) {
+    this(workflows, publish, dispatcher, clock, Runnable::run);
+  }
+
+  /**
+   * @param cancels where the pending messages of a run that a step failed are cancelled once its
+   *     end is on disk (blocking reads and a write; see {@link PendingCancels})
+   */
+  public WorkflowService(
+      Workflows workflows,
+      PublishService publish,
+      Dispatcher dispatcher,
+      Clock clock,
+      Executor cancels) {
     this.store = workflows.store();
     this.runs = workflows.runs();
     this.waits = workflows.waits();
@@ -47,6 +63,7 @@ public final class WorkflowService {
     this.dispatcher = dispatcher;
     this.clock = clock;
     this.logs = new RunLogs(store);
+    runs.onEnded(new PendingCancels(store, dispatcher, cancels)::afterEnd);
   }
 
   /** The workflow logs of every tenant's runs. */
@@ -232,11 +249,7 @@ public final class WorkflowService {
         return null;
       }
       lr.awaitWrites(); // its last step and callbacks must be readable below
-      Set<MessageRef> refs = new LinkedHashSet<>();
-      refs.add(new MessageRef(lr.tenant, lr.run.triggerMessageId())); // not in the history yet
-      for (HistoryEntry e : store.readHistory(lr.tenant, lr.runId, Long.MAX_VALUE)) {
-        refs.add(new MessageRef(lr.tenant, e.messageId()));
-      }
+      Set<MessageRef> refs = PendingCancels.ofRun(lr, store);
       StoreBatch b = new StoreBatch().putWorkflowRunEnd(lr.tenant, lr.runId, end);
       waits.dropRun(lr.tenant, lr.runId, b); // its waiters and kept events end with it
       dispatcher.cancelInto(refs, b);

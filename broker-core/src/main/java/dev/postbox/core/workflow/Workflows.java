@@ -12,6 +12,7 @@ public final class Workflows {
   private final RunTable runs;
   private final WaitTable waits = new WaitTable();
   private final WorkflowDeliveries deliveries;
+  private final FailureCalls failureCalls;
 
   public Workflows(MessageStore store) {
     this(store, RunTable.DEFAULT_CAPACITY);
@@ -22,6 +23,12 @@ public final class Workflows {
     this.store = store;
     this.runs = new RunTable(store, capacity, waits);
     this.deliveries = new WorkflowDeliveries(store, runs);
+    this.failureCalls = new FailureCalls(store);
+  }
+
+  /** Where the failure callbacks of failed runs stand (for the DLQ and the logs). */
+  public FailureCalls failureCalls() {
+    return failureCalls;
   }
 
   /** The delivery hook: history bodies, and runs failed by their steps' final outcomes. */

@@ -24,6 +24,7 @@ import dev.postbox.core.store.Positioned;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.store.StoreOp;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WaitEvent;
@@ -522,6 +523,11 @@ public final class InMemoryMessageStore implements MessageStore {
   @Override
   public synchronized long nextHistorySeq(String tenant, String runId) {
     return workflows.nextHistorySeq(tenant, runId);
+  }
+
+  @Override
+  public synchronized Optional<FailureCall> findFailureCall(String tenant, String runId) {
+    return workflows.findFailureCall(tenant, runId);
   }
 
   @Override

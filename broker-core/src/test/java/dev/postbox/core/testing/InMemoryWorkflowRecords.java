@@ -2,6 +2,7 @@ package dev.postbox.core.testing;
 
 import dev.postbox.core.store.Page;
 import dev.postbox.core.store.StoreOp;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunEnd;
 import dev.postbox.core.workflow.RunListing;
@@ -25,6 +26,7 @@ import java.util.function.Predicate;
 final class InMemoryWorkflowRecords {
   private final Map<String, TreeMap<String, WorkflowRun>> runs = new HashMap<>();
   private final Map<String, RunEnd> ends = new HashMap<>();
+  private final Map<String, FailureCall> failureCalls = new HashMap<>();
   private final Map<String, TreeMap<Long, HistoryEntry>> history = new HashMap<>();
 
   /** Applies a workflow operation; false when {@code op} is not one. */
@@ -34,6 +36,8 @@ final class InMemoryWorkflowRecords {
       runs.computeIfAbsent(r.tenant(), t -> new TreeMap<>()).put(r.id(), r.started());
     } else if (op instanceof StoreOp.PutWorkflowRunEnd e) {
       ends.put(key(e.tenant(), e.runId()), e.end());
+    } else if (op instanceof StoreOp.PutFailureCall f) {
+      failureCalls.put(key(f.call().tenant(), f.call().runId()), f.call());
     } else if (op instanceof StoreOp.PutHistoryEntry h) {
       HistoryEntry e = h.entry();
       history.computeIfAbsent(key(e.tenant(), e.runId()), k -> new TreeMap<>()).put(e.seq(), e);
@@ -118,6 +122,10 @@ final class InMemoryWorkflowRecords {
     return h == null ? List.of() : new ArrayList<>(h.headMap(upToSeq, true).values());
   }
 
+  Optional<FailureCall> findFailureCall(String tenant, String runId) {
+    return Optional.ofNullable(failureCalls.get(key(tenant, runId)));
+  }
+
   long nextHistorySeq(String tenant, String runId) {
     TreeMap<Long, HistoryEntry> h = history.get(key(tenant, runId));
     return h == null || h.isEmpty() ? 0 : h.lastKey() + 1;
@@ -136,6 +144,7 @@ final class InMemoryWorkflowRecords {
       if (end != null && end.completedAt() < endedBefore && !keep.test(r.id())) {
         it.remove();
         ends.remove(k);
+        failureCalls.remove(k);
         history.remove(k);
         n++;
       }

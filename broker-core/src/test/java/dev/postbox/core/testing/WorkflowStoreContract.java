@@ -13,6 +13,7 @@ import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.Page;
 import dev.postbox.core.store.StoreBatch;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.Invoker;
 import dev.postbox.core.workflow.RunConfig;
@@ -265,5 +266,63 @@ public abstract class WorkflowStoreContract {
     assertTrue(store.findRun("t2", "old").isPresent(), "runs are per tenant");
     assertEquals(1, store.expireRuns("t1", 2000, id -> false));
     assertEquals(1, store.expireRuns("t1", 2001, id -> false));
+  }
+
+  @Test
+  void anEndKeepsTheDlqEntryOfTheMessageThatFailedTheRun() {
+    commit(new StoreBatch().putWorkflowRun(aRun("t1", "r1")).putWorkflowRun(aRun("t1", "r2")));
+    commit(
+        new StoreBatch()
+            .putWorkflowRunEnd(
+                "t1", "r1", new RunEnd(WorkflowState.RUN_FAILED, 5, null, "boom", "1000-0"))
+            .putWorkflowRunEnd("t1", "r2", new RunEnd(WorkflowState.RUN_FAILED, 5, null, "x")));
+    assertEquals("1000-0", store.findRun("t1", "r1").orElseThrow().end().dlqId());
+    assertEquals("boom", store.findRun("t1", "r1").orElseThrow().end().error());
+    assertNull(store.findRun("t1", "r2").orElseThrow().end().dlqId());
+    assertEquals("1000-0", store.scanRuns("t1", null, 10, r -> true).get(0).end().dlqId());
+  }
+
+  private static FailureCall aFailureCall(String run, FailureCall.State state, int status) {
+    return new FailureCall(
+        "t1",
+        run,
+        "1000-0",
+        "msg_fc",
+        "http://app/fail",
+        state,
+        status,
+        Map.of("X-A", List.of("b")),
+        "answer".getBytes(StandardCharsets.UTF_8),
+        7);
+  }
+
+  @Test
+  void aRunsFailureCallIsReplacedByTheLatestAndDoesNotDisturbItsRunRecords() {
+    assertTrue(store.findFailureCall("t1", "r1").isEmpty());
+    commit(new StoreBatch().putWorkflowRun(aRun("t1", "r1")).putWorkflowRun(aRun("t1", "r2")));
+    commit(
+        new StoreBatch()
+            .putWorkflowRunEnd("t1", "r1", new RunEnd(WorkflowState.RUN_FAILED, 5, null, "x"))
+            .putFailureCall(aFailureCall("r1", FailureCall.State.CALLBACK_INPROGRESS, 0)));
+    commit(
+        new StoreBatch().putFailureCall(aFailureCall("r1", FailureCall.State.CALLBACK_FAIL, 500)));
+    FailureCall c = store.findFailureCall("t1", "r1").orElseThrow();
+    assertEquals(FailureCall.State.CALLBACK_FAIL, c.state());
+    assertEquals(500, c.responseStatus());
+    assertEquals("1000-0", c.dlqId());
+    assertEquals("msg_fc", c.messageId());
+    assertEquals("http://app/fail", c.url());
+    assertEquals(List.of("b"), c.responseHeaders().get("X-A"));
+    assertArrayEquals("answer".getBytes(StandardCharsets.UTF_8), c.responseBody());
+    assertEquals(7, c.updatedAt());
+    assertTrue(store.findFailureCall("t1", "r2").isEmpty());
+    assertTrue(store.findFailureCall("t2", "r1").isEmpty(), "per tenant");
+    List<WorkflowRun> all = store.scanRuns("t1", null, 10, r -> true);
+    assertEquals(List.of("r1", "r2"), all.stream().map(WorkflowRun::id).toList());
+    assertEquals(WorkflowState.RUN_FAILED, all.get(0).state());
+    assertEquals(WorkflowState.RUN_STARTED, all.get(1).state());
+
+    assertEquals(1, store.expireRuns("t1", 6, id -> false));
+    assertTrue(store.findFailureCall("t1", "r1").isEmpty(), "it goes with its run");
   }
 }

@@ -1,6 +1,7 @@
 package dev.postbox.core.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -317,6 +318,23 @@ class WorkflowDlqServiceTest {
   }
 
   @Test
+  void retryFailureFunctionStartsTheStateAgainAndItFollowsTheNewCallback() {
+    String dlqId = failedRun("upstash-failure-callback", URL);
+    dispatcher.runOnce(); // the failure callback, delivered
+    DlqEntry e = store.findDlq("t1", dlqId).orElseThrow();
+    FailureCall first = wfDlq.failureCalls().of(e).orElseThrow();
+    assertEquals(FailureCall.State.CALLBACK_SUCCESS, first.state());
+
+    wfDlq.retryFailureFunction("t1", dlqId).join();
+    FailureCall again = wfDlq.failureCalls().of(e).orElseThrow();
+    assertEquals(FailureCall.State.CALLBACK_INPROGRESS, again.state());
+    assertFalse(again.messageId().equals(first.messageId()));
+    dispatcher.runOnce();
+    assertEquals(
+        FailureCall.State.CALLBACK_SUCCESS, wfDlq.failureCalls().of(e).orElseThrow().state());
+  }
+
+  @Test
   void retryFailureFunctionWithoutAFailureCallbackIs400() {
     String dlqId = failedRun();
     InvalidRequestException e =
@@ -344,10 +362,11 @@ class WorkflowDlqServiceTest {
     assertThrows(
         InvalidRequestException.class, () -> wfDlq.deleteIds("t1", List.of("9-0", "nope")));
     assertThrows(
-        InvalidRequestException.class, () -> WorkflowDlq.parseBulk(Map.of("bogus", List.of("1"))));
+        InvalidRequestException.class,
+        () -> WorkflowDlq.parseBulk(Map.of("bogus", List.of("1")), wfDlq.failureCalls()));
     assertThrows(
         InvalidRequestException.class,
-        () -> WorkflowDlq.parseBulk(Map.of("count", List.of("1001"))));
+        () -> WorkflowDlq.parseBulk(Map.of("count", List.of("1001")), wfDlq.failureCalls()));
   }
 
   @Test
@@ -361,10 +380,17 @@ class WorkflowDlqServiceTest {
                 .putDlq(new DlqEntry("9-0", plain, 1, 500, Map.of(), new byte[0], null)),
             null)
         .join();
-    WorkflowDlq none = WorkflowDlq.parseBulk(Map.of("workflowRunId", List.of("wfr_other")));
+    WorkflowDlq none =
+        WorkflowDlq.parseBulk(Map.of("workflowRunId", List.of("wfr_other")), wfDlq.failureCalls());
     assertEquals(0, wfDlq.rerunMatching("t1", none, true, RunOverrides.NONE).join().items().size());
     DlqService.Bulk<WorkflowDlqService.NewRun> all =
-        wfDlq.rerunMatching("t1", WorkflowDlq.parseBulk(Map.of()), false, RunOverrides.NONE).join();
+        wfDlq
+            .rerunMatching(
+                "t1",
+                WorkflowDlq.parseBulk(Map.of(), wfDlq.failureCalls()),
+                false,
+                RunOverrides.NONE)
+            .join();
     assertEquals(1, all.items().size());
     assertNull(all.nextCursor());
     assertTrue(store.findDlq("t1", dlqId).isEmpty());

@@ -314,6 +314,70 @@ class WorkflowServiceTest {
   }
 
   @Test
+  void aStepThatFailsForGoodCancelsTheRunsOtherPendingSteps() {
+    trigger("wfr_pf", "", "upstash-retries", "0");
+    dispatcher.runOnce();
+    Map<String, List<String>> sleep = sdkHeaders("wfr_pf", false, FEATURES);
+    sleep.put("upstash-delay", List.of("10s"));
+    String sleeping =
+        publish(sleep, "{\"stepId\":2,\"concurrent\":2}").accepted().get(0).messageId();
+    step("wfr_pf", "{\"stepId\":1,\"concurrent\":2}");
+    answers.add(
+        new DeliveryResponse(
+            489, Map.of("Upstash-NonRetryable-Error", List.of("true")), new byte[0], null));
+    dispatcher.runOnce();
+    assertEquals(WorkflowState.RUN_FAILED, state("wfr_pf"));
+    assertEquals(2, sent.size());
+    assertTrue(store.findMessage(new MessageRef("t1", sleeping)).isEmpty());
+    clock.tick(Duration.ofSeconds(11));
+    dispatcher.runOnce();
+    assertEquals(2, sent.size(), "the sleeping branch is never delivered");
+  }
+
+  private static DeliveryResponse nonRetryable() {
+    return new DeliveryResponse(
+        489, Map.of("Upstash-NonRetryable-Error", List.of("true")), new byte[0], null);
+  }
+
+  @Test
+  void aFailedRunKeepsItsDlqIdAndItsFailureCallbacksStateFollowsItsOutcomes() {
+    FailureCalls calls = new FailureCalls(store);
+    trigger("wfr_ok", "", "upstash-retries", "0", "upstash-failure-callback", URL);
+    trigger("wfr_ko", "", "upstash-retries", "0", "upstash-failure-callback", URL);
+    dispatcher.runOnce();
+    step("wfr_ok", "{}");
+    answers.add(nonRetryable());
+    dispatcher.runOnce();
+    WorkflowRun ok = store.findRun("t1", "wfr_ok").orElseThrow();
+    String dlqId = ok.end().dlqId();
+    assertEquals("wfr_ok", WorkflowDlq.runId(store.findDlq("t1", dlqId).orElseThrow().message()));
+    FailureCall pending = calls.of(ok).orElseThrow();
+    assertEquals(FailureCall.State.CALLBACK_INPROGRESS, pending.state());
+    assertEquals(dlqId, pending.dlqId());
+    assertEquals(URL, pending.url());
+    assertTrue(store.findMessage(new MessageRef("t1", pending.messageId())).isPresent());
+
+    dispatcher.runOnce(); // the failure callback, answered 200
+    FailureCall done = calls.of(ok).orElseThrow();
+    assertEquals(FailureCall.State.CALLBACK_SUCCESS, done.state());
+    assertEquals(200, done.responseStatus());
+    assertEquals(pending.messageId(), done.messageId());
+    assertEquals(
+        FailureCall.State.CALLBACK_SUCCESS,
+        calls.of(store.findDlq("t1", dlqId).orElseThrow()).orElseThrow().state());
+
+    step("wfr_ko", "{}");
+    answers.add(nonRetryable());
+    dispatcher.runOnce();
+    answers.add(new DeliveryResponse(500, Map.of(), "no".getBytes(StandardCharsets.UTF_8), null));
+    dispatcher.runOnce(); // the failure callback fails for good (the run's 0 retries)
+    FailureCall failed = calls.of(store.findRun("t1", "wfr_ko").orElseThrow()).orElseThrow();
+    assertEquals(FailureCall.State.CALLBACK_FAIL, failed.state());
+    assertEquals(500, failed.responseStatus());
+    assertEquals("no", new String(failed.responseBody(), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void theFailureCallbackOfAFailedRunCarriesTheRunAndItsInitialPayload() {
     trigger(
         "wfr_fc",

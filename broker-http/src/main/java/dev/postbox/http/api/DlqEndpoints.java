@@ -12,6 +12,7 @@ import dev.postbox.core.publish.PublishOptions;
 import dev.postbox.core.query.DlqFilter;
 import dev.postbox.core.store.Page;
 import dev.postbox.core.time.Clock;
+import dev.postbox.core.workflow.FailureCalls;
 import dev.postbox.core.workflow.WorkflowDlq;
 import dev.postbox.http.api.json.JsonViews;
 import dev.postbox.http.api.json.WorkflowDlqView;
@@ -30,21 +31,32 @@ public final class DlqEndpoints {
   private final JsonViews views;
   private final PublishLimits limits;
   private final Clock clock;
+  private final FailureCalls failureCalls;
 
-  public DlqEndpoints(DlqService dlq, JsonViews views, PublishLimits limits, Clock clock) {
+  /**
+   * @param failureCalls the failure-callback states the workflow view shows and filters by
+   */
+  public DlqEndpoints(
+      DlqService dlq,
+      JsonViews views,
+      PublishLimits limits,
+      Clock clock,
+      FailureCalls failureCalls) {
     this.dlq = dlq;
     this.views = views;
     this.limits = limits;
     this.clock = clock;
+    this.failureCalls = failureCalls;
   }
 
   public CompletableFuture<ApiResponse> list(Call call) {
     String tenant = call.tenant().id();
     if (WorkflowDlq.requested(call.query())) {
-      WorkflowDlq w = WorkflowDlq.parse(call.query());
+      WorkflowDlq w = WorkflowDlq.parse(call.query(), failureCalls);
       DlqFilter f = w.list();
       Page<DlqEntry> page = dlq.list(tenant, f.cursor(), f.count(), f.newestFirst(), w.predicate());
-      return done(Json.ok(WorkflowDlqView.page(views, page.items(), page.nextCursor())));
+      return done(
+          Json.ok(WorkflowDlqView.page(views, page.items(), page.nextCursor(), failureCalls::of)));
     }
     DlqFilter f = DlqFilter.parse(call.query(), true);
     if (!f.dlqIds().isEmpty()) {

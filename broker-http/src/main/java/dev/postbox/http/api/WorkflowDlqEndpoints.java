@@ -58,7 +58,7 @@ public final class WorkflowDlqEndpoints {
 
   /** {@code {"cursor"?, "workflowRuns": [{"workflowRunId", "workflowCreatedAt"}]}}. */
   CompletableFuture<ApiResponse> rerunMany(Call call, boolean resume) {
-    WorkflowDlq sel = WorkflowDlq.parseBulk(call.query());
+    WorkflowDlq sel = WorkflowDlq.parseBulk(call.query(), dlq.failureCalls());
     RunOverrides o = overrides(call);
     String tenant = call.tenant().id();
     if (!sel.list().dlqIds().isEmpty()) {
@@ -76,7 +76,9 @@ public final class WorkflowDlqEndpoints {
 
   CompletableFuture<ApiResponse> get(Call call) {
     return CompletableFuture.completedFuture(
-        Json.ok(WorkflowDlqView.entry(views, dlq.get(call.tenant().id(), call.param(0)))));
+        Json.ok(
+            WorkflowDlqView.entry(
+                views, dlq.get(call.tenant().id(), call.param(0)), dlq.failureCalls()::of)));
   }
 
   CompletableFuture<ApiResponse> delete(Call call) {
@@ -85,7 +87,7 @@ public final class WorkflowDlqEndpoints {
 
   /** {@code {"deleted": n, "cursor"?}}. */
   CompletableFuture<ApiResponse> deleteMany(Call call) {
-    WorkflowDlq sel = WorkflowDlq.parseBulk(call.query());
+    WorkflowDlq sel = WorkflowDlq.parseBulk(call.query(), dlq.failureCalls());
     String tenant = call.tenant().id();
     if (!sel.list().dlqIds().isEmpty()) {
       return dlq.deleteIds(tenant, sel.list().dlqIds()).thenApply(n -> Json.ok(deleted(n, null)));

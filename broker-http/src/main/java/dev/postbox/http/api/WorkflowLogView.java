@@ -3,6 +3,8 @@ package dev.postbox.http.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbox.core.message.DlqEntry;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.RunConfig;
 import dev.postbox.core.workflow.RunLog;
 import dev.postbox.core.workflow.WorkflowHeaders;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link RunLog} as the SDK's {@code WorkflowRunLog} (docs/workflow.md): the run's fields and its
@@ -58,6 +61,18 @@ final class WorkflowLogView {
         o.put("workflowRunResponse", new String(r.end().response(), StandardCharsets.UTF_8));
       }
     }
+    if (r.end() != null && r.end().dlqId() != null) {
+      o.put("dlqId", r.end().dlqId());
+    }
+    if (log.failureCall() != null) {
+      o.set("failureFunction", failureFunction(log.failureCall(), log.failed()));
+    }
+    if (r.invoker() != null) {
+      ObjectNode i = o.putObject("invoker");
+      i.put("workflowRunId", r.invoker().runId());
+      i.put("workflowUrl", r.invoker().url());
+      i.put("workflowRunCreatedAt", r.invoker().createdAt());
+    }
     String label = r.config().label();
     if (label != null) {
       String[] labels = label.split(",");
@@ -75,6 +90,40 @@ final class WorkflowLogView {
       log.next().forEach(n -> steps.add(next(n)));
       g.put("type", "next");
     }
+    return o;
+  }
+
+  /**
+   * The SDK's {@code FailureFunctionLog}: the failure callback's message, URL and state, what the
+   * failed message's last attempt answered (from its DLQ entry, while it exists) and, once the
+   * callback was attempted, its last answer.
+   */
+  private static ObjectNode failureFunction(FailureCall c, DlqEntry failed) {
+    ObjectNode o = Json.object();
+    o.put("messageId", c.messageId());
+    o.put("url", c.url());
+    o.put("state", c.state().name());
+    if (failed != null) {
+      o.set("failHeaders", headers(failed.responseHeaders()));
+      o.put("failStatus", failed.responseStatus());
+      o.put("failResponse", new String(failed.responseBody(), StandardCharsets.UTF_8));
+    }
+    o.put("dlqId", c.dlqId());
+    if (c.responseStatus() > 0) {
+      o.put("responseStatus", c.responseStatus());
+      o.set("responseHeaders", headers(c.responseHeaders()));
+      o.put("responseBody", new String(c.responseBody(), StandardCharsets.UTF_8));
+    }
+    return o;
+  }
+
+  private static ObjectNode headers(Map<String, List<String>> h) {
+    ObjectNode o = Json.object();
+    h.forEach(
+        (k, v) -> {
+          ArrayNode a = o.putArray(k);
+          v.forEach(a::add);
+        });
     return o;
   }
 

@@ -7,13 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.postbox.core.error.InvalidRequestException;
+import dev.postbox.core.message.DlqEntry;
 import dev.postbox.core.message.FlowControl;
+import dev.postbox.core.message.Message;
 import dev.postbox.core.store.Durability;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.tenant.DevTenants;
 import dev.postbox.core.testing.InMemoryMessageStore;
 import dev.postbox.core.testing.SettableClock;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
+import dev.postbox.core.workflow.Invoker;
 import dev.postbox.core.workflow.RunConfig;
 import dev.postbox.core.workflow.RunEnd;
 import dev.postbox.core.workflow.WorkflowRun;
@@ -159,6 +163,64 @@ class WorkflowLogEndpointsTest {
     assertEquals(0, get("/v2/workflows/logs?fromDate=301").get("runs").size());
     assertEquals(10, WorkflowLogEndpoints.MAX_RUNS);
     assertEquals(3, get("/v2/workflows/logs?count=500").get("runs").size());
+  }
+
+  @Test
+  void aFailedRunShowsItsDlqIdAndFailureFunctionAndAnInvokedRunItsInvoker() throws Exception {
+    store("f", 100, new RunEnd(WorkflowState.RUN_FAILED, 150, null, "boom", "150-0"), "p");
+    Message failed = Message.builder().withTenant(tenant()).withId("msg_f1").withUrl("u").build();
+    store
+        .commit(
+            new StoreBatch()
+                .putDlq(
+                    new DlqEntry(
+                        "150-0",
+                        failed,
+                        150,
+                        489,
+                        Map.of("X-E", List.of("1")),
+                        "{\"error\":\"boom\"}".getBytes(StandardCharsets.UTF_8),
+                        null))
+                .putFailureCall(
+                    new FailureCall(
+                        tenant(),
+                        "f",
+                        "150-0",
+                        "msg_fc",
+                        "http://app/wf",
+                        FailureCall.State.CALLBACK_SUCCESS,
+                        200,
+                        Map.of(),
+                        "ok".getBytes(StandardCharsets.UTF_8),
+                        160)),
+            Durability.SYNC)
+        .join();
+    JsonNode f = get("/v2/workflows/logs?workflowRunId=f").get("runs").get(0);
+    assertEquals("150-0", f.get("dlqId").asText(), f.toString());
+    JsonNode ff = f.get("failureFunction");
+    assertEquals("msg_fc", ff.get("messageId").asText(), ff.toString());
+    assertEquals("http://app/wf", ff.get("url").asText());
+    assertEquals("CALLBACK_SUCCESS", ff.get("state").asText());
+    assertEquals(489, ff.get("failStatus").asInt());
+    assertEquals("{\"error\":\"boom\"}", ff.get("failResponse").asText());
+    assertEquals("1", ff.get("failHeaders").get("X-E").get(0).asText());
+    assertEquals("150-0", ff.get("dlqId").asText());
+    assertEquals(200, ff.get("responseStatus").asInt());
+    assertEquals("ok", ff.get("responseBody").asText());
+    assertFalse(f.has("invoker"));
+
+    RunConfig c = new RunConfig(0, null, null, null, Map.of(), null);
+    WorkflowRun child =
+        new WorkflowRun(tenant(), "child", "http://app/child", 200, "m", 1, false, c, null)
+            .withInvoker(new Invoker("http://app/parent", "parent", 90, Map.of(), "{}"));
+    store.commit(new StoreBatch().putWorkflowRun(child), Durability.SYNC).join();
+    JsonNode ch = get("/v2/workflows/logs?workflowRunId=child").get("runs").get(0);
+    assertEquals(
+        "{\"workflowRunId\":\"parent\",\"workflowUrl\":\"http://app/parent\","
+            + "\"workflowRunCreatedAt\":90}",
+        ch.get("invoker").toString());
+    assertFalse(ch.has("dlqId"));
+    assertFalse(ch.has("failureFunction"));
   }
 
   @Test

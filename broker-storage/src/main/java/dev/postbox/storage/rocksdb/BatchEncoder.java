@@ -229,6 +229,9 @@ final class BatchEncoder {
     } else if (op instanceof StoreOp.PutWorkflowRunEnd e) {
       byte[] key = WorkflowKeys.run(e.tenant(), e.runId(), WorkflowKeys.END);
       out.add(put(s.workflowRuns, key, WorkflowCodec.end(e.end())));
+    } else if (op instanceof StoreOp.PutFailureCall f) {
+      byte[] key = WorkflowKeys.run(f.call().tenant(), f.call().runId(), WorkflowKeys.FAILURE_CALL);
+      out.add(put(s.workflowRuns, key, WorkflowCodec.failureCall(f.call())));
     } else if (op instanceof StoreOp.PutHistoryEntry h) {
       HistoryEntry e = h.entry();
       byte[] key = WorkflowKeys.history(e.tenant(), e.runId(), e.seq());

@@ -186,6 +186,8 @@ final class Housekeeping {
         }
         batch.delete(storage.workflowRuns, startKey);
         batch.delete(storage.workflowRuns, key);
+        batch.delete(
+            storage.workflowRuns, WorkflowKeys.run(tenant, runId, WorkflowKeys.FAILURE_CALL));
         batch.deleteRange(storage.workflowHistory, run, Keys.upperBound(run));
         if (++n % EXPIRY_CHUNK == 0) {
           storage.db.write(wo, batch);

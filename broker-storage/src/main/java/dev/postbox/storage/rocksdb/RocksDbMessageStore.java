@@ -23,6 +23,7 @@ import dev.postbox.core.store.Page;
 import dev.postbox.core.store.Positioned;
 import dev.postbox.core.store.StoreBatch;
 import dev.postbox.core.tenant.SigningKeys;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunListing;
 import dev.postbox.core.workflow.WaitEvent;
@@ -173,6 +174,11 @@ public final class RocksDbMessageStore implements MessageStore {
   @Override
   public long nextHistorySeq(String tenant, String runId) {
     return workflows.nextHistorySeq(tenant, runId);
+  }
+
+  @Override
+  public Optional<FailureCall> findFailureCall(String tenant, String runId) {
+    return workflows.findFailureCall(tenant, runId);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.postbox.storage.rocksdb;
 
 import dev.postbox.core.message.FlowControl;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.Invoker;
 import dev.postbox.core.workflow.RunConfig;
@@ -9,7 +10,7 @@ import dev.postbox.core.workflow.WorkflowRun;
 import dev.postbox.core.workflow.WorkflowState;
 
 /**
- * Workflow run start records, run ends and history entries. Stateless.
+ * Workflow run start records, run ends, failure-callback states and history entries. Stateless.
  *
  * <p>A start record may end with extensions, each a tag byte and a length-prefixed value, written
  * only when set: records without them keep their first layout, and a reader skips a tag it does not
@@ -17,6 +18,7 @@ import dev.postbox.core.workflow.WorkflowState;
  */
 final class WorkflowCodec {
   private static final WorkflowState[] STATES = WorkflowState.values();
+  private static final FailureCall.State[] CALL_STATES = FailureCall.State.values();
 
   /** The run that invoked this one (its URL, id, creation time, headers and Invoke step). */
   static final byte EXT_INVOKER = 1;
@@ -128,13 +130,51 @@ final class WorkflowCodec {
     o.long_(e.completedAt());
     o.bytes(e.response());
     o.str(e.error());
+    if (e.dlqId() != null) { // added later: ends without it keep their first layout
+      o.str(e.dlqId());
+    }
     return o.bytes();
   }
 
   static RunEnd end(byte[] b) {
     RecordReader in = new RecordReader(b);
     in.version();
-    return new RunEnd(STATES[in.byte_()], in.long_(), in.bytes(), in.str());
+    WorkflowState state = STATES[in.byte_()];
+    long completedAt = in.long_();
+    byte[] response = in.bytes();
+    String error = in.str();
+    return new RunEnd(state, completedAt, response, error, in.atEnd() ? null : in.str());
+  }
+
+  static byte[] failureCall(FailureCall c) {
+    RecordWriter o = new RecordWriter(96 + c.responseBody().length, Codec.V1);
+    o.str(c.tenant());
+    o.str(c.runId());
+    o.str(c.dlqId());
+    o.str(c.messageId());
+    o.str(c.url());
+    o.byte_((byte) c.state().ordinal());
+    o.int_(c.responseStatus());
+    o.headers(c.responseHeaders());
+    o.bytes(c.responseBody());
+    o.long_(c.updatedAt());
+    return o.bytes();
+  }
+
+  static FailureCall failureCall(byte[] b) {
+    RecordReader in = new RecordReader(b);
+    in.version();
+    return new FailureCall(
+        in.str(),
+        in.str(),
+        in.str(),
+        in.str(),
+        in.str(),
+        CALL_STATES[in.byte_()],
+        in.int_(),
+        in.headers(),
+        in.bytes(),
+        in.long_());
   }
 
   static byte[] history(HistoryEntry e) {

@@ -5,14 +5,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Key layouts of workflow runs. A run's records are {@code tenant\0 ‖ runId\0 ‖ kind}, kind 0 its
- * start record and 1 its end (so both sit side by side, start first, and a tenant's runs are in
- * run-id order); its history entries are {@code tenant\0 ‖ runId\0 ‖ seq} (8-byte big-endian, so
- * byte order is append order). The index of runs by creation time is {@code tenant\0 ‖ createdAt
- * (8-byte big-endian) ‖ runId}, with an empty value.
+ * start record, 1 its end and 2 where its failure callback stands (so they sit side by side, start
+ * first, and a tenant's runs are in run-id order); its history entries are {@code tenant\0 ‖
+ * runId\0 ‖ seq} (8-byte big-endian, so byte order is append order). The index of runs by creation
+ * time is {@code tenant\0 ‖ createdAt (8-byte big-endian) ‖ runId}, with an empty value.
  */
 final class WorkflowKeys {
   static final byte START = 0;
   static final byte END = 1;
+  static final byte FAILURE_CALL = 2;
 
   private WorkflowKeys() {}
 

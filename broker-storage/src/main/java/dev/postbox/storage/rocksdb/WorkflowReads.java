@@ -1,6 +1,7 @@
 package dev.postbox.storage.rocksdb;
 
 import dev.postbox.core.store.Page;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.RunEnd;
 import dev.postbox.core.workflow.RunListing;
@@ -34,6 +35,12 @@ final class WorkflowReads {
     return Optional.of(end == null ? r : r.withEnd(WorkflowCodec.end(end)));
   }
 
+  Optional<FailureCall> findFailureCall(String tenant, String runId) {
+    byte[] v =
+        reader.get(s.workflowRuns, WorkflowKeys.run(tenant, runId, WorkflowKeys.FAILURE_CALL));
+    return v == null ? Optional.empty() : Optional.of(WorkflowCodec.failureCall(v));
+  }
+
   /** Start records are followed by their end, if any: each run is merged as the scan passes. */
   List<WorkflowRun> scanRuns(
       String tenant, String afterRunId, int limit, Predicate<WorkflowRun> filter) {
@@ -52,7 +59,9 @@ final class WorkflowReads {
           if (WorkflowKeys.kind(k) == WorkflowKeys.START) {
             offer(pending[0], filter, out);
             pending[0] = WorkflowCodec.run(v);
-          } else if (pending[0] != null && pending[0].id().equals(WorkflowKeys.runId(tenant, k))) {
+          } else if (WorkflowKeys.kind(k) == WorkflowKeys.END
+              && pending[0] != null
+              && pending[0].id().equals(WorkflowKeys.runId(tenant, k))) {
             RunEnd end = WorkflowCodec.end(v);
             pending[0] = pending[0].withEnd(end);
           }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.postbox.core.message.CallbackSpec;
 import dev.postbox.core.message.FlowControl;
+import dev.postbox.core.workflow.FailureCall;
 import dev.postbox.core.workflow.HistoryEntry;
 import dev.postbox.core.workflow.Invoker;
 import dev.postbox.core.workflow.RunConfig;
@@ -116,5 +117,42 @@ class WorkflowCodecTest {
     HistoryEntry hb = WorkflowCodec.history("t", "r", 5, HEX.parseHex(hHex));
     assertEquals("m", hb.messageId());
     assertArrayEquals(new byte[] {1, 2}, hb.body());
+  }
+
+  @Test
+  void aRunEndWithADlqIdAddsItAfterTheFirstLayoutWhichStaysReadable() {
+    RunEnd e = new RunEnd(WorkflowState.RUN_FAILED, 7, null, "x", "9-1");
+    String hex = "010200000000000000070000000000000001780000000339" + "2d31";
+    assertEquals(hex, HEX.formatHex(WorkflowCodec.end(e)));
+    assertEquals("9-1", WorkflowCodec.end(HEX.parseHex(hex)).dlqId());
+    RunEnd old = WorkflowCodec.end(HEX.parseHex("01020000000000000007000000000000000178"));
+    assertEquals("x", old.error());
+    assertEquals(null, old.dlqId());
+  }
+
+  @Test
+  void failureCallRecord() {
+    FailureCall c =
+        new FailureCall(
+            "t",
+            "r",
+            "1-0",
+            "m",
+            "u",
+            FailureCall.State.CALLBACK_SUCCESS,
+            200,
+            Map.of(),
+            new byte[] {5},
+            3);
+    FailureCall back = WorkflowCodec.failureCall(WorkflowCodec.failureCall(c));
+    assertEquals(c.tenant(), back.tenant());
+    assertEquals(c.runId(), back.runId());
+    assertEquals(c.dlqId(), back.dlqId());
+    assertEquals(c.messageId(), back.messageId());
+    assertEquals(c.url(), back.url());
+    assertEquals(c.state(), back.state());
+    assertEquals(200, back.responseStatus());
+    assertArrayEquals(new byte[] {5}, back.responseBody());
+    assertEquals(3, back.updatedAt());
   }
 }
