@@ -51,6 +51,12 @@ public final class DestinationRule {
     if (cidr != null) {
       return new DestinationRule(allow, t, origin, cidr);
     }
+    if (t.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
+      throw new IllegalArgumentException(
+          "'"
+              + entry.trim()
+              + "' is not an address: write an IPv4 address in four parts (10.0.0.0/24)");
+    }
     if (t.equals("*") || isHostPattern(t)) {
       return new DestinationRule(allow, t, origin, null);
     }
@@ -75,11 +81,6 @@ public final class DestinationRule {
       }
     }
     return true;
-  }
-
-  /** True for a CIDR: it decides only once the address is known. */
-  public boolean isCidr() {
-    return cidr != null;
   }
 
   /** True in an allow list. */

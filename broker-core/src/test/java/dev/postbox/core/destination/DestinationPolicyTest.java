@@ -208,6 +208,10 @@ class DestinationPolicyTest {
         "deny: an empty entry",
         assertThrows(IllegalArgumentException.class, () -> policy(List.of(), List.of(" ")))
             .getMessage());
+    assertEquals(
+        "deny: '10.0.0' is not an address: write an IPv4 address in four parts (10.0.0.0/24)",
+        assertThrows(IllegalArgumentException.class, () -> policy(List.of(), List.of("10.0.0")))
+            .getMessage());
     for (String bad : List.of("*internal", "a..b", "-a.com", "http://x.com", "x.com:80", "a*.b")) {
       assertThrows(
           IllegalArgumentException.class, () -> policy(List.of(), List.of(bad)), bad + " is bad");
