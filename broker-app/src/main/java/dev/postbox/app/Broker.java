@@ -152,7 +152,7 @@ public final class Broker implements AutoCloseable {
       this.deliverer =
           config.deliverer().equals("jdk")
               ? new JdkHttpDeliverer(config.maxBodyBytes())
-              : new NettyHttpDeliverer(config.maxBodyBytes());
+              : new NettyHttpDeliverer(config.maxBodyBytes(), config.destinations());
       opened.push(deliverer);
       Workflows workflowRuns = new Workflows(store);
       OutgoingRequests requests =
@@ -190,7 +190,10 @@ public final class Broker implements AutoCloseable {
       StorageQuota quota = new StorageQuota(store, config.maxStorageBytes(), clock);
       PublishService publish =
           new PublishService(store, dispatcher, queues, flow, quota, operations.metrics());
-      PublishLimits limits = PublishLimits.defaults().withMaxRetries(config.maxRetries());
+      PublishLimits limits =
+          PublishLimits.defaults()
+              .withMaxRetries(config.maxRetries())
+              .withDestinations(config.destinations());
       JsonViews views = new JsonViews();
       this.tickTimer = new QuartzTickTimer(TICK_TIMER_THREADS);
       opened.push(tickTimer);

@@ -1,5 +1,6 @@
 package dev.postbox.app;
 
+import dev.postbox.core.destination.DestinationPolicy;
 import dev.postbox.core.queue.QueueService;
 import dev.postbox.core.schedule.ScheduleService;
 import java.nio.file.Path;
@@ -164,6 +165,9 @@ public final class BrokerConfig implements Cloneable {
           "GET /metrics needs a tenant's token (Authorization: Bearer); off, Prometheus scrapes"
               + " without one")
   boolean metricsAuth;
+
+  /** --allow-destinations, --deny-destinations and --destination-profile. */
+  @Mixin DestinationSettings destinations = new DestinationSettings();
 
   /** --log-format and --log-level. */
   @Mixin LoggingSettings logging = new LoggingSettings();
@@ -353,6 +357,10 @@ public final class BrokerConfig implements Cloneable {
 
   public boolean metricsAuth() {
     return metricsAuth;
+  }
+
+  public DestinationPolicy destinations() {
+    return destinations.policy();
   }
 
   public LoggingSettings logging() {

@@ -44,6 +44,13 @@ final class ConfigChecks {
     }
     problems.addAll(c.production.problems());
     problems.addAll(c.logging.problems());
+    List<String> destinations = c.destinations.problems();
+    problems.addAll(destinations);
+    if (destinations.isEmpty()
+        && !c.destinations.policy().allowsAll()
+        && !c.deliverer.equals("netty")) {
+      problems.add("--deny-destinations and --destination-profile need --deliverer netty");
+    }
     problems.addAll(ConfiguredTenants.problems(c));
     return problems;
   }

@@ -56,7 +56,10 @@ final class ConfigCommandLine {
     for (OptionSpec o : cli.getCommandSpec().options()) {
       if (result.hasMatchedOption(o)) {
         List<String> given = o.originalStringValues();
-        String text = given.isEmpty() ? "" : given.get(given.size() - 1);
+        String text =
+            given.isEmpty()
+                ? ""
+                : o.isMultiValue() ? String.join(",", given) : given.get(given.size() - 1);
         sources.flag(o.longestName(), text.isEmpty() ? "true" : text);
       }
     }
@@ -109,12 +112,16 @@ final class ConfigCommandLine {
       return null;
     }
     Set<String> known = new HashSet<>();
+    Set<String> lists = new HashSet<>();
     for (OptionSpec o : cli.getCommandSpec().options()) {
       if (!o.usageHelp() && !o.versionHelp() && !o.longestName().equals(CONFIG)) {
         known.add(o.longestName().substring(2));
+        if (o.isMultiValue()) {
+          lists.add(o.longestName().substring(2));
+        }
       }
     }
-    return ConfigFile.read(Path.of(path), known);
+    return ConfigFile.read(Path.of(path), known, lists);
   }
 
   /** A value picocli refused, with the file's line when the value came from the file. */

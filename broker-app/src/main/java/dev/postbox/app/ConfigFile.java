@@ -44,13 +44,21 @@ final class ConfigFile {
     this.tenants = tenants;
   }
 
+  /** Reads {@code path}, whose settings are all single values. */
+  static ConfigFile read(Path path, Set<String> known) {
+    return read(path, known, Set.of());
+  }
+
   /**
    * Reads {@code path}.
    *
    * @param known the settings a file may hold (flag names without the dashes)
+   * @param lists those of them that may also be a list of values, read as their comma-separated
+   *     text ({@code deny-destinations: [10.0.0.0/8, "*.internal"]} is {@code
+   *     10.0.0.0/8,*.internal})
    * @throws IllegalArgumentException naming the file, the line and the setting
    */
-  static ConfigFile read(Path path, Set<String> known) {
+  static ConfigFile read(Path path, Set<String> known, Set<String> lists) {
     String name = path.toString();
     byte[] yaml;
     try {
@@ -61,7 +69,7 @@ final class ConfigFile {
       throw new IllegalArgumentException("cannot read config file " + name + ": " + e);
     }
     try (JsonParser p = new YAMLFactory().createParser(yaml)) {
-      return new Reader(name, p, known).file();
+      return new Reader(name, p, known, lists).file();
     } catch (JsonProcessingException e) {
       String at = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
       throw new IllegalArgumentException(
@@ -95,13 +103,15 @@ final class ConfigFile {
     private final String name;
     private final JsonParser p;
     private final Set<String> known;
+    private final Set<String> lists;
     private final Map<String, Value> settings = new LinkedHashMap<>();
     private final List<TenantEntry> tenants = new ArrayList<>();
 
-    Reader(String name, JsonParser p, Set<String> known) {
+    Reader(String name, JsonParser p, Set<String> known, Set<String> lists) {
       this.name = name;
       this.p = p;
       this.known = known;
+      this.lists = lists;
     }
 
     ConfigFile file() throws IOException {
@@ -125,7 +135,7 @@ final class ConfigFile {
           tenantsLine = line;
           readTenants();
         } else if (known.contains(key)) {
-          settings.put(key, new Value(scalar(key), line));
+          settings.put(key, new Value(lists.contains(key) ? list(key) : scalar(key), line));
         } else {
           throw refused(line, "unknown setting " + key + hint(key, known));
         }
@@ -171,9 +181,25 @@ final class ConfigFile {
       }
     }
 
+    /** The next value, a scalar or a list of scalars, as comma-separated text. */
+    private String list(String key) throws IOException {
+      JsonToken t = p.nextToken();
+      if (t != JsonToken.START_ARRAY) {
+        return scalar(key, t);
+      }
+      List<String> items = new ArrayList<>();
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        items.add(scalar(key + "[" + items.size() + "]", t));
+      }
+      return String.join(",", items);
+    }
+
     /** The next token as text: a string, a number or a boolean. */
     private String scalar(String key) throws IOException {
-      JsonToken t = p.nextToken();
+      return scalar(key, p.nextToken());
+    }
+
+    private String scalar(String key, JsonToken t) throws IOException {
       if (t == JsonToken.VALUE_NULL) {
         throw refused(line(), key + " has no value");
       }

@@ -11,24 +11,44 @@ import java.util.Map;
  * @param headers response headers (canonical names)
  * @param body response body, possibly truncated
  * @param error description of a transport failure, or null
+ * @param refused true when the deliverer refused to connect (the destination policy denies the
+ *     address): never retried
  */
 public record DeliveryResponse(
-    int status, Map<String, List<String>> headers, byte[] body, String error) {
+    int status, Map<String, List<String>> headers, byte[] body, String error, boolean refused) {
   public DeliveryResponse {
     headers = Headers.copyOf(headers);
     body = body == null ? new byte[0] : body;
+  }
+
+  public DeliveryResponse(
+      int status, Map<String, List<String>> headers, byte[] body, String error) {
+    this(status, headers, body, error, false);
   }
 
   public static DeliveryResponse transportFailure(String error) {
     return new DeliveryResponse(0, Map.of(), new byte[0], error);
   }
 
+  /**
+   * No request was sent because the destination policy denies where the URL leads
+   * (docs/operations.md#destination-policy): a failure that goes to the DLQ without retries.
+   */
+  public static DeliveryResponse refused(String error) {
+    return new DeliveryResponse(0, Map.of(), new byte[0], error, true);
+  }
+
   public boolean isSuccess() {
     return status >= 200 && status < 300;
   }
 
-  /** 489 with {@code Upstash-NonRetryable-Error: true}: straight to the DLQ. */
+  /**
+   * 489 with {@code Upstash-NonRetryable-Error: true}, or {@link #refused}: straight to the DLQ.
+   */
   public boolean isNonRetryable() {
+    if (refused) {
+      return true;
+    }
     if (status != 489) {
       return false;
     }

@@ -57,6 +57,7 @@ public final class UrlGroupService {
     if (endpoints.isEmpty()) {
       throw new InvalidRequestException("endpoints must not be empty");
     }
+    endpoints.forEach(e -> limits.destinations().check(e.url(), "endpoint"));
     synchronized (lock(tenant, name)) {
       long now = clock.millis();
       Optional<UrlGroup> existing = store.findGroup(tenant, name);
@@ -123,10 +124,14 @@ public final class UrlGroupService {
 
   /** The group to fan a message out to; a 404 when it does not exist (or has no endpoints). */
   public UrlGroup forPublish(String tenant, String name) {
-    return store
-        .findGroup(tenant, name)
-        .filter(g -> !g.endpoints().isEmpty())
-        .orElseThrow(() -> notFound(name));
+    UrlGroup g =
+        store
+            .findGroup(tenant, name)
+            .filter(x -> !x.endpoints().isEmpty())
+            .orElseThrow(() -> notFound(name));
+    // Added under an earlier policy perhaps: every endpoint is checked again as a destination.
+    g.endpoints().forEach(e -> limits.destinations().check(e.url(), "destination"));
+    return g;
   }
 
   public List<UrlGroup> list(String tenant) {

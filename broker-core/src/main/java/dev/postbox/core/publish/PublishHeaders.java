@@ -186,6 +186,7 @@ public final class PublishHeaders {
       return null;
     }
     requireHttpUrl(url.trim(), display);
+    limits.destinations().check(url.trim(), display + " URL");
     String retries = first(h, prefix + "-retries");
     String delay = first(h, prefix + "-delay");
     return new CallbackSpec(

@@ -73,6 +73,8 @@ public final class WaitService {
     if (r.step() == null) {
       throw new InvalidRequestException("missing step: the step that waits");
     }
+    limits.destinations().check(r.url(), "url");
+    limits.destinations().check(r.timeoutUrl(), "timeoutUrl");
     long timeout = timeoutMillis(r.timeout());
     long now = clock.millis();
     Map<String, List<String>> headers = publishHeaders(requestHeaders);

@@ -59,6 +59,7 @@ record PublishRequest(
       PublishLimits limits,
       long now) {
     Destination d = Destination.parse(rawDestination, rawQuery);
+    limits.destinations().check(d.url(), "destination");
     Map<String, List<String>> headers = requestHeaders;
     if (!d.queryConfig().isEmpty()) {
       headers = new LinkedHashMap<>(headers);

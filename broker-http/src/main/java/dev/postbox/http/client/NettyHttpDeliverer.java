@@ -3,6 +3,7 @@ package dev.postbox.http.client;
 import dev.postbox.core.delivery.Deliverer;
 import dev.postbox.core.delivery.DeliveryRequest;
 import dev.postbox.core.delivery.DeliveryResponse;
+import dev.postbox.core.destination.DestinationPolicy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -25,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (docs/benchmarks-history.md#item-2).
  *
  * <p>Host names are looked up on a thread pool ({@link PooledLookupResolverGroup}), so a slow DNS
- * answer for one destination never stalls the event loops the others share.
+ * answer for one destination never stalls the event loops the others share. The resolver also
+ * checks the {@link DestinationPolicy} against the address a new connection is about to use: a
+ * denied one fails the attempt without connecting, and that attempt is not retried.
  *
  * <p>Per attempt: a timeout that closes the connection, response bodies kept up to a limit and the
  * rest dropped ({@link ResponseCollector}), and redirects followed like Go's default client (up to
@@ -41,12 +44,23 @@ public final class NettyHttpDeliverer implements Deliverer {
   private final OriginPools pools;
 
   public NettyHttpDeliverer(int maxResponseBytes) {
-    this(maxResponseBytes, InetAddress::getAllByName);
+    this(maxResponseBytes, DestinationPolicy.allowAll());
+  }
+
+  /** Connecting only where {@code destinations} allows (docs/operations.md#destination-policy). */
+  public NettyHttpDeliverer(int maxResponseBytes, DestinationPolicy destinations) {
+    this(maxResponseBytes, InetAddress::getAllByName, destinations);
   }
 
   /** With the host name lookup to run off the event loops (tests slow it down). */
   NettyHttpDeliverer(int maxResponseBytes, PooledLookupResolverGroup.Lookup lookup) {
-    this.resolver = new PooledLookupResolverGroup(lookup);
+    this(maxResponseBytes, lookup, DestinationPolicy.allowAll());
+  }
+
+  /** With a lookup (tests answer names with chosen addresses) and a destination policy. */
+  NettyHttpDeliverer(
+      int maxResponseBytes, PooledLookupResolverGroup.Lookup lookup, DestinationPolicy policy) {
+    this.resolver = new PooledLookupResolverGroup(lookup, policy);
     AtomicInteger n = new AtomicInteger();
     this.group =
         new NioEventLoopGroup(
@@ -104,7 +118,11 @@ public final class NettyHttpDeliverer implements Deliverer {
             (Future<Channel> acquired) -> {
               if (!acquired.isSuccess()) {
                 req.release();
-                result.complete(DeliveryResponse.transportFailure(describe(acquired.cause())));
+                Throwable cause = acquired.cause();
+                result.complete(
+                    cause instanceof DestinationRefusedException
+                        ? DeliveryResponse.refused(cause.getMessage())
+                        : DeliveryResponse.transportFailure(describe(cause)));
                 return;
               }
               Channel ch = acquired.getNow();

@@ -1,5 +1,6 @@
 package dev.postbox.http.client;
 
+import dev.postbox.core.destination.DestinationPolicy;
 import io.netty.resolver.AddressResolver;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.InetNameResolver;
@@ -22,6 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * would stall every delivery sharing that loop for the lookup's timeout. Lookups still go through
  * the JDK (its cache, {@code /etc/hosts}, the system's resolver configuration); only the waiting
  * moves off the loop. At most {@link #THREADS} lookups run at once; more wait their turn.
+ *
+ * <p>Every address a lookup answers (an address literal too: Netty hands those here as well) is
+ * checked against the {@link DestinationPolicy}; one it denies fails the lookup with a {@link
+ * DestinationRefusedException}, so no connection is opened to it.
  */
 final class PooledLookupResolverGroup extends AddressResolverGroup<InetSocketAddress> {
   static final int THREADS = 16;
@@ -33,10 +38,12 @@ final class PooledLookupResolverGroup extends AddressResolverGroup<InetSocketAdd
   }
 
   private final Lookup lookup;
+  private final DestinationPolicy policy;
   private final ThreadPoolExecutor pool;
 
-  PooledLookupResolverGroup(Lookup lookup) {
+  PooledLookupResolverGroup(Lookup lookup, DestinationPolicy policy) {
     this.lookup = lookup;
+    this.policy = policy;
     AtomicInteger n = new AtomicInteger();
     this.pool =
         new ThreadPoolExecutor(
@@ -58,14 +65,31 @@ final class PooledLookupResolverGroup extends AddressResolverGroup<InetSocketAdd
     return new InetNameResolver(executor) {
       @Override
       protected void doResolve(String host, Promise<InetAddress> promise) {
-        offload(promise, () -> lookup.all(host)[0]);
+        offload(promise, () -> allowed(host, lookup.all(host)[0]));
       }
 
       @Override
       protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
-        offload(promise, () -> List.of(lookup.all(host)));
+        offload(
+            promise,
+            () -> {
+              List<InetAddress> all = List.of(lookup.all(host));
+              all.forEach(a -> allowed(host, a));
+              return all;
+            });
       }
     }.asAddressResolver();
+  }
+
+  /** {@code address}, if the policy allows connecting to it. */
+  private InetAddress allowed(String host, InetAddress address) {
+    policy
+        .deniedBy(host, address)
+        .ifPresent(
+            rule -> {
+              throw new DestinationRefusedException(host, address, rule);
+            });
+    return address;
   }
 
   private interface Resolution<T> {
