@@ -76,42 +76,11 @@ public final class BrokerConfig implements Cloneable {
   @Mixin RetentionSettings retention = new RetentionSettings();
 
   @Option(
-      names = "--max-in-flight",
-      defaultValue = "1000",
-      description = "concurrent deliveries, all destinations")
-  int maxInFlight;
-
-  @Option(
-      names = "--max-in-flight-per-host",
-      defaultValue = "200",
-      description = "concurrent deliveries to one destination host")
-  int maxInFlightPerHost;
-
-  @Option(
-      names = "--delivery-timeout",
-      defaultValue = "2h",
-      description = "default and maximum per-attempt timeout (Upstash-Timeout can only shorten it)")
-  Duration deliveryTimeout;
-
-  @Option(
-      names = "--max-retries",
-      defaultValue = "20",
-      description = "largest accepted Upstash-Retries")
-  int maxRetries;
-
-  @Option(
       names = "--shutdown-grace",
       defaultValue = "10s",
       description =
           "on SIGTERM, how long in-flight deliveries may finish before they are re-queued")
   Duration shutdownGrace;
-
-  @Option(
-      names = "--deliverer",
-      defaultValue = "netty",
-      description =
-          "outbound HTTP client: netty (pooled keep-alive, default) or jdk (java.net.http)")
-  String deliverer;
 
   @Option(
       names = "--max-storage",
@@ -121,21 +90,6 @@ public final class BrokerConfig implements Cloneable {
           "storage quota, bytes or with k/m/g, 0 for none; beyond it publishes get 507 until"
               + " space frees")
   long maxStorageBytes;
-
-  @Option(
-      names = "--send-threads",
-      defaultValue = "1",
-      description =
-          "threads that sign and send deliveries beside the dispatcher (0: the dispatcher itself)")
-  int sendThreads;
-
-  @Option(
-      names = "--delivery-lag-limit",
-      defaultValue = "20ms",
-      description =
-          "when the delivery client falls further behind, hosts get at most 16 deliveries in"
-              + " flight for a second (fewer repeats after a crash; 0: never)")
-  Duration deliveryLagLimit;
 
   @Option(
       names = "--max-queues",
@@ -165,6 +119,9 @@ public final class BrokerConfig implements Cloneable {
           "GET /metrics needs a tenant's token (Authorization: Bearer); off, Prometheus scrapes"
               + " without one")
   boolean metricsAuth;
+
+  /** How deliveries go out: concurrency, timeouts, retries and the HTTP client. */
+  @Mixin DeliverySettings delivery = new DeliverySettings();
 
   /** --allow-destinations, --deny-destinations and --destination-profile. */
   @Mixin DestinationSettings destinations = new DestinationSettings();
@@ -304,19 +261,19 @@ public final class BrokerConfig implements Cloneable {
   }
 
   public int maxInFlight() {
-    return maxInFlight;
+    return delivery.maxInFlight;
   }
 
   public int maxInFlightPerHost() {
-    return maxInFlightPerHost;
+    return delivery.maxInFlightPerHost;
   }
 
   public Duration deliveryTimeout() {
-    return deliveryTimeout;
+    return delivery.deliveryTimeout;
   }
 
   public int maxRetries() {
-    return maxRetries;
+    return delivery.maxRetries;
   }
 
   public Duration shutdownGrace() {
@@ -324,7 +281,7 @@ public final class BrokerConfig implements Cloneable {
   }
 
   public String deliverer() {
-    return deliverer;
+    return delivery.deliverer;
   }
 
   public long maxStorageBytes() {
@@ -336,11 +293,11 @@ public final class BrokerConfig implements Cloneable {
   }
 
   public int sendThreads() {
-    return sendThreads;
+    return delivery.sendThreads;
   }
 
   public Duration deliveryLagLimit() {
-    return deliveryLagLimit;
+    return delivery.deliveryLagLimit;
   }
 
   public int maxQueues() {

@@ -15,7 +15,7 @@ final class ConfigChecks {
     if (c.maxBodyBytes < 1 || c.maxBodyBytes > Integer.MAX_VALUE) {
       problems.add("--max-body-size must be 1.." + Integer.MAX_VALUE);
     }
-    if (c.maxInFlight < 1 || c.maxInFlightPerHost < 1) {
+    if (c.delivery.maxInFlight < 1 || c.delivery.maxInFlightPerHost < 1) {
       problems.add("--max-in-flight and --max-in-flight-per-host must be positive");
     }
     if (c.requestTimeout.isNegative() || c.idleTimeout.isNegative()) {
@@ -24,22 +24,22 @@ final class ConfigChecks {
     if (c.retention.keepEnded.isNegative()) {
       problems.add("--keep-ended must not be negative");
     }
-    if (c.deliveryLagLimit.isNegative()) {
+    if (c.delivery.deliveryLagLimit.isNegative()) {
       problems.add("--delivery-lag-limit must not be negative");
     }
     if (c.syncWindow.isNegative() || c.syncWindow.compareTo(BrokerConfig.MAX_SYNC_WINDOW) > 0) {
       problems.add("--sync-window must be 0.." + BrokerConfig.MAX_SYNC_WINDOW.toMillis() + "ms");
     }
-    if (c.maxRetries < 0) {
+    if (c.delivery.maxRetries < 0) {
       problems.add("--max-retries must be >= 0");
     }
     if (c.maxQueues < 1 || c.maxSchedules < 1) {
       problems.add("--max-queues and --max-schedules must be positive");
     }
-    if (c.sendThreads < 0 || c.sendThreads > 64) {
+    if (c.delivery.sendThreads < 0 || c.delivery.sendThreads > 64) {
       problems.add("--send-threads must be 0..64");
     }
-    if (!c.deliverer.equals("netty") && !c.deliverer.equals("jdk")) {
+    if (!c.delivery.deliverer.equals("netty") && !c.delivery.deliverer.equals("jdk")) {
       problems.add("--deliverer must be netty or jdk");
     }
     problems.addAll(c.production.problems());
@@ -48,7 +48,7 @@ final class ConfigChecks {
     problems.addAll(destinations);
     if (destinations.isEmpty()
         && !c.destinations.policy().allowsAll()
-        && !c.deliverer.equals("netty")) {
+        && !c.delivery.deliverer.equals("netty")) {
       problems.add("--deny-destinations and --destination-profile need --deliverer netty");
     }
     problems.addAll(ConfiguredTenants.problems(c));
