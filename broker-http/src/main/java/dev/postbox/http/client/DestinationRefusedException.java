@@ -1,7 +1,9 @@
 package dev.postbox.http.client;
 
 import dev.postbox.core.destination.DestinationRule;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
+import java.util.Arrays;
 
 /**
  * A lookup answered an address the destination policy denies: the delivery attempt fails without
@@ -15,7 +17,13 @@ final class DestinationRefusedException extends RuntimeException {
   private static String text(String host, InetAddress address, DestinationRule rule) {
     String ip = address.getHostAddress();
     String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    String where = h.equalsIgnoreCase(ip) ? ip : h + " (resolved to " + ip + ")";
+    String where = isLiteralOf(h, address) ? h : h + " (resolved to " + ip + ")";
     return "destination " + where + " is denied by rule " + rule + ": not connected, not retried";
+  }
+
+  /** True when {@code host} is an address literal of {@code address} ({@code ::1}, not a name). */
+  private static boolean isLiteralOf(String host, InetAddress address) {
+    return host.equalsIgnoreCase(address.getHostAddress())
+        || Arrays.equals(NetUtil.createByteArrayFromIpAddressString(host), address.getAddress());
   }
 }

@@ -7,7 +7,8 @@ import java.util.Locale;
  * Where a delivery connects: scheme, host and port. Connections are pooled per origin.
  *
  * @param https true for https
- * @param host the host as written in the URL (an IPv6 literal without brackets)
+ * @param host the host as written in the URL, an IPv6 literal without its brackets ({@code ::1}),
+ *     which is how a connection's address and TLS peer name take it
  * @param port the port, the scheme's default when the URL has none
  */
 record Origin(boolean https, String host, int port) {
@@ -23,7 +24,11 @@ record Origin(boolean https, String host, int port) {
       throw new IllegalArgumentException("not an absolute http(s) URL");
     }
     boolean https = scheme.equals("https");
-    return new Origin(https, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80);
+    String host = uri.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1); // URI keeps an IPv6 literal's brackets
+    }
+    return new Origin(https, host, uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80);
   }
 
   /** The {@code Host} header: the host, bracketed if IPv6, and the port unless the default. */

@@ -29,6 +29,15 @@ class DestinationTest {
   }
 
   @Test
+  void anIpv6LiteralDestinationIsKeptAsWritten() {
+    assertEquals("http://[::1]:8080/x?a=1", Destination.parse("http://[::1]:8080/x", "a=1").url());
+    assertEquals(
+        "https://[2001:db8::1]/x",
+        Destination.parse("https%3A%2F%2F%5B2001%3Adb8%3A%3A1%5D%2Fx", "").url());
+    assertEquals("http://[::1]:8080/x", Destination.parse("http:/[::1]:8080/x", "").url());
+  }
+
+  @Test
   void collapsedDoubleSlashIsRepaired() {
     assertEquals("https://example.com/x", Destination.parse("https:/example.com/x", "").url());
   }

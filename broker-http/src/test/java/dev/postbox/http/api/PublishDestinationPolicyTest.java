@@ -66,4 +66,22 @@ class PublishDestinationPolicyTest {
         "Upstash-Callback URL http://a.internal/cb is denied by rule deny *.internal",
         e.getMessage());
   }
+
+  @Test
+  void anIpv6LiteralIsCheckedAgainstIpv6Ranges() {
+    PublishLimits v6 =
+        PublishLimits.defaults()
+            .withDestinations(DestinationPolicy.of(List.of(), List.of("::1/128"), false));
+    for (String raw : List.of("http://[::1]:8080/x", "http%3A%2F%2F%5B%3A%3A1%5D%3A8080%2Fx")) {
+      DestinationDeniedException e =
+          assertThrows(
+              DestinationDeniedException.class,
+              () -> PublishRequest.of(raw, "", Map.of(), g -> Map.of(), v6, 1_000));
+      assertEquals(
+          "destination http://[::1]:8080/x is denied by rule deny ::1/128", e.getMessage());
+    }
+    assertEquals(
+        "http://[::2]:8080/x",
+        PublishRequest.of("http://[::2]:8080/x", "", Map.of(), g -> Map.of(), v6, 1_000).url());
+  }
 }
