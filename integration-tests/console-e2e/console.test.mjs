@@ -22,6 +22,7 @@ const TEST_USER1_TOKEN = "eyJVc2VySUQiOiJ0ZXN0VXNlcjEiLCJQYXNzd29yZCI6InRlc3RQYX
 const TOKENS = [DEFAULT_TOKEN, TEST_USER1_TOKEN];
 const XSS_BODY = `<script>window.__xss = "body-script"; alert("body")</script><img src=x onerror="window.__xss='body-img';alert('img')">`;
 const XSS_HEADER = `<img src=x onerror="window.__xss='header';alert('header')">`;
+const XSS_KEY = `fc<img src=x onerror="window.__xss='key';alert('key')">`;
 const XSS_RESPONSE = `<script>window.__xss="response";alert("response")</script><img src=x onerror=alert('resp')>`;
 
 let passed = 0;
@@ -580,6 +581,17 @@ try {
     await page.getByRole("link", { name: "console-key" }).waitFor();
     await pageChecks("flow-control keys");
     await shot("flow-control");
+  });
+  await check("flow control: a key with script in it shows as text, on the list and on its page", async () => {
+    const headers = { "Upstash-Flow-Control-Key": XSS_KEY, "Upstash-Flow-Control-Value": "parallelism=1" };
+    equal((await api("POST", `/v2/publish/${DEST}/ok/fc3`, { body: "fc", headers })).status, 200, "publish");
+    await page.reload();
+    const a = page.getByRole("link", { name: XSS_KEY, exact: true });
+    equal(await a.textContent(), XSS_KEY, "key shown as text");
+    await a.click();
+    await page.getByRole("button", { name: "Reset rate" }).waitFor();
+    equal(await text("main h1 .mono"), XSS_KEY, "key on its page");
+    equal(await text("main dd"), "Running", "state from the API");
   });
 
   // Signing keys: view, and rotate after a confirmation (the dev users' keys stay the same).

@@ -1,6 +1,6 @@
 // Flow-control keys: the list (with a search), and one key: pause, resume, pin, unpin, reset rate.
 import { call, get } from "./api.js";
-import { h, field, link, table, props, say, act } from "./dom.js";
+import { h, field, link, time, table, props, say, act } from "./dom.js";
 
 const path = (key) => `/v2/flowControl/${encodeURIComponent(key)}`;
 let search = "";
@@ -23,7 +23,7 @@ export async function flowKeys(view) {
         h("td", {}, k.isPaused ? "Paused" : "Running"),
         h("td", {}, limit(k.parallelismCount, k.parallelismMax), k.isPinnedParallelism ? " (pinned)" : ""),
         h("td", {}, limit(k.rateCount, k.rateMax), ` per ${k.ratePeriod} s`, k.isPinnedRate ? " (pinned)" : ""),
-        h("td", { class: "num" }, String(k.waitListSize)),
+        h("td", {}, String(k.waitListSize)),
       ),
     );
     results.replaceChildren(table("Flow-control keys", ["Key", "State", "In flight", "Rate", "Waiting"], rows));
@@ -82,11 +82,11 @@ export async function flowKey(view, key) {
         ["In flight", limit(k.parallelismCount, k.parallelismMax) + (k.isPinnedParallelism ? " (pinned)" : "")],
         ["Started this period", limit(k.rateCount, k.rateMax) + (k.isPinnedRate ? " (pinned)" : "")],
         ["Rate period (s)", String(k.ratePeriod)],
-        ["Period started", k.ratePeriodStart ? new Date(k.ratePeriodStart * 1000).toISOString() : ""],
+        ["Period started", time(k.ratePeriodStart * 1000)],
         ["Waiting", String(k.waitListSize)],
       ]),
       h("h2", { id: "pin-h" }, "Pin limits"),
-      h("p", { class: "muted" }, "Pinned limits override what messages declare until unpinned (0 or empty: unlimited; a field left empty is not pinned)."),
+      h("p", { class: "muted" }, "Pinned limits override what messages declare until unpinned; a field left empty is not pinned."),
       pinForm,
       h(
         "div",

@@ -39,7 +39,7 @@ export async function queues(view) {
         {},
         h("td", { class: "mono" }, q.name),
         h("td", {}, parallelismForm(q, load)),
-        h("td", { class: "num" }, String(q.lag ?? 0)),
+        h("td", {}, String(q.lag ?? 0)),
         h("td", {}, q.paused ? "Paused" : "Running"),
         h(
           "td",

@@ -28,6 +28,7 @@ function addForm(group, load) {
       if (endpointName.value.trim()) endpoint.name = endpointName.value.trim();
       await call("POST", `${path(target)}/endpoints`, { body: { endpoints: [endpoint] } });
       say(`Added ${endpoint.url} to ${target}.`);
+      form.reset();
       await load();
     });
   });
