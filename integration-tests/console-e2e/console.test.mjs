@@ -22,6 +22,7 @@ const TEST_USER1_TOKEN = "eyJVc2VySUQiOiJ0ZXN0VXNlcjEiLCJQYXNzd29yZCI6InRlc3RQYX
 const TOKENS = [DEFAULT_TOKEN, TEST_USER1_TOKEN];
 const XSS_BODY = `<script>window.__xss = "body-script"; alert("body")</script><img src=x onerror="window.__xss='body-img';alert('img')">`;
 const XSS_HEADER = `<img src=x onerror="window.__xss='header';alert('header')">`;
+const XSS_KEY = `fc<img src=x onerror="window.__xss='key';alert('key')">`;
 const XSS_RESPONSE = `<script>window.__xss="response";alert("response")</script><img src=x onerror=alert('resp')>`;
 
 let passed = 0;
@@ -421,15 +422,208 @@ try {
   await pageChecks("overview");
   await shot("overview");
 
+  // Schedules: create one from the form (script in its body, header and URL), its last states
+  // after a tick (ConsoleIT runs the server with --cron-seconds true), pause, resume, delete.
+  let scheduleId;
+  await check("schedules: create from the form (XSS payloads in body, header and URL)", async () => {
+    await go("#/schedules");
+    await page.getByLabel("Destination (URL or URL group)").fill(`${DEST}/ok/sched?q=<img src=x onerror=alert(8)>`);
+    await page.getByLabel(/^Cron/).fill("*/2 * * * * *");
+    await page.getByLabel("Body").fill(XSS_BODY);
+    await page.getByLabel(/^Headers/).fill(`Upstash-Retries: 0\nUpstash-Forward-X-Evil: ${XSS_HEADER}`);
+    await page.getByRole("button", { name: "Create schedule" }).click();
+    await until("the created schedule", async () => /Created schedule \S+\./.test(await text("#status")));
+    scheduleId = (await text("#status")).match(/Created schedule (\S+)\./)[1];
+    await page.getByRole("link", { name: scheduleId }).waitFor();
+    const s = (await api("GET", `/v2/schedules/${scheduleId}`)).json;
+    equal(s.cron, "*/2 * * * * *", "cron through the API");
+    equal(s.body, XSS_BODY, "body through the API");
+    equal(s.isPaused, false, "paused");
+    await pageChecks("schedules");
+    await shot("schedules");
+  });
+  await check("a schedule's page: last states after a tick, body and headers as text", async () => {
+    await until("a tick", async () => Object.keys((await api("GET", `/v2/schedules/${scheduleId}`)).json.lastScheduleStates ?? {}).length > 0);
+    await page.getByRole("link", { name: scheduleId }).click();
+    await page.locator("pre.body").waitFor();
+    await until("the last states on the page", async () => {
+      if ((await page.locator("main td a[href^='#/messages/']").count()) > 0) return true;
+      await page.reload();
+      await page.locator("pre.body").waitFor();
+      return false;
+    });
+    equal(await text("pre.body"), XSS_BODY, "body shown as text");
+    const cells = await page.locator("main td").allTextContents();
+    assert(cells.includes(XSS_HEADER), `header shown as text: ${cells}`);
+    const states = await page.locator("main tr:has(a[href^='#/messages/']) td:nth-child(2)").allTextContents();
+    assert(states.every((s) => ["IN_PROGRESS", "SUCCESS", "FAIL"].includes(s)), `states: ${states}`);
+    await pageChecks("schedule");
+    await shot("schedule");
+  });
+  await check("pause and resume a schedule from its page", async () => {
+    await page.getByRole("button", { name: `Pause schedule ${scheduleId}` }).click();
+    await page.getByRole("button", { name: `Resume schedule ${scheduleId}` }).waitFor();
+    equal((await api("GET", `/v2/schedules/${scheduleId}`)).json.isPaused, true, "paused through the API");
+    await page.getByRole("button", { name: `Resume schedule ${scheduleId}` }).click();
+    await page.getByRole("button", { name: `Pause schedule ${scheduleId}` }).waitFor();
+    equal((await api("GET", `/v2/schedules/${scheduleId}`)).json.isPaused, false, "resumed through the API");
+  });
+  await check("delete a schedule from the list, after a confirmation", async () => {
+    await go("#/schedules");
+    await page.getByRole("button", { name: `Delete schedule ${scheduleId}` }).click();
+    await page.locator("dialog").getByRole("button", { name: "Keep" }).click();
+    equal((await api("GET", `/v2/schedules/${scheduleId}`)).status, 200, "kept after Keep");
+    await page.getByRole("button", { name: `Delete schedule ${scheduleId}` }).click();
+    await page.locator("dialog").getByRole("button", { name: "Delete" }).click();
+    await until("the row gone", async () => (await page.getByRole("link", { name: scheduleId }).count()) === 0);
+    equal((await api("GET", `/v2/schedules/${scheduleId}`)).status, 404, "schedule after delete");
+  });
+
+  // Queues: create, pause, the lag of three waiting messages, parallelism, resume, delete.
+  const queueApi = async () => (await api("GET", "/v2/queues/console-q")).json;
+  await check("queues: create, pause, lag, set parallelism, resume", async () => {
+    await go("#/queues");
+    await page.getByLabel("Queue name").fill("console-q");
+    await page.getByLabel("Parallelism", { exact: true }).fill("2");
+    await page.getByRole("button", { name: "Create queue" }).click();
+    await page.getByRole("button", { name: "Pause queue console-q" }).waitFor();
+    equal((await queueApi()).parallelism, 2, "parallelism through the API");
+    await page.getByRole("button", { name: "Pause queue console-q" }).click();
+    await page.getByRole("button", { name: "Resume queue console-q" }).waitFor();
+    equal((await queueApi()).paused, true, "paused through the API");
+    for (let i = 0; i < 3; i++) equal((await api("POST", `/v2/enqueue/console-q/${DEST}/ok/q${i}`, { body: "q" })).status, 200, "enqueue");
+    await page.reload();
+    const row = page.locator("main tr", { has: page.getByRole("button", { name: "Resume queue console-q" }) });
+    equal(await row.locator("td").nth(2).textContent(), "3", "lag on the page");
+    await page.getByLabel("Parallelism of queue console-q", { exact: true }).fill("5");
+    await page.getByRole("button", { name: "Set parallelism of queue console-q" }).click();
+    await until("parallelism 5", async () => (await queueApi()).parallelism === 5);
+    equal((await queueApi()).paused, true, "still paused after setting the parallelism");
+    await pageChecks("queues");
+    await shot("queues");
+    await page.getByRole("button", { name: "Resume queue console-q" }).click();
+    await page.getByRole("button", { name: "Pause queue console-q" }).waitFor();
+    await until("the queue drained", async () => (await queueApi()).lag === 0);
+    equal((await queueApi()).paused, false, "resumed through the API");
+  });
+  await check("delete a queue, after a confirmation", async () => {
+    await page.getByRole("button", { name: "Delete queue console-q" }).click();
+    await page.locator("dialog").getByRole("button", { name: "Delete" }).click();
+    await until("the row gone", async () => (await page.getByRole("button", { name: "Delete queue console-q" }).count()) === 0);
+    equal((await api("GET", "/v2/queues/console-q")).status, 404, "queue after delete");
+  });
+
+  // URL groups: create one (an endpoint URL with script in it), add an endpoint, remove one, delete.
+  const groupUrl = `${DEST}/ok/g1?q=1&r=2`;
+  const groupApi = async () => await api("GET", "/v2/topics/console-g");
+  await check("URL groups: create a group, add and remove endpoints", async () => {
+    await go("#/url-groups");
+    await page.getByLabel("Group name").fill("console-g");
+    await page.getByLabel("Endpoint URL", { exact: true }).fill(groupUrl);
+    await page.getByLabel("Endpoint name (optional)", { exact: true }).fill("one");
+    await page.getByRole("button", { name: "Create group" }).click();
+    await page.getByRole("heading", { name: "console-g" }).waitFor();
+    equal((await groupApi()).json.endpoints.map((e) => e.url).join(), groupUrl, "endpoints through the API");
+    assert((await page.locator("main td").allTextContents()).includes(groupUrl), "URL shown as text");
+    await page.getByLabel("Endpoint URL for console-g").fill(`${DEST}/ok/g2`);
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await until("two endpoints", async () => (await groupApi()).json.endpoints.length === 2);
+    await page.getByRole("button", { name: "Remove endpoint one from console-g" }).waitFor();
+    await pageChecks("URL groups");
+    await shot("url-groups");
+    await page.getByRole("button", { name: "Remove endpoint one from console-g" }).click();
+    await page.locator("dialog").getByRole("button", { name: "Remove" }).click();
+    await until("one endpoint", async () => (await groupApi()).json.endpoints.length === 1);
+    equal((await groupApi()).json.endpoints[0].url, `${DEST}/ok/g2`, "the endpoint left");
+  });
+  await check("delete a URL group, after a confirmation", async () => {
+    await page.getByRole("button", { name: "Delete group console-g" }).click();
+    await page.locator("dialog").getByRole("button", { name: "Delete" }).click();
+    await until("the group gone", async () => (await page.getByRole("heading", { name: "console-g" }).count()) === 0);
+    equal((await groupApi()).status, 404, "group after delete");
+  });
+
+  // Flow control: a key from a publish; pause, resume, pin, unpin, reset rate.
+  const keyApi = async () => (await api("GET", "/v2/flowControl/console-key")).json;
+  const fcHeaders = { "Upstash-Flow-Control-Key": "console-key", "Upstash-Flow-Control-Value": "parallelism=2, rate=10, period=60" };
+  await check("flow control: pause, resume, pin and unpin a key", async () => {
+    equal((await api("POST", `/v2/publish/${DEST}/ok/fc`, { body: "fc", headers: fcHeaders })).status, 200, "publish");
+    await go("#/flow-control");
+    await page.getByRole("link", { name: "console-key" }).click();
+    await page.getByRole("heading", { name: /Flow-control key console-key/ }).waitFor();
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.getByRole("button", { name: "Resume" }).waitFor();
+    equal((await keyApi()).isPaused, true, "paused through the API");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    equal((await keyApi()).isPaused, false, "resumed through the API");
+    await page.getByLabel("Parallelism").fill("3");
+    await page.getByLabel("Rate", { exact: true }).fill("5");
+    await page.getByLabel("Period (seconds)").fill("30");
+    await page.getByRole("button", { name: "Pin", exact: true }).click();
+    await until("pinned", async () => (await keyApi()).isPinnedRate === true);
+    const k = await keyApi();
+    equal(`${k.parallelismMax},${k.rateMax},${k.ratePeriod},${k.isPinnedParallelism}`, "3,5,30,true", "pinned through the API");
+    await until("pinned on the page", async () => (await page.locator("main dd").allTextContents()).some((t) => t.includes("(pinned)")));
+    await page.getByRole("button", { name: "Unpin parallelism" }).click();
+    await until("parallelism unpinned", async () => (await keyApi()).isPinnedParallelism === false);
+    equal((await keyApi()).isPinnedRate, true, "rate still pinned");
+    await pageChecks("flow-control key");
+    await shot("flow-control-key");
+  });
+  await check("flow control: reset the rate of a key", async () => {
+    equal((await api("POST", `/v2/publish/${DEST}/ok/fc2`, { body: "fc", headers: fcHeaders })).status, 200, "publish");
+    await until("an attempt counted", async () => (await keyApi()).rateCount >= 1);
+    await page.getByRole("button", { name: "Reset rate" }).click();
+    await until("the status", async () => (await text("#status")).includes("Reset the rate"));
+    equal((await keyApi()).rateCount, 0, "rate count through the API");
+    await go("#/flow-control");
+    await page.getByRole("link", { name: "console-key" }).waitFor();
+    await pageChecks("flow-control keys");
+    await shot("flow-control");
+  });
+  await check("flow control: a key with script in it shows as text, on the list and on its page", async () => {
+    const headers = { "Upstash-Flow-Control-Key": XSS_KEY, "Upstash-Flow-Control-Value": "parallelism=1" };
+    equal((await api("POST", `/v2/publish/${DEST}/ok/fc3`, { body: "fc", headers })).status, 200, "publish");
+    await page.reload();
+    const a = page.getByRole("link", { name: XSS_KEY, exact: true });
+    equal(await a.textContent(), XSS_KEY, "key shown as text");
+    await a.click();
+    await page.getByRole("button", { name: "Reset rate" }).waitFor();
+    equal(await text("main h1 .mono"), XSS_KEY, "key on its page");
+    equal(await text("main dd"), "Running", "state from the API");
+  });
+
+  // Signing keys: view, and rotate after a confirmation (the dev users' keys stay the same).
+  await check("signing keys: view, and rotate after a confirmation", async () => {
+    await go("#/keys");
+    await page.locator("#key-current").waitFor();
+    const before = (await api("GET", "/v2/keys")).json;
+    equal(await text("#key-current"), before.current, "current key");
+    equal(await text("#key-next"), before.next, "next key");
+    await pageChecks("signing keys");
+    await shot("keys");
+    await page.getByRole("button", { name: "Rotate keys" }).click();
+    await page.locator("dialog").getByRole("button", { name: "Rotate" }).click();
+    await until("the rotation", async () => (await text("#status")).includes("Rotated"));
+    const after = (await api("GET", "/v2/keys")).json;
+    equal(await text("#key-current"), after.current, "current key after rotation");
+    equal(await text("#key-next"), after.next, "next key after rotation");
+  });
+
   await check("keyboard: Tab reaches the skip link, the pages and sign-out, in order", async () => {
     await page.evaluate(() => document.activeElement?.blur());
     await page.locator("body").focus();
     const seenFocus = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 13; i++) {
       await page.keyboard.press("Tab");
       seenFocus.push(await page.evaluate(() => document.activeElement.textContent.trim()));
     }
-    equal(seenFocus.slice(0, 7).join("|"), "Skip to content|Overview|Messages|DLQ|Workflow runs|Publish|Sign out", "focus order");
+    equal(
+      seenFocus.slice(0, 12).join("|"),
+      "Skip to content|Overview|Messages|DLQ|Workflow runs|Schedules|Queues|URL groups|Flow control|Signing keys|Publish|Sign out",
+      "focus order",
+    );
     await page.keyboard.press("Shift+Tab"); // back to Publish, and Enter follows the link
     await page.keyboard.press("Shift+Tab");
     await page.keyboard.press("Enter");

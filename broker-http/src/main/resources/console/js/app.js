@@ -6,6 +6,11 @@ import { messages, message } from "./messages.js";
 import { dlqList, dlqEntry } from "./dlq.js";
 import { runs, run } from "./workflows.js";
 import { publish } from "./publish.js";
+import { schedules, schedule } from "./schedules.js";
+import { queues } from "./queues.js";
+import { urlGroups } from "./urlgroups.js";
+import { flowKeys, flowKey } from "./flowcontrol.js";
+import { signingKeys } from "./keys.js";
 
 const pages = {
   overview: () => overview,
@@ -13,6 +18,11 @@ const pages = {
   dlq: (arg) => (arg ? dlqEntry : dlqList),
   workflows: (arg) => (arg ? run : runs),
   publish: () => publish,
+  schedules: (arg) => (arg ? schedule : schedules),
+  queues: () => queues,
+  "url-groups": () => urlGroups,
+  "flow-control": (arg) => (arg ? flowKey : flowKeys),
+  keys: () => signingKeys,
 };
 
 const main = document.getElementById("main");
