@@ -17,6 +17,8 @@ public final class Main {
     if (System.getProperty(LEAK_DETECTION) == null) {
       System.setProperty(LEAK_DETECTION, "disabled");
     }
+    ClassWarmUp
+        .start(); // after the property above: it loads Netty's classes (without running them)
     BrokerConfig config;
     try {
       config = BrokerConfig.parse(args, System.getenv());
