@@ -17,8 +17,9 @@ public final class Main {
     if (System.getProperty(LEAK_DETECTION) == null) {
       System.setProperty(LEAK_DETECTION, "disabled");
     }
-    ClassWarmUp
-        .start(); // after the property above: it loads Netty's classes (without running them)
+    System.setProperty(MainLogDefaults.IN_MAIN, "true"); // Logback set up in code, not from XML
+    // After the properties above: it loads Netty's and Logback's classes (without running them).
+    ClassWarmUp.start();
     BrokerConfig config;
     try {
       config = BrokerConfig.parse(args, System.getenv());
