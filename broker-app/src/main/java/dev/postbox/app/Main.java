@@ -18,7 +18,7 @@ public final class Main {
       System.setProperty(LEAK_DETECTION, "disabled");
     }
     System.setProperty(MainLogDefaults.IN_MAIN, "true"); // Logback set up in code, not from XML
-    // After the properties above: it loads Netty's and Logback's classes (without running them).
+    // After the properties above: it loads Netty's classes, among others (without running them).
     ClassWarmUp.start();
     BrokerConfig config;
     try {
