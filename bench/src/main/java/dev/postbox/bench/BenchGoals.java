@@ -30,6 +30,8 @@ final class BenchGoals {
     g.put("delay_error_p99_ms <= 20", num("delay_error_p99_ms") <= 20);
     g.put("pending_heap_mb <= 256", num("pending_heap_mb") <= 256);
     g.put("startup_ms <= 2000", num("startup_ms") <= 2000);
+    g.put("startup_jar_to_ready_ms <= 1000", num("startup_jar_to_ready_ms") <= 1000);
+    g.put("startup_in_process_ms <= 300", num("startup_in_process_ms") <= 300);
     g.put(
         "schedule ticks: every one fired once and received",
         num("schedule_ticks_fired") == num("schedule_ticks_expected")
@@ -78,6 +80,8 @@ final class BenchGoals {
         .append(Stats.round(num("deliver_rps") / num("baseline_receiver_rps")))
         .append(", publish_p99_at_5000 - baseline_p99_at_5000 (the generator on this machine) = ")
         .append(Stats.round(num("publish_p99_ms_at_5000") - num("baseline_p99_ms_at_5000")))
+        .append(" ms, startup_jar_to_ready - baseline_empty_jvm = ")
+        .append(Stats.round(num("startup_jar_to_ready_ms") - num("baseline_empty_jvm_ms")))
         .append(" ms\n");
     return sb.toString();
   }

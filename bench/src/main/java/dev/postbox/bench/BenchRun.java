@@ -24,6 +24,7 @@ public final class BenchRun {
   private final boolean schedulesOnly;
   private final boolean queuesOnly;
   private final boolean workflowsOnly;
+  private final boolean startupOnly;
   private final Path root;
   private final BenchContext ctx;
   private final Map<String, Object> r = new LinkedHashMap<>();
@@ -32,6 +33,7 @@ public final class BenchRun {
     this.schedulesOnly = args.contains("--schedules-only");
     this.queuesOnly = args.contains("--queues-only");
     this.workflowsOnly = args.contains("--workflows-only");
+    this.startupOnly = args.contains("--startup-only");
     this.root = root;
     Path work = Files.createTempDirectory("postbox-bench");
     this.ctx = new BenchContext(quick, work, new Wrk(work), r);
@@ -56,6 +58,11 @@ public final class BenchRun {
     delayed.put("Upstash-Delay", "1h");
     r.put("mode", quick ? "quick" : "full");
     r.put("machine", Machine.describe());
+    if (startupOnly) {
+      runStartup(jar);
+      System.out.println(new BenchGoals(r).markdown());
+      return; // a partial run: latest.json keeps the last full figures
+    }
     if (workflowsOnly) {
       runWorkflows(jar);
       System.out.println(new BenchGoals(r).markdown());
@@ -87,6 +94,7 @@ public final class BenchRun {
       runQueues(jar, receiver, seconds);
     }
     runWorkflows(jar);
+    runStartup(jar);
     finish();
   }
 
@@ -121,6 +129,11 @@ public final class BenchRun {
   private void runWorkflows(Path jar) throws Exception {
     ctx.log("workflows: concurrent 5-step runs against plain message chains, then one long run");
     new WorkflowBench(ctx).run(jar);
+  }
+
+  private void runStartup(Path jar) throws Exception {
+    ctx.log("startup: an empty JVM, java -jar to /ready, the in-process start (5 of each)");
+    new StartupBench(ctx).run(jar);
   }
 
   private void runSchedules(Path jar, HttpSink receiver) throws Exception {

@@ -17,6 +17,9 @@ public final class Main {
     if (System.getProperty(LEAK_DETECTION) == null) {
       System.setProperty(LEAK_DETECTION, "disabled");
     }
+    System.setProperty(MainLogDefaults.IN_MAIN, "true"); // Logback set up in code, not from XML
+    // After the properties above: it loads Netty's classes, among others (without running them).
+    ClassWarmUp.start();
     BrokerConfig config;
     try {
       config = BrokerConfig.parse(args, System.getenv());

@@ -28,22 +28,36 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 final class Operations implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Thread jvmBinders;
   private final MicrometerMetrics metrics;
+  private JvmGcMetrics gc; // guarded by this
+  private boolean closed; // guarded by this
   private volatile boolean draining;
   private volatile RocksDbMessageStore store;
   private volatile QuartzTickTimer timer;
   private volatile StateGauges gauges;
 
   Operations() {
+    this.metrics = new MicrometerMetrics(registry);
+    // The JVM and process binders load java.management's beans, a part of a start that /ready
+    // does not need: they bind on a thread of their own, and a scrape waits for them.
+    this.jvmBinders = new Thread(this::bindJvmMetrics, "postbox-jvm-metrics");
+    jvmBinders.setDaemon(true);
+    jvmBinders.start();
+  }
+
+  private synchronized void bindJvmMetrics() {
+    if (closed) {
+      return;
+    }
     new JvmMemoryMetrics().bindTo(registry);
+    gc = new JvmGcMetrics();
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
-    this.metrics = new MicrometerMetrics(registry);
   }
 
   BrokerMetrics metrics() {
@@ -92,6 +106,11 @@ final class Operations implements AutoCloseable {
 
   /** The metrics in Prometheus' text format. */
   String scrape() {
+    try {
+      jvmBinders.join(); // at once after the first time
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     StateGauges g = gauges;
     if (g != null) {
       g.refresh();
@@ -101,7 +120,12 @@ final class Operations implements AutoCloseable {
 
   @Override
   public void close() {
-    gc.close();
+    synchronized (this) {
+      closed = true;
+      if (gc != null) {
+        gc.close();
+      }
+    }
     registry.close();
   }
 }
