@@ -66,10 +66,16 @@ class OperationsIT {
     assertEquals(200, api.publish(receiver.url("/fail"), "x", "Upstash-Retries", "0").status());
     Poll.until(WAIT, "6 deliveries", () -> receiver.received().size() == n + 1);
     String tenant = "{tenant=\"" + DevTenants.DEFAULT_USER.id() + "\"}";
+    // A delivery reaches the receiver before its outcome is recorded, and outcomes of parallel
+    // deliveries are recorded in any order: wait for all six.
     Poll.until(
         WAIT,
         "the outcomes in the metrics",
-        () -> delta(before, scrape(api), "postbox_delivery_attempts_total{outcome=\"dlq\"}") == 1);
+        () -> {
+          Map<String, Double> now = scrape(api);
+          return delta(before, now, "postbox_delivery_attempts_total{outcome=\"dlq\"}") == 1
+              && delta(before, now, "postbox_delivery_attempts_total{outcome=\"delivered\"}") == n;
+        });
     Map<String, Double> after = scrape(api);
     assertEquals(n + 1, delta(before, after, "postbox_messages_published_total" + tenant));
     assertEquals(n, delta(before, after, "postbox_delivery_attempts_total{outcome=\"delivered\"}"));
