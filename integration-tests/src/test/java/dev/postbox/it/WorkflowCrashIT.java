@@ -49,7 +49,11 @@ class WorkflowCrashIT {
         assertTrue(result.get("slept").asLong() >= 2000, "slept " + result);
         // Trigger, first step, two plan steps, two results, the last step.
         assertEquals(7, app.count("/call/parallel-sleep"), seen + "\n" + app.output());
-        assertEquals(404, restarted.api().send("GET", "/v2/workflows/runs/" + run, null).status());
+        // The route records its result before the SDK ends the run: the end comes just after.
+        Poll.until(
+            RUN_TIMEOUT,
+            "the run to end",
+            () -> restarted.api().send("GET", "/v2/workflows/runs/" + run, null).status() == 404);
       }
     }
   }
@@ -78,7 +82,11 @@ class WorkflowCrashIT {
         // twice; the workflow sees one answer.
         assertEquals(2, app.count("/call/slow"), app.output());
         assertEquals(4, app.count("/call/slowly"), app.output());
-        assertEquals(404, restarted.api().send("GET", "/v2/workflows/runs/" + run, null).status());
+        // The route records its result before the SDK ends the run: the end comes just after.
+        Poll.until(
+            RUN_TIMEOUT,
+            "the run to end",
+            () -> restarted.api().send("GET", "/v2/workflows/runs/" + run, null).status() == 404);
       }
     }
   }
