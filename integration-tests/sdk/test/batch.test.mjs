@@ -1,4 +1,4 @@
-// Batch (§3.4) through the official SDK.
+// Batch (docs/api.md#batch) through the official SDK.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { client, uid, startReceiver, waitFor, assertSigned, api, assertClientError } from "./helpers.mjs";

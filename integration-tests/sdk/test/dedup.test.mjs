@@ -1,4 +1,4 @@
-// Deduplication (§3.6) through the official SDK.
+// Deduplication (docs/api.md#deduplication) through the official SDK.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { client, uid, sleep, startReceiver, waitFor, api } from "./helpers.mjs";

@@ -1,4 +1,4 @@
-// Flow control (§13) through the official SDK: parallelism and rate per key, the management API
+// Flow control (docs/api.md#flow-control) through the official SDK: parallelism and rate per key, the management API
 // (get, pause, resume, pin, unpin, resetRate) and global parallelism.
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -10,7 +10,7 @@ export const TOKEN = required("QSTASH_TOKEN");
 export const CURRENT_KEY = required("QSTASH_CURRENT_SIGNING_KEY");
 export const NEXT_KEY = required("QSTASH_NEXT_SIGNING_KEY");
 
-/** Dev user 2 of the official dev server (spec §1.2): a second, isolated tenant. */
+/** Dev user 2 of the official dev server (docs/api.md#dev-users): a second, isolated tenant. */
 export const USER2 = {
   token: "eyJVc2VySUQiOiJ0ZXN0VXNlcjEiLCJQYXNzd29yZCI6InRlc3RQYXNzd29yZCJ9",
   current: "sig_7GVPjvuwsfqF65iC8fSrs1dfYruM",

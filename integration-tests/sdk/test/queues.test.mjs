@@ -1,4 +1,4 @@
-// Queues (§11, §3.3) through the official SDK: management, strict FIFO through retries and
+// Queues (docs/api.md#queues) through the official SDK: management, strict FIFO through retries and
 // callbacks, parallelism N, pause/resume, batch and schedule entries, delete.
 import { test } from "node:test";
 import assert from "node:assert/strict";

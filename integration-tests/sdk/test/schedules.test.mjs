@@ -1,4 +1,4 @@
-// Schedules (§10) through the official SDK. The suite's server runs with the test-only
+// Schedules (docs/api.md#schedules) through the official SDK. The suite's server runs with the test-only
 // --cron-seconds option, so a 6-field expression with a leading seconds field fires within
 // seconds; everything else uses the standard 5 fields.
 import { test } from "node:test";

@@ -1,4 +1,4 @@
-// URL groups (§12) through the official SDK: endpoints, fan-out on publish and on schedules.
+// URL groups (docs/api.md#url-groups) through the official SDK: endpoints, fan-out on publish and on schedules.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client, QstashError } from "@upstash/qstash";
