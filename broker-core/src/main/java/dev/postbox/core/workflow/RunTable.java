@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -56,6 +57,9 @@ final class RunTable {
 
   // Outcome batches that end runs (endIfCached), until they are on disk; by identity.
   private final Map<StoreBatch, List<LiveRun>> ending = new IdentityHashMap<>();
+  // Entries of the two maps above: every delivery's outcome calls recorded(), and the outcomes of
+  // plain messages, the most of them, must not take this table's monitor to find nothing.
+  private final AtomicInteger tracked = new AtomicInteger();
   private volatile Consumer<LiveRun> onEnded = lr -> {};
 
   private record Unwritten(LiveRun run, CompletableFuture<Void> written) {}
@@ -138,7 +142,7 @@ final class RunTable {
       batch.putWorkflowRunEnd(tenant, runId, end);
       waits.dropRun(tenant, runId, batch);
       synchronized (this) {
-        ending.computeIfAbsent(batch, b -> new ArrayList<>()).add(lr);
+        ending.computeIfAbsent(batch, b -> newEntry()).add(lr);
       }
       return lr.run;
     }
@@ -171,7 +175,7 @@ final class RunTable {
               ? written
               : CompletableFuture.allOf(lr.callbacksWritten, written);
       synchronized (this) {
-        unwritten.computeIfAbsent(batch, b -> new ArrayList<>()).add(new Unwritten(lr, written));
+        unwritten.computeIfAbsent(batch, b -> newEntry()).add(new Unwritten(lr, written));
       }
       batch.putHistoryEntry(
           new HistoryEntry(
@@ -190,12 +194,16 @@ final class RunTable {
    * runs are read again next time (their memory ran ahead of the store).
    */
   void recorded(StoreBatch batch, boolean written) {
+    if (tracked.get() == 0) {
+      return; // registered before the batch was committed, so this read sees it
+    }
     List<Unwritten> done;
     List<LiveRun> ended;
     synchronized (this) {
       done = unwritten.remove(batch);
       ended = ending.remove(batch);
     }
+    tracked.addAndGet(-((done == null ? 0 : 1) + (ended == null ? 0 : 1)));
     if (done != null) {
       callbacksRecorded(done, written);
     }
@@ -208,6 +216,12 @@ final class RunTable {
         }
       }
     }
+  }
+
+  /** A new entry of {@link #unwritten} or {@link #ending}, counted in {@link #tracked}. */
+  private <T> List<T> newEntry() {
+    tracked.incrementAndGet();
+    return new ArrayList<>();
   }
 
   private void callbacksRecorded(List<Unwritten> done, boolean written) {
