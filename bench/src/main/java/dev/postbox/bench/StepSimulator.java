@@ -4,24 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.postbox.core.delivery.DeliveryRequest;
+import dev.postbox.core.delivery.DeliveryResponse;
+import dev.postbox.http.client.NettyHttpDeliverer;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.handler.codec.http.FullHttpRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * A receiver that speaks the workflow SDK's side of the protocol, the way {@code @upstash/workflow}
@@ -30,67 +32,87 @@ import java.util.function.IntConsumer;
  * batch of one, as the SDK does), or ends the run with {@code DELETE /v2/workflows/runs/{id}} once
  * {@code steps} steps are done. Its twin {@code /plain} does the same with plain messages (each
  * delivery publishes the next hop of a chain), the baseline of the workflow figures.
+ *
+ * <p>Like the SDK, it answers a delivery only once its publish of the next step (or its {@code
+ * DELETE}) has been answered; unlike the JDK server it first ran on, it holds no thread meanwhile:
+ * a Netty receiver ({@link AsyncReceiver}, the same kind as {@link HttpSink}) and the pooled
+ * non-blocking Netty client of broker-http. {@code /ack} reads a delivery and answers at once,
+ * publishing nothing: the receiver's own ceiling.
  */
 final class StepSimulator implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FEATURES =
       "LazyFetch,InitialBody,WF_DetectTrigger,WF_TriggerOnConfig";
+  private static final long TIMEOUT_MILLIS = 60_000;
 
-  private final HttpServer server;
-  private final ExecutorService pool = Executors.newFixedThreadPool(128);
-  // Its own threads: handlers block on it, so sharing theirs could starve it.
-  private final ExecutorService clientPool = Executors.newFixedThreadPool(8);
-  private final HttpClient client = HttpClient.newBuilder().executor(clientPool).build();
+  private final AsyncReceiver receiver;
+  private final NettyHttpDeliverer client = new NettyHttpDeliverer(1 << 16);
   private final String broker;
   private final String token;
   private final int steps;
   private final ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
   final ConcurrentLinkedQueue<Long> stepNanos = new ConcurrentLinkedQueue<>();
+
+  /**
+   * How long the broker took to answer the publish (or {@code DELETE}) a delivery waits for: the
+   * time Postbox holds that delivery in flight, beyond the receiver's own work.
+   */
+  final ConcurrentLinkedQueue<Long> publishNanos = new ConcurrentLinkedQueue<>();
+
   final AtomicInteger finished = new AtomicInteger();
   final AtomicLong deliveries = new AtomicLong();
   final AtomicLong failures = new AtomicLong();
 
-  /** Called with the number of steps a delivery's history holds (the long-run sampler). */
+  /**
+   * Called with the number of steps a delivery's history holds (the long-run sampler), on the
+   * receiver's event loop: it may block it while a single run is in flight, not under load.
+   */
   volatile IntConsumer onHistory = n -> {};
 
-  StepSimulator(String broker, String token, int steps) throws IOException {
+  StepSimulator(String broker, String token, int steps) throws InterruptedException {
     this.broker = broker;
     this.token = token;
     this.steps = steps;
-    // Without it the JDK's server waits on Nagle's algorithm: ~40 ms per response on loopback.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-    server.setExecutor(pool);
-    server.createContext("/wf", this::workflowStep);
-    server.createContext("/plain", this::plainHop);
-    server.start();
+    receiver = new AsyncReceiver();
+    receiver.route("/wf", Map.of("Upstash-Workflow-Sdk-Version", "1"), this::workflowStep);
+    receiver.route("/plain", Map.of(), this::plainHop);
+    receiver.route(
+        "/ack",
+        Map.of("Upstash-Workflow-Sdk-Version", "1"),
+        req -> {
+          deliveries.incrementAndGet();
+          CompletableFuture<Void> read;
+          try {
+            historySize(req);
+            read = CompletableFuture.completedFuture(null);
+          } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+          }
+          return answer(read);
+        });
   }
 
   String url(String path) {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    return receiver.url(path);
   }
 
   /** Starts a run: the trigger, as the SDK's {@code Client.trigger} publishes it. */
-  void trigger(String runId) throws IOException, InterruptedException {
+  CompletableFuture<Void> trigger(String runId) {
     ObjectNode headers = runHeaders(runId, true);
-    post("/v2/batch", batchOfOne(url("/wf"), headers, "{\"input\":1}"));
+    return post("/v2/batch", batchOfOne(url("/wf"), headers, "{\"input\":1}"));
   }
 
   /** Starts a chain of plain messages. */
-  void startChain(String chainId) throws IOException, InterruptedException {
-    publishHop(chainId, 0);
+  CompletableFuture<Void> startChain(String chainId) {
+    return publishHop(chainId, 0);
   }
 
-  private void workflowStep(HttpExchange ex) throws IOException {
-    int status = 200;
+  private CompletableFuture<Integer> workflowStep(FullHttpRequest req) {
+    deliveries.incrementAndGet();
+    CompletableFuture<Void> next;
     try {
-      deliveries.incrementAndGet();
-      String runId = ex.getRequestHeaders().getFirst("Upstash-Workflow-RunId");
-      int done;
-      try (InputStream in = ex.getRequestBody()) {
-        JsonNode history = JSON.readTree(in);
-        done = history.size() - 1; // entry 0 is the initial payload
-      }
+      String runId = req.headers().get("Upstash-Workflow-RunId");
+      int done = historySize(req) - 1; // entry 0 is the initial payload
       arrived(runId);
       onHistory.accept(done);
       if (done < steps) {
@@ -103,42 +125,65 @@ final class StepSimulator implements AutoCloseable {
                 + (done + 1)
                 + "\\\"\",\"concurrent\":1}";
         sentAt.put(runId, System.nanoTime());
-        post("/v2/batch", batchOfOne(url("/wf"), runHeaders(runId, false), step));
+        String batch = batchOfOne(url("/wf"), runHeaders(runId, false), step);
+        next = timed(() -> post("/v2/batch", batch));
       } else {
-        send(
-            HttpRequest.newBuilder(
-                    URI.create(broker + "/v2/workflows/runs/" + runId + "?cancel=false"))
-                .method("DELETE", HttpRequest.BodyPublishers.ofString("\"done\"")));
-        finished.incrementAndGet();
+        String end = "/v2/workflows/runs/" + runId + "?cancel=false";
+        next =
+            timed(() -> send("DELETE", end, Map.of(), "\"done\""))
+                .thenRun(finished::incrementAndGet);
       }
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      failures.incrementAndGet();
-      status = 500;
+    } catch (RuntimeException e) {
+      next = CompletableFuture.failedFuture(e);
     }
-    ex.getResponseHeaders().add("Upstash-Workflow-Sdk-Version", "1");
-    ex.sendResponseHeaders(status, -1);
-    ex.close();
+    return answer(next);
   }
 
-  private void plainHop(HttpExchange ex) throws IOException {
-    int status = 200;
+  private CompletableFuture<Integer> plainHop(FullHttpRequest req) {
+    deliveries.incrementAndGet();
+    CompletableFuture<Void> next;
     try {
-      deliveries.incrementAndGet();
-      ex.getRequestBody().readAllBytes();
-      String chain = ex.getRequestHeaders().getFirst("X-Chain");
-      int hop = Integer.parseInt(ex.getRequestHeaders().getFirst("X-Hop"));
+      String chain = req.headers().get("X-Chain");
+      int hop = Integer.parseInt(req.headers().get("X-Hop"));
       arrived(chain);
       if (hop < steps) {
-        publishHop(chain, hop + 1);
+        next = timed(() -> publishHop(chain, hop + 1));
       } else {
         finished.incrementAndGet();
+        return CompletableFuture.completedFuture(200); // the chain's end publishes nothing
       }
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      failures.incrementAndGet();
-      status = 500;
+    } catch (RuntimeException e) {
+      next = CompletableFuture.failedFuture(e);
     }
-    ex.sendResponseHeaders(status, -1);
-    ex.close();
+    return answer(next);
+  }
+
+  /** {@code call}, its time to success added to {@link #publishNanos}. */
+  private CompletableFuture<Void> timed(Supplier<CompletableFuture<Void>> call) {
+    long t0 = System.nanoTime();
+    return call.get().thenRun(() -> publishNanos.add(System.nanoTime() - t0));
+  }
+
+  /** 200 once {@code next} succeeded, 500 (and a failure counted) when it failed. */
+  private CompletableFuture<Integer> answer(CompletableFuture<Void> next) {
+    return next.handle(
+        (v, e) -> {
+          if (e == null) {
+            return 200;
+          }
+          failures.incrementAndGet();
+          return 500;
+        });
+  }
+
+  /** Entries of the JSON array a delivery carries. */
+  private int historySize(FullHttpRequest req) {
+    try (InputStream in = new ByteBufInputStream(req.content().duplicate())) {
+      JsonNode history = JSON.readTree(in);
+      return history.size();
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable history", e);
+    }
   }
 
   private void arrived(String id) {
@@ -148,20 +193,21 @@ final class StepSimulator implements AutoCloseable {
     }
   }
 
-  private void publishHop(String chain, int hop) throws IOException, InterruptedException {
+  private CompletableFuture<Void> publishHop(String chain, int hop) {
     if (hop > 0) {
       sentAt.put(chain, System.nanoTime());
     }
-    send(
-        HttpRequest.newBuilder(URI.create(broker + "/v2/publish/" + url("/plain")))
-            .header("Content-Type", "application/json")
-            .header("Upstash-Forward-X-Chain", chain)
-            .header("Upstash-Forward-X-Hop", Integer.toString(hop))
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"stepId\":"
-                        + hop
-                        + ",\"stepName\":\"hop\",\"stepType\":\"Run\",\"out\":\"\\\"result\\\"\"}")));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("Upstash-Forward-X-Chain", chain);
+    headers.put("Upstash-Forward-X-Hop", Integer.toString(hop));
+    return send(
+        "POST",
+        "/v2/publish/" + url("/plain"),
+        headers,
+        "{\"stepId\":"
+            + hop
+            + ",\"stepName\":\"hop\",\"stepType\":\"Run\",\"out\":\"\\\"result\\\"\"}");
   }
 
   private static ObjectNode runHeaders(String runId, boolean init) {
@@ -176,38 +222,59 @@ final class StepSimulator implements AutoCloseable {
     return h;
   }
 
-  private static String batchOfOne(String destination, ObjectNode headers, String body)
-      throws IOException {
+  private static String batchOfOne(String destination, ObjectNode headers, String body) {
     ArrayNode batch = JSON.createArrayNode();
     ObjectNode m = batch.addObject();
     m.put("destination", destination);
     m.set("headers", headers);
     m.put("body", body);
-    return JSON.writeValueAsString(batch);
+    try {
+      return JSON.writeValueAsString(batch);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
-  private void post(String path, String json) throws IOException, InterruptedException {
-    send(
-        HttpRequest.newBuilder(URI.create(broker + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  private CompletableFuture<Void> post(String path, String json) {
+    return send("POST", path, Map.of("Content-Type", "application/json"), json);
   }
 
-  private void send(HttpRequest.Builder b) throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        client.send(
-            b.header("Authorization", "Bearer " + token).build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200 && r.statusCode() != 201) {
-      throw new IOException(r.uri() + " answered " + r.statusCode() + ": " + r.body());
+  /** A request to the broker; fails unless it is answered 200 or 201. */
+  private CompletableFuture<Void> send(
+      String method, String path, Map<String, String> headers, String body) {
+    Map<String, List<String>> h = new LinkedHashMap<>();
+    headers.forEach((k, v) -> h.put(k, List.of(v)));
+    h.put("Authorization", List.of("Bearer " + token));
+    String url = broker + path;
+    return client
+        .deliver(
+            new DeliveryRequest(
+                method, url, h, body.getBytes(StandardCharsets.UTF_8), TIMEOUT_MILLIS))
+        .thenAccept(r -> check(method + " " + url, r));
+  }
+
+  private static void check(String request, DeliveryResponse r) {
+    if (r.status() != 200 && r.status() != 201) {
+      String why = r.status() == 0 ? r.error() : new String(r.body(), StandardCharsets.UTF_8);
+      throw new CompletionException(
+          new IOException(request + " answered " + r.status() + ": " + why));
     }
   }
 
   /** Step-to-step latencies so far, ms, and clears them. */
   List<Double> drainLatenciesMillis() {
+    return drainMillis(stepNanos);
+  }
+
+  /** The {@link #publishNanos} so far, ms, and clears them. */
+  List<Double> drainPublishMillis() {
+    return drainMillis(publishNanos);
+  }
+
+  private static List<Double> drainMillis(ConcurrentLinkedQueue<Long> nanos) {
     List<Double> out = new ArrayList<>();
     Long t;
-    while ((t = stepNanos.poll()) != null) {
+    while ((t = nanos.poll()) != null) {
       out.add(t / 1e6);
     }
     return out;
@@ -215,8 +282,7 @@ final class StepSimulator implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    pool.shutdownNow();
-    clientPool.shutdownNow();
+    receiver.close();
+    client.close();
   }
 }

@@ -1,18 +1,18 @@
 package dev.postbox.bench;
 
+import static dev.postbox.bench.BenchContext.CONNECTIONS;
 import static dev.postbox.bench.BenchContext.TOKEN;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,16 +46,21 @@ final class WorkflowBench {
       List<Double> stepRates = new ArrayList<>();
       List<Double> plainLat = new ArrayList<>();
       List<Double> stepLat = new ArrayList<>();
+      List<Double> plainPub = new ArrayList<>();
+      List<Double> stepPub = new ArrayList<>();
       measure(sim, false, runs / 5, "warm"); // JIT of both paths before anything counts
       measure(sim, true, runs / 5, "warm");
       sim.drainLatenciesMillis();
+      sim.drainPublishMillis();
       for (int round = 0; round < rounds; round++) {
         ctx.log("workflows: round " + (round + 1) + "/" + rounds + ", plain chains");
         plainRates.add(measure(sim, false, runs, "p" + round));
         plainLat.addAll(sim.drainLatenciesMillis());
+        plainPub.addAll(sim.drainPublishMillis());
         ctx.log("workflows: round " + (round + 1) + "/" + rounds + ", workflow runs");
         stepRates.add(measure(sim, true, runs, "w" + round));
         stepLat.addAll(sim.drainLatenciesMillis());
+        stepPub.addAll(sim.drainPublishMillis());
       }
       double plain = Stats.percentile(plainRates, 50);
       double steps = Stats.percentile(stepRates, 50);
@@ -69,8 +74,13 @@ final class WorkflowBench {
       r.put("plain_hop_p99_ms", Stats.round(Stats.percentile(plainLat, 99)));
       r.put("workflow_step_p50_ms", Stats.round(Stats.percentile(stepLat, 50)));
       r.put("workflow_step_p99_ms", Stats.round(Stats.percentile(stepLat, 99)));
+      r.put("plain_hop_publish_p50_ms", Stats.round(Stats.percentile(plainPub, 50)));
+      r.put("plain_hop_publish_p99_ms", Stats.round(Stats.percentile(plainPub, 99)));
+      r.put("workflow_step_publish_p50_ms", Stats.round(Stats.percentile(stepPub, 50)));
+      r.put("workflow_step_publish_p99_ms", Stats.round(Stats.percentile(stepPub, 99)));
       r.put("workflow_simulator_failures", sim.failures.get());
     }
+    simulatorCeilings();
     longRun(jar, longSteps);
   }
 
@@ -81,30 +91,22 @@ final class WorkflowBench {
   private double measure(StepSimulator sim, boolean workflow, int n, String tag) throws Exception {
     int before = sim.finished.get();
     long deliveries = sim.deliveries.get();
-    ExecutorService starters = Executors.newFixedThreadPool(STARTERS);
     Semaphore inFlight = new Semaphore(STARTERS);
-    AtomicReference<Exception> failed = new AtomicReference<>();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       String id = (workflow ? "wfr_bench_" : "chain_") + tag + "_" + i;
       inFlight.acquire();
-      starters.execute(
-          () -> {
-            try {
-              if (workflow) {
-                sim.trigger(id);
-              } else {
-                sim.startChain(id);
-              }
-            } catch (IOException | InterruptedException e) {
-              failed.compareAndSet(null, e);
-            } finally {
-              inFlight.release();
-            }
-          });
+      (workflow ? sim.trigger(id) : sim.startChain(id))
+          .whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  failed.compareAndSet(null, e);
+                }
+                inFlight.release();
+              });
     }
-    starters.shutdown();
-    starters.awaitTermination(60, TimeUnit.SECONDS);
+    inFlight.acquire(STARTERS); // every start has been answered
     if (failed.get() != null) {
       throw new IOException("could not start the " + tag + " runs", failed.get());
     }
@@ -115,6 +117,66 @@ final class WorkflowBench {
           tag + ": only " + (sim.finished.get() - before) + " of " + n + " finished in 300 s");
     }
     return (sim.deliveries.get() - deliveries) / seconds;
+  }
+
+  /**
+   * The simulator's own ceilings, with Postbox stopped (wrk, {@link BenchContext#CONNECTIONS}
+   * connections, a delivery of a run with 2 steps done, each after a discarded warm-up): its
+   * receiver reading a delivery and answering at once, then a step's whole round (read it, publish
+   * the next step, answer once that publish is answered) against a minimal server standing in for
+   * the broker that answers every publish at once.
+   */
+  private void simulatorCeilings() throws Exception {
+    int seconds = ctx.quick ? 3 : 10;
+    byte[] delivery = history(3);
+    Map<String, String> headers =
+        Map.of(
+            "Content-Type", "application/json",
+            "Upstash-Workflow-RunId", "wfr_ceiling",
+            "Upstash-Workflow-Sdk-Version", "1");
+    try (HttpSink broker = new HttpSink(false);
+        StepSimulator sim = new StepSimulator(broker.url(""), TOKEN, STEPS)) {
+      ctx.log("workflows: the simulator's ceiling, its receiver answering without publishing");
+      ctx.wrk.post(sim.url("/ack"), delivery, headers, CONNECTIONS, 2);
+      Wrk.Result ack = ctx.wrk.post(sim.url("/ack"), delivery, headers, CONNECTIONS, seconds);
+      ctx.log(
+          "workflows: the simulator's ceiling, a whole step against a broker that costs nothing");
+      ctx.wrk.post(sim.url("/wf"), delivery, headers, CONNECTIONS, 2);
+      Wrk.Result step = ctx.wrk.post(sim.url("/wf"), delivery, headers, CONNECTIONS, seconds);
+      r.put("workflow_simulator_ack_rps", Stats.round(ack.rps()));
+      r.put("workflow_simulator_step_rps", Stats.round(step.rps()));
+      r.put("workflow_simulator_ceiling_errors", ack.errors() + step.errors());
+      // How far the simulator is from being the bottleneck of the concurrent rounds.
+      Object plain = r.get("plain_chain_msgs_per_s");
+      if (plain instanceof Number p) {
+        r.put("workflow_simulator_step_rps_over_plain", Stats.round(step.rps() / p.doubleValue()));
+      }
+    }
+  }
+
+  /** A step delivery's body with {@code entries} history entries (the first is the payload). */
+  private static byte[] history(int entries) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < entries; i++) {
+      String body =
+          i == 0
+              ? "{\"input\":1}"
+              : "{\"stepId\":"
+                  + i
+                  + ",\"stepName\":\"step"
+                  + i
+                  + "\",\"stepType\":\"Run\","
+                  + "\"out\":\"\\\"result of step "
+                  + i
+                  + "\\\"\",\"concurrent\":1}";
+      sb.append(i == 0 ? "" : ",")
+          .append("{\"messageId\":\"msg_ceiling_")
+          .append(i)
+          .append("\",\"body\":\"")
+          .append(Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)))
+          .append("\",\"callType\":\"step\"}");
+    }
+    return sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -145,12 +207,13 @@ final class WorkflowBench {
             }
           };
       long p0 = System.nanoTime();
-      sim.startChain("chain_long"); // the baseline: the same number of plain hops, one by one
+      // The baseline: the same number of plain hops, one by one.
+      sim.startChain("chain_long").join();
       BenchContext.waitUntil(600, () -> sim.finished.get() >= 1);
       double plainSeconds = (System.nanoTime() - p0) / 1e9;
       r.put("plain_sequential_hop_ms", Stats.round(plainSeconds * 1000 / steps));
       long t0 = System.nanoTime();
-      sim.trigger("wfr_bench_long");
+      sim.trigger("wfr_bench_long").join();
       BenchContext.waitUntil(600, () -> sim.finished.get() >= 2);
       if (sim.finished.get() < 2) {
         throw new IOException("the " + steps + "-step run did not finish in 600 s");
