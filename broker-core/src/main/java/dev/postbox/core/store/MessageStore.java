@@ -95,6 +95,27 @@ public interface MessageStore extends AutoCloseable {
       String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter);
 
   /**
+   * Like {@link #listLogs(String, String, int, boolean, Predicate)}, for the entries whose time is
+   * within {@code [fromTime, toTime]} (epoch ms, inclusive) only: a store may skip those outside
+   * without reading them, so a narrow range is cheap however many entries there are.
+   */
+  default Page<Positioned<LogEntry>> listLogs(
+      String tenant,
+      String cursor,
+      int limit,
+      boolean newestFirst,
+      long fromTime,
+      long toTime,
+      Predicate<LogEntry> filter) {
+    return listLogs(
+        tenant,
+        cursor,
+        limit,
+        newestFirst,
+        e -> e.time() >= fromTime && e.time() <= toTime && filter.test(e));
+  }
+
+  /**
    * Deletes a tenant's log entries older than {@code before} (epoch ms), and what only they still
    * need (a finished message's body kept for its CREATED entry).
    */

@@ -188,6 +188,52 @@ public abstract class MessageStoreContract {
   }
 
   @Test
+  void logsWithinATimeRangeOnlyInBothDirectionsWithCursors() {
+    Message m = aMessage("t1", "m").build();
+    StoreBatch b = new StoreBatch();
+    for (int i = 0; i < 6; i++) {
+      b.appendLog(LogEntry.of(100 + i, MessageState.CREATED, m, 0));
+    }
+    b.appendLog(LogEntry.of(102, MessageState.CREATED, aMessage("t2", "other").build(), 0));
+    commit(b);
+    assertEquals(
+        List.of(104L, 103L, 102L),
+        times(store.listLogs("t1", null, 10, true, 102, 104, e -> true)));
+    assertEquals(
+        List.of(102L, 103L, 104L),
+        times(store.listLogs("t1", null, 10, false, 102, 104, e -> true)));
+    Page<Positioned<LogEntry>> p1 = store.listLogs("t1", null, 2, true, 101, 104, e -> true);
+    assertEquals(List.of(104L, 103L), times(p1));
+    assertEquals(
+        List.of(102L, 101L),
+        times(store.listLogs("t1", p1.nextCursor(), 2, true, 101, 104, e -> true)));
+    Page<Positioned<LogEntry>> up = store.listLogs("t1", null, 2, false, 101, 104, e -> true);
+    assertEquals(List.of(101L, 102L), times(up));
+    Page<Positioned<LogEntry>> up2 =
+        store.listLogs("t1", up.nextCursor(), 2, false, 101, 104, e -> true);
+    assertEquals(List.of(103L, 104L), times(up2));
+    // the range ends there: no cursor, or one that leads to nothing
+    assertTrue(
+        up2.nextCursor() == null
+            || store
+                .listLogs("t1", up2.nextCursor(), 2, false, 101, 104, e -> true)
+                .items()
+                .isEmpty());
+    assertEquals(
+        List.of(105L), times(store.listLogs("t1", null, 10, true, 105, Long.MAX_VALUE, e -> true)));
+    assertEquals(
+        List.of(100L), times(store.listLogs("t1", null, 10, true, Long.MIN_VALUE, 100, e -> true)));
+    assertTrue(store.listLogs("t1", null, 10, true, 200, 300, e -> true).items().isEmpty());
+    // a cursor of a walk over everything, then a range
+    Page<Positioned<LogEntry>> newest = store.listLogs("t1", null, 1, true, e -> true);
+    assertEquals(
+        List.of(104L, 103L),
+        times(store.listLogs("t1", newest.nextCursor(), 10, true, 103, 104, e -> true)));
+    assertEquals(
+        List.of(103L), times(store.listLogs("t1", null, 10, true, 102, 104, e -> e.time() == 103)));
+  }
+
+  @Test
   void logsPageInBothDirectionsWithCursors() {
     Message m = aMessage("t1", "m").build();
     StoreBatch b = new StoreBatch();

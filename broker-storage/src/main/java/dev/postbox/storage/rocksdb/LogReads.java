@@ -20,14 +20,21 @@ final class LogReads {
     this.storage = reader.storage;
   }
 
+  /** Entries of {@code [fromTime, toTime]} only: the walk does not leave that range of keys. */
   Page<Positioned<LogEntry>> listLogs(
-      String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter) {
+      String tenant,
+      String cursor,
+      int limit,
+      boolean newestFirst,
+      long fromTime,
+      long toTime,
+      Predicate<LogEntry> filter) {
     List<Positioned<LogEntry>> items = new ArrayList<>();
     String next =
         reader.page(
             storage.logs,
             tenant,
-            cursor,
+            new RocksDbReader.Range(cursor, fromTime, toTime),
             limit,
             newestFirst,
             (key, value) -> {

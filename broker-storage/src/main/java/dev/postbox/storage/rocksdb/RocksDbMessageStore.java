@@ -240,7 +240,20 @@ public final class RocksDbMessageStore implements MessageStore {
   @Override
   public Page<Positioned<LogEntry>> listLogs(
       String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter) {
-    return logs.listLogs(tenant, cursor, limit, newestFirst, filter);
+    return logs.listLogs(
+        tenant, cursor, limit, newestFirst, Long.MIN_VALUE, Long.MAX_VALUE, filter);
+  }
+
+  @Override
+  public Page<Positioned<LogEntry>> listLogs(
+      String tenant,
+      String cursor,
+      int limit,
+      boolean newestFirst,
+      long fromTime,
+      long toTime,
+      Predicate<LogEntry> filter) {
+    return logs.listLogs(tenant, cursor, limit, newestFirst, fromTime, toTime, filter);
   }
 
   @Override
