@@ -4,6 +4,7 @@ import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.message.Ids;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.MessageState;
+import dev.postbox.core.store.LogScope;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class LogFilter {
   private final Predicate<LogEntry> predicate;
   private final long fromTime;
   private final long toTime;
+  private final Set<String> messageIds;
 
   private LogFilter(
       String cursor,
@@ -34,13 +36,15 @@ public final class LogFilter {
       boolean newestFirst,
       Predicate<LogEntry> p,
       long fromTime,
-      long toTime) {
+      long toTime,
+      Set<String> messageIds) {
     this.cursor = cursor;
     this.count = count;
     this.newestFirst = newestFirst;
     this.predicate = p;
     this.fromTime = fromTime;
     this.toTime = toTime;
+    this.messageIds = messageIds;
   }
 
   public static LogFilter parse(Map<String, List<String>> q) {
@@ -69,7 +73,8 @@ public final class LogFilter {
         newestFirst,
         c.build(),
         Math.max(from == null ? Long.MIN_VALUE : from, firstPossibleTime(ids)),
-        to == null ? Long.MAX_VALUE : to);
+        to == null ? Long.MAX_VALUE : to,
+        ids);
   }
 
   /**
@@ -127,6 +132,11 @@ public final class LogFilter {
   /** No entry after this time (epoch ms, inclusive) matches; {@link Long#MAX_VALUE}: unbounded. */
   public long toTime() {
     return toTime;
+  }
+
+  /** What the query can be narrowed to before {@link #predicate()}: its times and message ids. */
+  public LogScope scope() {
+    return new LogScope(fromTime, toTime, messageIds);
   }
 
   public Predicate<LogEntry> predicate() {

@@ -95,24 +95,18 @@ public interface MessageStore extends AutoCloseable {
       String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter);
 
   /**
-   * Like {@link #listLogs(String, String, int, boolean, Predicate)}, for the entries whose time is
-   * within {@code [fromTime, toTime]} (epoch ms, inclusive) only: a store may skip those outside
-   * without reading them, so a narrow range is cheap however many entries there are.
+   * Like {@link #listLogs(String, String, int, boolean, Predicate)}, for the entries within {@code
+   * scope} only: a store may skip the others without reading or decoding them, so a narrow time
+   * range or a few message ids are cheap however many entries there are.
    */
   default Page<Positioned<LogEntry>> listLogs(
       String tenant,
       String cursor,
       int limit,
       boolean newestFirst,
-      long fromTime,
-      long toTime,
+      LogScope scope,
       Predicate<LogEntry> filter) {
-    return listLogs(
-        tenant,
-        cursor,
-        limit,
-        newestFirst,
-        e -> e.time() >= fromTime && e.time() <= toTime && filter.test(e));
+    return listLogs(tenant, cursor, limit, newestFirst, e -> scope.contains(e) && filter.test(e));
   }
 
   /**

@@ -25,13 +25,7 @@ public final class LogEndpoints {
     LogFilter f = LogFilter.parse(call.query());
     Page<Positioned<LogEntry>> page =
         store.listLogs(
-            call.tenant().id(),
-            f.cursor(),
-            f.count(),
-            f.newestFirst(),
-            f.fromTime(),
-            f.toTime(),
-            f.predicate());
+            call.tenant().id(), f.cursor(), f.count(), f.newestFirst(), f.scope(), f.predicate());
     return CompletableFuture.completedFuture(
         Json.ok(views.logsPage(page.items(), page.nextCursor())));
   }
