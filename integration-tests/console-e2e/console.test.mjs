@@ -407,6 +407,19 @@ try {
     assert(requested.slice(since).every((r) => !r.url.includes("/console") || r.url.includes("/console/api/")), "no page reload");
     await pageChecks("logs");
     await shot("logs");
+    // A hidden tab asks nothing; shown again, the tail resumes.
+    const setVisibility = (state) =>
+      page.evaluate((state) => {
+        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, state);
+    await setVisibility("hidden");
+    await new Promise((r) => setTimeout(r, 300));
+    const hidden = requested.filter((r) => r.url.includes("/v2/logs")).length;
+    await new Promise((r) => setTimeout(r, 2500));
+    equal(requested.filter((r) => r.url.includes("/v2/logs")).length, hidden, "log requests while the tab is hidden");
+    await setVisibility("visible");
+    await until("the tail again", async () => requested.filter((r) => r.url.includes("/v2/logs")).length > hidden, 5000);
     await page.getByLabel(/^Live tail/).uncheck();
     await new Promise((r) => setTimeout(r, 300)); // a request already sent may still end
     const off = requested.filter((r) => r.url.includes("/v2/logs")).length;
