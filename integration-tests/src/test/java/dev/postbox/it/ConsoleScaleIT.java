@@ -61,6 +61,9 @@ class ConsoleScaleIT {
       System.out.printf(
           "# stored %d messages in %d ms (%.0f/s); data dir %d MB%n",
           stored, storeMs, stored * 1000.0 / storeMs, bytes >> 20);
+      // About 640 bytes a message (record, due entry, CREATED log entry) in one run: a modest
+      // footprint; twice the bytes a message would mean something grew.
+      assertTrue(bytes < MESSAGES * 1_300L, "data dir of " + bytes + " bytes");
 
       Path results = Path.of("target", "console-scale.json").toAbsolutePath();
       File out = work.resolve("scale-e2e.log").toFile();
