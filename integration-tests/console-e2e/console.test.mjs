@@ -355,6 +355,78 @@ try {
   await pageChecks("messages");
   await shot("messages");
 
+  // Logs: the filters the API takes (checked against the API's answer) and the live tail.
+  const logsPath = `/ok/logs-${Date.now()}`;
+  const publishTo = async (path, headers) => {
+    const r = await api("POST", `/v2/publish/${DEST}${path}`, { body: "log me", headers });
+    equal(r.status, 200, `publish to ${path}`);
+    return r.json.messageId;
+  };
+  const logIds = (q) => api("GET", `/v2/logs?${q}`).then((r) => r.json.logs.map((e) => `${e.messageId} ${e.state}`));
+  const rowsShown = () => page.locator("main tbody tr").evaluateAll((trs) => trs.map((tr) => `${tr.cells[2].textContent} ${tr.cells[1].textContent}`));
+  await check("logs: host, path, state and message-id filters show what the API answers", async () => {
+    const a = await publishTo(logsPath);
+    const b = await publishTo(logsPath);
+    await until("both delivered", async () => (await logIds(`path=${logsPath}&state=DELIVERED`)).length === 2);
+    await go("#/logs");
+    await page.getByLabel("Host").fill("127.0.0.1");
+    await page.getByLabel("Path").fill(logsPath);
+    await page.getByLabel("State").selectOption("DELIVERED");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await until("two rows", async () => (await page.locator("main tbody tr").count()) === 2);
+    equal((await rowsShown()).join(), (await logIds(`host=127.0.0.1&path=${logsPath}&state=DELIVERED`)).join(), "rows against the API");
+    await page.getByLabel("Message ids").fill(`${b} msg_unknown`);
+    await page.getByLabel("State").selectOption("");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await until("b's entries only", async () => (await rowsShown()).every((r) => r.startsWith(b)) && (await page.locator("main tbody tr").count()) === 3);
+    equal((await rowsShown()).join(), (await logIds(`path=${logsPath}&messageIds=${b}&messageIds=msg_unknown`)).join(), "rows against the API");
+    assert(!(await rowsShown()).some((r) => r.startsWith(a)), "a's entries filtered out");
+    await page.getByLabel("Message ids").fill("");
+  });
+  await check("logs: the live tail shows a new entry without a reload, at most one request a second, only while on", async () => {
+    const tailPath = `${logsPath}/tail`;
+    await page.getByLabel("Path").fill(tailPath);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByText("No log entries match.").waitFor();
+    await page.evaluate(() => (window.__sameDocument = true));
+    await page.getByLabel(/^Live tail/).check();
+    const since = requested.length;
+    const other = await publishTo(`${logsPath}/other`); // outside the filter
+    const id = await publishTo(tailPath);
+    await page.getByRole("link", { name: id }).first().waitFor({ timeout: 10000 });
+    await until("DELIVERED tailed", async () => (await rowsShown()).includes(`${id} DELIVERED`));
+    equal(await page.evaluate(() => window.__sameDocument), true, "no reload");
+    assert(!(await rowsShown()).some((r) => r.startsWith(other)), "an entry outside the filter was tailed");
+    equal((await rowsShown()).join(), (await logIds(`path=${tailPath}`)).join(), "tailed rows against the API");
+    const t0 = Date.now();
+    const before = requested.filter((r) => r.url.includes("/v2/logs")).length;
+    await new Promise((r) => setTimeout(r, 3000));
+    const polls = requested.filter((r) => r.url.includes("/v2/logs")).length - before;
+    const seconds = (Date.now() - t0) / 1000;
+    assert(polls >= 1 && polls <= Math.ceil(seconds) + 1, `${polls} log requests in ${seconds} s`);
+    assert(requested.slice(since).every((r) => !r.url.includes("/console") || r.url.includes("/console/api/")), "no page reload");
+    await pageChecks("logs");
+    await shot("logs");
+    // A hidden tab asks nothing; shown again, the tail resumes.
+    const setVisibility = (state) =>
+      page.evaluate((state) => {
+        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, state);
+    await setVisibility("hidden");
+    await new Promise((r) => setTimeout(r, 300));
+    const hidden = requested.filter((r) => r.url.includes("/v2/logs")).length;
+    await new Promise((r) => setTimeout(r, 2500));
+    equal(requested.filter((r) => r.url.includes("/v2/logs")).length, hidden, "log requests while the tab is hidden");
+    await setVisibility("visible");
+    await until("the tail again", async () => requested.filter((r) => r.url.includes("/v2/logs")).length > hidden, 5000);
+    await page.getByLabel(/^Live tail/).uncheck();
+    await new Promise((r) => setTimeout(r, 300)); // a request already sent may still end
+    const off = requested.filter((r) => r.url.includes("/v2/logs")).length;
+    await new Promise((r) => setTimeout(r, 2500));
+    equal(requested.filter((r) => r.url.includes("/v2/logs")).length, off, "log requests with the tail off");
+  });
+
   // The DLQ: five failed messages; retry one and delete one from their pages, then retry one and
   // delete two in bulk.
   const dlqIds = [];
@@ -411,6 +483,32 @@ try {
     equal((await dlqIdsNow()).length, 0, "DLQ entries left");
   });
 
+  await check("a message's timeline shows its callbacks (one per attempt) and its failure callback", async () => {
+    const cbPath = `/once/cb-${Date.now()}`;
+    const id = await publishTo(cbPath, { "Upstash-Retries": "1", "Upstash-Retry-Delay": "100", "Upstash-Callback": `${DEST}/ok/callback` });
+    await go(`#/messages/${encodeURIComponent(id)}`);
+    await until("two delivered callbacks on the timeline", async () => {
+      const items = await page.locator("li.callback").allTextContents();
+      return items.length === 2 && items.every((t) => t.startsWith("Callback") && t.includes("DELIVERED (200)"));
+    });
+    const sent = received.filter((r) => r.path === "/ok/callback").map((r) => JSON.parse(r.body)).filter((b) => b.sourceMessageId === id);
+    equal(sent.map((b) => b.status).join(), "500,200", "callbacks received (through the destination)");
+    const shownIds = await page.locator("li.callback a").allTextContents();
+    for (const cid of shownIds) {
+      const created = (await api("GET", `/v2/logs?messageId=${cid}&state=CREATED`)).json.logs[0];
+      equal(JSON.parse(Buffer.from(created.body, "base64").toString()).sourceMessageId, id, `source of ${cid} through the API`);
+    }
+    const order = await page.locator("ol.timeline > li").evaluateAll((lis) => lis.map((li) => (li.classList.contains("callback") ? "cb" : li.querySelector(".badge").textContent)));
+    equal(order.join(","), "CREATED,ACTIVE,ERROR,cb,RETRY,ACTIVE,DELIVERED,cb", "callbacks in time order");
+    await shot("message-callbacks");
+    const failing = await publishTo(`/fail/cb-${Date.now()}`, { "Upstash-Retries": "0", "Upstash-Failure-Callback": `${DEST}/ok/failure-callback` });
+    await go(`#/messages/${encodeURIComponent(failing)}`);
+    await until("the failure callback delivered", async () => (await page.locator("li.callback").allTextContents()).some((t) => t.startsWith("Failure callback") && t.includes("DELIVERED")));
+    const fcb = received.find((r) => r.path === "/ok/failure-callback" && JSON.parse(r.body).sourceMessageId === failing);
+    assert(fcb && JSON.parse(fcb.body).dlqId, "failure callback with a dlqId received");
+    await pageChecks("message with callbacks");
+  });
+
 
   await check("overview: this tenant's counts", async () => {
     await go("#/overview");
@@ -458,6 +556,39 @@ try {
     const states = await page.locator("main tr:has(a[href^='#/messages/']) td:nth-child(2)").allTextContents();
     assert(states.every((s) => ["IN_PROGRESS", "SUCCESS", "FAIL"].includes(s)), `states: ${states}`);
     await pageChecks("schedule");
+    await shot("schedule");
+  });
+  await check("edit a schedule: the form starts from what it holds, and saving replaces it under its id", async () => {
+    await page.getByRole("button", { name: `Edit schedule ${scheduleId}` }).click();
+    const headers = await page.getByLabel(/^Headers/).inputValue();
+    assert(headers.includes(`Upstash-Forward-X-Evil: ${XSS_HEADER}`) && headers.includes("Upstash-Retries: 0"), `headers: ${headers}`);
+    equal(await page.getByLabel("Body").inputValue(), XSS_BODY, "body in the form");
+    await page.getByLabel(/^Cron/).fill("CRON_TZ=America/New_York 0 9 * * 1-5");
+    await page.getByLabel("Body").fill("edited");
+    await pageChecks("schedule edit");
+    await page.getByRole("button", { name: "Save schedule" }).click();
+    await until("saved", async () => (await text("#status")) === `Saved schedule ${scheduleId}.`);
+    const s = (await api("GET", `/v2/schedules/${scheduleId}`)).json;
+    equal(s.cron, "CRON_TZ=America/New_York 0 9 * * 1-5", "cron through the API");
+    equal(s.body, "edited", "body through the API");
+    equal(s.header["X-Evil"]?.[0] ?? s.header["X-Evil"], XSS_HEADER, "forwarded header kept");
+    equal(s.retries, 0, "retries kept");
+    equal((await api("GET", "/v2/schedules")).json.filter((x) => x.scheduleId === scheduleId).length, 1, "still one schedule with that id");
+  });
+  await check("a schedule's next five fire times, as the server computes them (CRON_TZ respected)", async () => {
+    await until("the new cron on the page", async () => (await page.locator("main dd").allTextContents()).includes("CRON_TZ=America/New_York 0 9 * * 1-5"));
+    const shown = (await page.locator("#fire-times li").evaluateAll((lis) => lis.map((li) => Number(li.dataset.ms))));
+    const server = (await api("GET", `/console/api/schedules/${encodeURIComponent(scheduleId)}/next?count=5`)).json.nextFireTimes;
+    equal(shown.join(), server.join(), "fire times against the API");
+    equal(shown.length, 5, "five");
+    equal(shown[0], (await api("GET", `/v2/schedules/${scheduleId}`)).json.nextScheduleTime, "the first is nextScheduleTime");
+    const ny = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false });
+    for (const ms of shown) {
+      const t = ny.format(new Date(ms));
+      assert(/^(Mon|Tue|Wed|Thu|Fri) 09:00$/.test(t), `fire time ${new Date(ms).toISOString()} is ${t} in New York`);
+    }
+    assert(shown.every((ms, i) => i === 0 || ms > shown[i - 1]), "increasing");
+    equal((await page.locator("#fire-times li").first().textContent()).includes("America/New_York"), true, "zone shown");
     await shot("schedule");
   });
   await check("pause and resume a schedule from its page", async () => {
@@ -615,13 +746,13 @@ try {
     await page.evaluate(() => document.activeElement?.blur());
     await page.locator("body").focus();
     const seenFocus = [];
-    for (let i = 0; i < 13; i++) {
+    for (let i = 0; i < 14; i++) {
       await page.keyboard.press("Tab");
       seenFocus.push(await page.evaluate(() => document.activeElement.textContent.trim()));
     }
     equal(
-      seenFocus.slice(0, 12).join("|"),
-      "Skip to content|Overview|Messages|DLQ|Workflow runs|Schedules|Queues|URL groups|Flow control|Signing keys|Publish|Sign out",
+      seenFocus.slice(0, 13).join("|"),
+      "Skip to content|Overview|Messages|Logs|DLQ|Workflow runs|Schedules|Queues|URL groups|Flow control|Signing keys|Publish|Sign out",
       "focus order",
     );
     await page.keyboard.press("Shift+Tab"); // back to Publish, and Enter follows the link

@@ -3,6 +3,7 @@ import { call, session } from "./api.js";
 import { h, field, say } from "./dom.js";
 import { overview } from "./overview.js";
 import { messages, message } from "./messages.js";
+import { logs } from "./logs.js";
 import { dlqList, dlqEntry } from "./dlq.js";
 import { runs, run } from "./workflows.js";
 import { publish } from "./publish.js";
@@ -15,6 +16,7 @@ import { signingKeys } from "./keys.js";
 const pages = {
   overview: () => overview,
   messages: (arg) => (arg ? message : messages),
+  logs: () => logs,
   dlq: (arg) => (arg ? dlqEntry : dlqList),
   workflows: (arg) => (arg ? run : runs),
   publish: () => publish,

@@ -90,6 +90,55 @@ export async function messages(view) {
   await load();
 }
 
+/**
+ * The callback and failure-callback messages of message `id` (docs/api.md#callbacks), found in
+ * the log: each is a message of its own, created with the outcome of an attempt, whose CREATED
+ * entry goes to the callback URL and whose body names `sourceMessageId`. Two calls: their CREATED
+ * entries within the message's life, then their entries. Each: {id, kind, logs, ended}.
+ */
+async function callbacks(id, logs) {
+  const created = logs.find((e) => e.state === "CREATED");
+  const urls = [created?.callback, created?.failureCallback].filter(Boolean);
+  if (!urls.length) return [];
+  const first = logs[0].time;
+  const last = logs.some((e) => FINAL.has(e.state)) ? logs[logs.length - 1].time : Date.now() + 60_000;
+  const found = await get("/v2/logs", { url: urls, state: "CREATED", fromDate: String(first), toDate: String(last), order: "earliestFirst", count: 1000 });
+  const ids = [];
+  const kinds = {};
+  for (const e of found.logs) {
+    let payload;
+    try {
+      payload = JSON.parse(fromBase64(e.body));
+    } catch {
+      continue;
+    }
+    if (payload?.sourceMessageId !== id || kinds[e.messageId]) continue;
+    ids.push(e.messageId);
+    kinds[e.messageId] = payload.dlqId ? "Failure callback" : "Callback";
+  }
+  if (!ids.length) return [];
+  const entries = await get("/v2/logs", { messageIds: ids, order: "earliestFirst", count: 1000 });
+  return ids.map((cid) => {
+    const mine = entries.logs.filter((e) => e.messageId === cid);
+    return { id: cid, kind: kinds[cid], logs: mine, ended: mine.some((e) => FINAL.has(e.state)) };
+  });
+}
+
+/** A callback on the timeline: its kind, URL, message and each of its states. */
+function callbackItem(c) {
+  const lastState = c.logs[c.logs.length - 1].state;
+  return h(
+    "li",
+    { class: "entry callback" },
+    h("div", {}, h("strong", {}, c.kind), " ", badge(lastState), h("span", { class: "when" }, time(c.logs[0].time))),
+    props([
+      ["URL", h("span", { class: "mono" }, c.logs[0].url)],
+      ["Message", h("span", { class: "mono" }, link(c.id, "messages", c.id))],
+      ["States", c.logs.map((e) => `${e.state}${e.responseStatus ? ` (${e.responseStatus})` : ""}`).join(" → ")],
+    ]),
+  );
+}
+
 /** One message: what the server still holds of it, its log entries in order, and a cancel. */
 export async function message(view, id, signal) {
   view.append(h("p", {}, link("← Messages", "messages")), h("h1", {}, "Message ", h("span", { class: "mono" }, id)));
@@ -141,14 +190,16 @@ export async function message(view, id, signal) {
     );
     return true;
   };
-  let shown = -1; // entries on screen: the timeline is drawn again only when it grew
+  let shown = ""; // what is on screen: the timeline is drawn again only when it changed
   const showLife = async () => {
     const r = await get("/v2/logs", { messageId: id, order: "earliestFirst", count: 1000 });
     const states = r.logs.map((e) => e.state);
-    const ended = states.some((s) => FINAL.has(s));
-    if (r.logs.length === shown) return ended;
-    shown = r.logs.length;
-    const items = r.logs.map((e) =>
+    const calls = await callbacks(id, r.logs);
+    const ended = states.some((s) => FINAL.has(s)) && calls.every((c) => c.ended);
+    const drawn = `${r.logs.length}/${calls.map((c) => c.logs.length).join(",")}`;
+    if (drawn === shown) return ended;
+    shown = drawn;
+    const own = r.logs.map((e) =>
       h(
         "li",
         { class: "entry" },
@@ -163,6 +214,16 @@ export async function message(view, id, signal) {
         e.responseBody ? [h("div", { class: "muted" }, "Response body"), h("pre", { class: "response" }, fromBase64(e.responseBody))] : [],
       ),
     );
+    // The callbacks take their place in time, each at its creation: an attempt's callback right
+    // after the attempt's outcome (ERROR or DELIVERED) and before what follows at that instant
+    // (RETRY, FAILED), a failure callback after FAILED.
+    const rank = (e) => (["CREATED", "ACTIVE", "ERROR", "DELIVERED"].includes(e.state) ? 0 : 2);
+    const items = [
+      ...r.logs.map((e, i) => [e.time, rank(e), own[i]]),
+      ...calls.map((c) => [c.logs[0].time, c.kind === "Callback" ? 1 : 3, callbackItem(c)]),
+    ]
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map((x) => x[2]);
     life.replaceChildren(h("h2", { id: "life-h" }, "Timeline"), items.length ? h("ol", { class: "timeline" }, items) : h("p", {}, "No log entries."));
     if (states.includes("FAILED")) {
       const d = await get("/v2/dlq", { messageId: id });

@@ -1,10 +1,8 @@
-// Schedules: the list, one schedule (with the states of its last tick), create, pause, resume and
-// delete. The next fire time is the server's own (nextScheduleTime); the console computes none.
+// Schedules: the list, one schedule (its next fire times, the states of its last tick), create,
+// edit, pause, resume and delete. Fire times come from the server: the console evaluates no cron.
 import { call, get } from "./api.js";
-import { h, field, link, time, props, headerTable, table, say, ask, act } from "./dom.js";
-import { parseHeaders } from "./publish.js";
-
-const METHODS = ["POST", "PUT", "PATCH", "GET", "DELETE"];
+import { h, link, time, props, headerTable, table, say, ask, act } from "./dom.js";
+import { scheduleForm } from "./scheduleform.js";
 const path = (id) => `/v2/schedules/${encodeURIComponent(id)}`;
 
 function bodyOf(s) {
@@ -40,40 +38,6 @@ function deleteButton(s, done) {
 
 const stateOf = (s) => (s.isPaused ? "Paused" : "Active");
 
-function createForm(onCreated) {
-  const destination = h("input", { type: "text", name: "destination", required: true, size: 60, placeholder: "https://example.com/hook or a URL group name" });
-  const cron = h("input", { type: "text", name: "cron", required: true, placeholder: "*/5 * * * *", spellcheck: "false" });
-  const method = h("select", { name: "method" }, METHODS.map((m) => h("option", { value: m }, m)));
-  const body = h("textarea", { name: "body", rows: 4 });
-  const headers = h("textarea", { name: "headers", rows: 3, placeholder: "Content-Type: application/json\nUpstash-Retries: 2" });
-  const submit = h("button", { type: "submit" }, "Create schedule");
-  const form = h(
-    "form",
-    { class: "stack", "aria-labelledby": "new-schedule-h" },
-    field("Destination (URL or URL group)", destination),
-    field('Cron (five fields; "CRON_TZ=Europe/Paris " before them for a zone, UTC otherwise)', cron),
-    field("Method", method),
-    field("Body", body),
-    field('Headers, one "Name: value" a line (Upstash-* headers configure each message)', headers),
-    h("div", {}, submit),
-  );
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    act(submit, async () => {
-      const hs = new Headers();
-      for (const [k, v] of parseHeaders(headers.value)) hs.append(k, v);
-      hs.set("Upstash-Cron", cron.value.trim());
-      hs.set("Upstash-Method", method.value);
-      if (!hs.has("Content-Type")) hs.set("Content-Type", "text/plain;charset=UTF-8");
-      const r = await call("POST", "/v2/schedules/" + destination.value.trim(), { body: body.value, headers: hs, raw: true });
-      say(`Created schedule ${r.scheduleId}.`);
-      form.reset();
-      await onCreated(r.scheduleId);
-    });
-  });
-  return h("section", {}, h("h2", { id: "new-schedule-h" }, "Create a schedule"), form);
-}
-
 export async function schedules(view) {
   view.append(h("h1", {}, "Schedules"));
   const results = h("div");
@@ -96,8 +60,31 @@ export async function schedules(view) {
     results.replaceChildren(table("Schedules, newest first", ["Id", "Destination", "Cron", "State", "Last fired", "Next fire", "Actions"], rows));
     if (rows.length === 0) results.append(h("p", {}, "No schedules yet."));
   };
-  view.append(results, createForm(load));
+  view.append(results, scheduleForm(undefined, load));
   await load();
+}
+
+/** The zone of a "CRON_TZ=<zone> ..." (or "TZ=") expression, else undefined (UTC). */
+function zoneOf(cron) {
+  return /^\s*(?:CRON_)?TZ=(\S+)\s/.exec(cron ?? "")?.[1];
+}
+
+/** Fire times (ms) as computed by the server, in local time and in the expression's zone. */
+function fireTimes(cron, times) {
+  if (!times.length) return h("p", { class: "muted" }, "It does not fire again.");
+  const zone = zoneOf(cron) ?? "UTC";
+  const inZone = (ms) => {
+    try {
+      return new Date(ms).toLocaleString(undefined, { timeZone: zone, hour12: false });
+    } catch {
+      return "";
+    }
+  };
+  return h(
+    "ol",
+    { id: "fire-times", "aria-labelledby": "fire-h" },
+    times.map((ms) => h("li", { "data-ms": ms }, time(ms), h("span", { class: "when" }, `${inZone(ms)} ${zone}`))),
+  );
 }
 
 export async function schedule(view, id) {
@@ -107,13 +94,27 @@ export async function schedule(view, id) {
   const gone = () => {
     location.hash = "#/schedules";
   };
+  let editor; // the edit form while it is open
   const load = async () => {
     const s = await get(path(id));
+    const next = await get(`/console/api/schedules/${encodeURIComponent(id)}/next`, { count: 5 });
+    const edit = h("button", { type: "button", class: "secondary", "aria-expanded": "false", "aria-label": `Edit schedule ${id}` }, "Edit");
+    edit.addEventListener("click", () => {
+      editor?.remove();
+      editor = scheduleForm(s, async () => {
+        editor.remove();
+        editor = undefined;
+        await load();
+      });
+      edit.setAttribute("aria-expanded", "true");
+      body.before(editor);
+      editor.querySelector("input").focus();
+    });
     const states = Object.entries(s.lastScheduleStates ?? {}).map(([messageId, state]) =>
       h("tr", {}, h("td", { class: "mono" }, link(messageId, "messages", messageId)), h("td", {}, state)),
     );
     body.replaceChildren(
-      h("div", { class: "actions" }, pauseButton(s, load), deleteButton(s, gone)),
+      h("div", { class: "actions" }, pauseButton(s, load), edit, deleteButton(s, gone)),
       props([
         ["State", stateOf(s)],
         ["Destination", h("span", { class: "mono" }, s.destination)],
@@ -134,6 +135,8 @@ export async function schedule(view, id) {
       headerTable(s.header, "Headers"),
       h("h2", {}, "Body"),
       h("pre", { class: "body" }, bodyOf(s)),
+      h("h2", { id: "fire-h" }, "Next fire times"),
+      fireTimes(s.cron, next.nextFireTimes),
       h("h2", {}, "Last states"),
       states.length
         ? table("Messages of the last tick", ["Message", "State"], states)

@@ -248,7 +248,11 @@ public final class Broker implements AutoCloseable {
           new TenantReset.Services(store, dispatcher, schedules, queues, groups, flow, workflows));
       List<Tenant> devUsers = config.devMode() ? DevTenants.ALL : List.of();
       server.serve(
-          new ConsoleRoutes(operations.routes(routes, config.metricsAuth()), routes, devUsers),
+          new ConsoleRoutes(
+              operations.routes(routes, config.metricsAuth()),
+              routes,
+              devUsers,
+              schedules::nextFireTimes),
           blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));

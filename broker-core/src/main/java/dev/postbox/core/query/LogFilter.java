@@ -1,8 +1,10 @@
 package dev.postbox.core.query;
 
 import dev.postbox.core.error.InvalidRequestException;
+import dev.postbox.core.message.Ids;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.MessageState;
+import dev.postbox.core.store.LogScope;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +16,35 @@ import java.util.function.Predicate;
  * are ignored.
  */
 public final class LogFilter {
+  /**
+   * How long before the time in its id a message's first log entry may be: the entry's time is read
+   * from the clock before the id is made, so a little; a minute leaves room for any clock.
+   */
+  static final long ID_TIME_MARGIN_MILLIS = 60_000;
+
   private final String cursor;
   private final int count;
   private final boolean newestFirst;
   private final Predicate<LogEntry> predicate;
+  private final long fromTime;
+  private final long toTime;
+  private final Set<String> messageIds;
 
-  private LogFilter(String cursor, int count, boolean newestFirst, Predicate<LogEntry> p) {
+  private LogFilter(
+      String cursor,
+      int count,
+      boolean newestFirst,
+      Predicate<LogEntry> p,
+      long fromTime,
+      long toTime,
+      Set<String> messageIds) {
     this.cursor = cursor;
     this.count = count;
     this.newestFirst = newestFirst;
     this.predicate = p;
+    this.fromTime = fromTime;
+    this.toTime = toTime;
+    this.messageIds = messageIds;
   }
 
   public static LogFilter parse(Map<String, List<String>> q) {
@@ -44,8 +65,32 @@ public final class LogFilter {
       Set<MessageState> states = states(state);
       c.add(e -> states.contains(e.state()));
     }
+    Long from = Criteria.epochMillis(q, "fromDate");
+    Long to = Criteria.epochMillis(q, "toDate");
     return new LogFilter(
-        Criteria.single(q, "cursor"), count == null ? 100 : count, newestFirst, c.build());
+        Criteria.single(q, "cursor"),
+        count == null ? 100 : count,
+        newestFirst,
+        c.build(),
+        Math.max(from == null ? Long.MIN_VALUE : from, firstPossibleTime(ids)),
+        to == null ? Long.MAX_VALUE : to,
+        ids);
+  }
+
+  /**
+   * No entry of these messages is older than this: the time in the oldest id, less a margin (ids
+   * without a time in them, or none: no bound).
+   */
+  private static long firstPossibleTime(Set<String> ids) {
+    long first = Long.MAX_VALUE;
+    for (String id : ids) {
+      long t = Ids.millisOf(id);
+      if (t < 0) {
+        return Long.MIN_VALUE;
+      }
+      first = Math.min(first, t);
+    }
+    return ids.isEmpty() ? Long.MIN_VALUE : first - ID_TIME_MARGIN_MILLIS;
   }
 
   private static Set<MessageState> states(String s) {
@@ -74,6 +119,24 @@ public final class LogFilter {
 
   public boolean newestFirst() {
     return newestFirst;
+  }
+
+  /**
+   * No entry before this time (epoch ms, inclusive) matches: {@code fromDate}, or what the message
+   * ids allow; {@link Long#MIN_VALUE} when unbounded.
+   */
+  public long fromTime() {
+    return fromTime;
+  }
+
+  /** No entry after this time (epoch ms, inclusive) matches; {@link Long#MAX_VALUE}: unbounded. */
+  public long toTime() {
+    return toTime;
+  }
+
+  /** What the query can be narrowed to before {@link #predicate()}: its times and message ids. */
+  public LogScope scope() {
+    return new LogScope(fromTime, toTime, messageIds);
   }
 
   public Predicate<LogEntry> predicate() {

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,14 +43,13 @@ import org.slf4j.LoggerFactory;
 public final class ScheduleService {
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleService.class);
   private static final int RECOVERY_PAGE = 1000;
-  private static final int MAX_CACHED_CRONS = 10_000;
 
   /** Schedules a tenant may have unless configured otherwise (creating one more is a 412). */
   public static final int DEFAULT_MAX_SCHEDULES = 100_000;
 
   private final MessageStore store;
   private final PublishService publish;
-  private final CronCompiler compiler;
+  private final CronCache crons;
   private final TickTimer timer;
   private final Clock clock;
   private final boolean allowSeconds;
@@ -59,9 +57,6 @@ public final class ScheduleService {
   private final Executor executor;
   // Schedules that exist, per tenant; a schedule comes and goes in its sequencer's turn.
   private final TenantLimit limit;
-
-  /** Compiled expressions by text: ticks of schedules that share an expression share it. */
-  private final ConcurrentHashMap<String, Cron> compiled = new ConcurrentHashMap<>();
 
   /**
    * @param allowSeconds accept a leading seconds field (test-only server option)
@@ -82,7 +77,7 @@ public final class ScheduleService {
     this.limit = new TenantLimit("schedule", "--max-schedules", maxSchedules);
     this.store = store;
     this.publish = publish;
-    this.compiler = compiler;
+    this.crons = new CronCache(compiler);
     this.timer = timer;
     this.clock = clock;
     this.allowSeconds = allowSeconds;
@@ -163,6 +158,16 @@ public final class ScheduleService {
   public View get(String tenant, String id) {
     ScheduleRef ref = new ScheduleRef(tenant, id);
     return view(store.findSchedule(ref).orElseThrow(() -> notFound(id)));
+  }
+
+  /**
+   * The next {@code count} fire times (epoch ms) of a tenant's schedule: its stored next fire time
+   * and those after it, in the expression's zone ({@code CRON_TZ}), fewer when it stops firing. A
+   * paused schedule has them too: its next fire time keeps advancing.
+   */
+  public List<Long> nextFireTimes(String tenant, String id, int count) {
+    Schedule s = store.findSchedule(new ScheduleRef(tenant, id)).orElseThrow(() -> notFound(id));
+    return crons.series(s.cron(), s.nextScheduleTime(), count);
   }
 
   /** A tenant's schedules, in id order. */
@@ -304,15 +309,7 @@ public final class ScheduleService {
 
   /** The compiled form of a stored (so already validated) expression, cached. */
   private Cron cron(String text) {
-    Cron c = compiled.get(text);
-    if (c == null) {
-      if (compiled.size() >= MAX_CACHED_CRONS) {
-        compiled.clear(); // many distinct expressions: start over rather than grow
-      }
-      c = compiler.compile(CronSpec.parse(text, true));
-      compiled.put(text, c);
-    }
-    return c;
+    return crons.get(text);
   }
 
   /**

@@ -95,6 +95,21 @@ public interface MessageStore extends AutoCloseable {
       String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter);
 
   /**
+   * Like {@link #listLogs(String, String, int, boolean, Predicate)}, for the entries within {@code
+   * scope} only: a store may skip the others without reading or decoding them, so a narrow time
+   * range or a few message ids are cheap however many entries there are.
+   */
+  default Page<Positioned<LogEntry>> listLogs(
+      String tenant,
+      String cursor,
+      int limit,
+      boolean newestFirst,
+      LogScope scope,
+      Predicate<LogEntry> filter) {
+    return listLogs(tenant, cursor, limit, newestFirst, e -> scope.contains(e) && filter.test(e));
+  }
+
+  /**
    * Deletes a tenant's log entries older than {@code before} (epoch ms), and what only they still
    * need (a finished message's body kept for its CREATED entry).
    */

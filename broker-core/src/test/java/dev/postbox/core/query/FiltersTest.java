@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.message.DlqEntry;
 import dev.postbox.core.message.FlowControl;
+import dev.postbox.core.message.Ids;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageState;
@@ -91,6 +92,28 @@ class FiltersTest {
     assertThrows(InvalidRequestException.class, () -> LogFilter.parse(q("state", "NOPE")));
     assertThrows(InvalidRequestException.class, () -> LogFilter.parse(q("count", "1001")));
     assertThrows(InvalidRequestException.class, () -> LogFilter.parse(q("order", "random")));
+  }
+
+  @Test
+  void logFilterTimeRangeFromTheDatesAndTheMessageIds() {
+    LogFilter none = LogFilter.parse(q());
+    assertEquals(Long.MIN_VALUE, none.fromTime());
+    assertEquals(Long.MAX_VALUE, none.toTime());
+    LogFilter dates = LogFilter.parse(q("fromDate", "1000", "toDate", "2000"));
+    assertEquals(1000, dates.fromTime());
+    assertEquals(2000, dates.toTime());
+    String older = Ids.messageId();
+    String newer = Ids.messageId();
+    long first = Ids.millisOf(older) - LogFilter.ID_TIME_MARGIN_MILLIS;
+    assertEquals(first, LogFilter.parse(q("messageIds", newer, "messageIds", older)).fromTime());
+    assertEquals(first, LogFilter.parse(q("messageId", older, "fromDate", "5")).fromTime());
+    assertEquals(
+        Long.MAX_VALUE - 1,
+        LogFilter.parse(q("messageId", older, "fromDate", String.valueOf(Long.MAX_VALUE - 1)))
+            .fromTime());
+    // an id without a time in it (not made by this server): no bound
+    assertEquals(
+        Long.MIN_VALUE, LogFilter.parse(q("messageIds", older, "messageIds", "m")).fromTime());
   }
 
   @Test

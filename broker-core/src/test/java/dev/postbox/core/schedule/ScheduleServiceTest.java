@@ -246,6 +246,17 @@ class ScheduleServiceTest {
   }
 
   @Test
+  void nextFireTimesStartAtTheStoredNextFireTimeAndFollowTheExpression() {
+    String id = create("s", 0);
+    assertEquals(
+        List.of(T0 + MINUTE, T0 + 2 * MINUTE, T0 + 3 * MINUTE, T0 + 4 * MINUTE, T0 + 5 * MINUTE),
+        schedules.nextFireTimes("t1", id, 5));
+    schedules.setPaused("t1", id, true).join();
+    assertEquals(List.of(T0 + MINUTE), schedules.nextFireTimes("t1", id, 1));
+    assertThrows(NotFoundException.class, () -> schedules.nextFireTimes("t2", id, 5));
+  }
+
+  @Test
   void runStatesReportTheLastTicksMessages() {
     String id = create("s", 0);
     clock.set(T0 + MINUTE);

@@ -28,6 +28,7 @@ import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.store.DueRef;
 import dev.postbox.core.store.Durability;
+import dev.postbox.core.store.LogScope;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.Page;
 import dev.postbox.core.store.Positioned;
@@ -185,6 +186,92 @@ public abstract class MessageStoreContract {
     assertEquals(
         List.of("m3"), ids(store.scanMessages("t1", null, 10, m -> m.labels().contains("x"))));
     assertEquals(List.of("m9"), ids(store.scanMessages("t", null, 10, m -> true)));
+  }
+
+  private static LogScope range(long from, long to) {
+    return new LogScope(from, to, Set.of());
+  }
+
+  @Test
+  void logsOfSomeMessagesOnly() {
+    StoreBatch b = new StoreBatch();
+    for (int i = 0; i < 6; i++) {
+      b.appendLog(
+          LogEntry.of(100 + i, MessageState.CREATED, aMessage("t1", "m" + i % 3).build(), 0));
+    }
+    commit(b);
+    LogScope two = new LogScope(Long.MIN_VALUE, Long.MAX_VALUE, Set.of("m0", "m2"));
+    assertEquals(
+        List.of(105L, 103L, 102L, 100L),
+        times(store.listLogs("t1", null, 10, true, two, e -> true)));
+    assertEquals(
+        List.of(103L),
+        times(
+            store.listLogs("t1", null, 10, true, new LogScope(101, 104, Set.of("m0")), e -> true)));
+    assertEquals(
+        List.of(102L),
+        times(store.listLogs("t1", null, 1, false, two, e -> e.message().id().equals("m2"))));
+    assertTrue(
+        store
+            .listLogs(
+                "t1",
+                null,
+                10,
+                true,
+                new LogScope(Long.MIN_VALUE, Long.MAX_VALUE, Set.of("x")),
+                e -> true)
+            .items()
+            .isEmpty());
+  }
+
+  @Test
+  void logsWithinATimeRangeOnlyInBothDirectionsWithCursors() {
+    Message m = aMessage("t1", "m").build();
+    StoreBatch b = new StoreBatch();
+    for (int i = 0; i < 6; i++) {
+      b.appendLog(LogEntry.of(100 + i, MessageState.CREATED, m, 0));
+    }
+    b.appendLog(LogEntry.of(102, MessageState.CREATED, aMessage("t2", "other").build(), 0));
+    commit(b);
+    assertEquals(
+        List.of(104L, 103L, 102L),
+        times(store.listLogs("t1", null, 10, true, range(102, 104), e -> true)));
+    assertEquals(
+        List.of(102L, 103L, 104L),
+        times(store.listLogs("t1", null, 10, false, range(102, 104), e -> true)));
+    Page<Positioned<LogEntry>> p1 = store.listLogs("t1", null, 2, true, range(101, 104), e -> true);
+    assertEquals(List.of(104L, 103L), times(p1));
+    assertEquals(
+        List.of(102L, 101L),
+        times(store.listLogs("t1", p1.nextCursor(), 2, true, range(101, 104), e -> true)));
+    Page<Positioned<LogEntry>> up =
+        store.listLogs("t1", null, 2, false, range(101, 104), e -> true);
+    assertEquals(List.of(101L, 102L), times(up));
+    Page<Positioned<LogEntry>> up2 =
+        store.listLogs("t1", up.nextCursor(), 2, false, range(101, 104), e -> true);
+    assertEquals(List.of(103L, 104L), times(up2));
+    // the range ends there: no cursor, or one that leads to nothing
+    assertTrue(
+        up2.nextCursor() == null
+            || store
+                .listLogs("t1", up2.nextCursor(), 2, false, range(101, 104), e -> true)
+                .items()
+                .isEmpty());
+    assertEquals(
+        List.of(105L),
+        times(store.listLogs("t1", null, 10, true, range(105, Long.MAX_VALUE), e -> true)));
+    assertEquals(
+        List.of(100L),
+        times(store.listLogs("t1", null, 10, true, range(Long.MIN_VALUE, 100), e -> true)));
+    assertTrue(store.listLogs("t1", null, 10, true, range(200, 300), e -> true).items().isEmpty());
+    // a cursor of a walk over everything, then a range
+    Page<Positioned<LogEntry>> newest = store.listLogs("t1", null, 1, true, e -> true);
+    assertEquals(
+        List.of(104L, 103L),
+        times(store.listLogs("t1", newest.nextCursor(), 10, true, range(103, 104), e -> true)));
+    assertEquals(
+        List.of(103L),
+        times(store.listLogs("t1", null, 10, true, range(102, 104), e -> e.time() == 103)));
   }
 
   @Test

@@ -2,11 +2,14 @@ package dev.postbox.http.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.tenant.Tenant;
 import dev.postbox.http.error.ErrorResponses;
 import dev.postbox.http.server.ApiRequest;
 import dev.postbox.http.server.ApiResponse;
 import dev.postbox.http.server.ApiRouter;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,27 +19,40 @@ import java.util.concurrent.CompletableFuture;
  * the page needs besides the API: {@code GET /console/api/whoami} (the tenant of the token sent,
  * and whether the server runs in dev mode) and {@code GET /console/api/dev-users} (in dev mode the
  * dev users and their public tokens, docs/api.md#dev-users, for a one-click sign-in; an empty list
- * otherwise). Everything else goes to {@code next}.
+ * otherwise), and {@code GET /console/api/schedules/<id>/next?count=N}: a schedule's next fire
+ * times as the server computes them, so the page need not evaluate cron itself. Everything else
+ * goes to {@code next}.
  */
 public final class ConsoleRoutes implements ApiRouter {
   static final String ROOT = "/console";
   static final String WHOAMI = ROOT + "/api/whoami";
   static final String DEV_USERS = ROOT + "/api/dev-users";
+  static final String SCHEDULES = ROOT + "/api/schedules/";
+  static final int MAX_FIRE_TIMES = 100;
+
+  /** Port: the next fire times (epoch ms) of a tenant's schedule; a 404 when it is unknown. */
+  @FunctionalInterface
+  public interface NextFireTimes {
+    List<Long> next(String tenant, String scheduleId, int count);
+  }
 
   private final ApiRouter next;
   private final Routes api;
   private final List<Tenant> devUsers;
+  private final NextFireTimes fireTimes;
   private final ConsoleAssets assets = new ConsoleAssets("console");
 
   /**
    * @param next the routes for everything that is not the console
    * @param api checks the token of {@code whoami}
    * @param devUsers the dev users when the server runs in dev mode, else empty
+   * @param fireTimes a schedule's next fire times
    */
-  public ConsoleRoutes(ApiRouter next, Routes api, List<Tenant> devUsers) {
+  public ConsoleRoutes(ApiRouter next, Routes api, List<Tenant> devUsers, NextFireTimes fireTimes) {
     this.next = next;
     this.api = api;
     this.devUsers = List.copyOf(devUsers);
+    this.fireTimes = fireTimes;
   }
 
   @Override
@@ -60,6 +76,12 @@ public final class ConsoleRoutes implements ApiRouter {
     if (path.equals(DEV_USERS)) {
       return answer(devUsers());
     }
+    if (path.startsWith(SCHEDULES) && path.endsWith("/next")) {
+      String id = path.substring(SCHEDULES.length(), path.length() - "/next".length());
+      if (!id.isEmpty() && !id.contains("/")) {
+        return new Route(r -> CompletableFuture.completedFuture(nextFireTimes(r, id)), false);
+      }
+    }
     if (path.startsWith(ROOT + "/api/")) {
       return answer(ConsoleAssets.secured(ErrorResponses.of(404, "not found")));
     }
@@ -73,6 +95,29 @@ public final class ConsoleRoutes implements ApiRouter {
     ObjectNode o = Json.object();
     o.put("tenant", t.id());
     o.put("devMode", !devUsers.isEmpty());
+    return ConsoleAssets.secured(Json.ok(o));
+  }
+
+  /** {@code {"scheduleId", "nextFireTimes": [ms...]}}: {@code count} (1 to 100, default 5). */
+  private ApiResponse nextFireTimes(ApiRequest request, String rawId) {
+    Tenant t = api.authenticate(request);
+    String id = URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8);
+    List<String> counts = QueryParams.parse(request.rawQuery()).getOrDefault("count", List.of());
+    int count = 5;
+    if (!counts.isEmpty()) {
+      try {
+        count = Integer.parseInt(counts.get(0).trim());
+      } catch (NumberFormatException e) {
+        count = -1;
+      }
+      if (count < 1 || count > MAX_FIRE_TIMES) {
+        throw new InvalidRequestException("count must be between 1 and " + MAX_FIRE_TIMES);
+      }
+    }
+    ObjectNode o = Json.object();
+    o.put("scheduleId", id);
+    ArrayNode times = o.putArray("nextFireTimes");
+    fireTimes.next(t.id(), id, count).forEach(times::add);
     return ConsoleAssets.secured(Json.ok(o));
   }
 

@@ -24,7 +24,8 @@ public final class LogEndpoints {
   public CompletableFuture<ApiResponse> list(Call call) {
     LogFilter f = LogFilter.parse(call.query());
     Page<Positioned<LogEntry>> page =
-        store.listLogs(call.tenant().id(), f.cursor(), f.count(), f.newestFirst(), f.predicate());
+        store.listLogs(
+            call.tenant().id(), f.cursor(), f.count(), f.newestFirst(), f.scope(), f.predicate());
     return CompletableFuture.completedFuture(
         Json.ok(views.logsPage(page.items(), page.nextCursor())));
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbox.core.error.BrokerException;
 import dev.postbox.core.error.ErrorCode;
+import dev.postbox.core.error.NotFoundException;
 import dev.postbox.core.tenant.DevTenants;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.tenant.Tenant;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class ConsoleRoutesTest {
@@ -34,7 +36,8 @@ class ConsoleRoutesTest {
               false,
               c -> CompletableFuture.completedFuture(ApiResponse.json(200, "publish " + c.rest())));
 
-  private final ConsoleRoutes console = new ConsoleRoutes(api, api, List.of());
+  private final ConsoleRoutes console =
+      new ConsoleRoutes(api, api, List.of(), ConsoleRoutesTest::fireTimes);
 
   private static ApiRequest req(String method, String target, Map<String, String> headers) {
     Map<String, List<String>> h = new LinkedHashMap<>();
@@ -161,7 +164,7 @@ class ConsoleRoutesTest {
   @Test
   void devUsersAreListedOnlyInDevMode() throws Exception {
     assertEquals("{\"devMode\":false,\"users\":[]}", body(get(console, "/console/api/dev-users")));
-    ConsoleRoutes dev = new ConsoleRoutes(api, api, DevTenants.ALL);
+    ConsoleRoutes dev = new ConsoleRoutes(api, api, DevTenants.ALL, ConsoleRoutesTest::fireTimes);
     String users = body(get(dev, "/console/api/dev-users"));
     assertTrue(users.startsWith("{\"devMode\":true,\"users\":[{\"tenant\":\"defaultUser\""), users);
     assertTrue(users.contains(DevTenants.DEFAULT_USER.token()), users);
@@ -183,5 +186,39 @@ class ConsoleRoutesTest {
     assertNull(console.route(req("POST", "/", Map.of())));
     // a path under /console never reaches the API, even with /v2/ in it
     assertEquals(404, get(console, "/console/v2/publish/https://x").status());
+  }
+
+  /** Fire times of schedule "s1" of tenant t1: one a minute from 60000; others are unknown. */
+  private static List<Long> fireTimes(String tenant, String id, int count) {
+    if (!tenant.equals("t1") || !id.equals("s1")) {
+      throw new NotFoundException("schedule " + id + " not found");
+    }
+    return LongStream.rangeClosed(1, count).mapToObj(i -> i * 60_000).toList();
+  }
+
+  @Test
+  void nextFireTimesOfAScheduleForTheTokensTenant() throws Exception {
+    Map<String, String> auth = Map.of("authorization", "Bearer tok");
+    ApiResponse five = call(console, req("GET", "/console/api/schedules/s1/next", auth));
+    assertEquals(
+        "{\"scheduleId\":\"s1\",\"nextFireTimes\":[60000,120000,180000,240000,300000]}",
+        body(five));
+    assertEquals("no-store", five.headers().get("Cache-Control"));
+    assertEquals(
+        "{\"scheduleId\":\"s1\",\"nextFireTimes\":[60000,120000]}",
+        body(call(console, req("GET", "/console/api/schedules/s1/next?count=2", auth))));
+    BrokerException tooMany =
+        assertThrows(
+            BrokerException.class,
+            () -> call(console, req("GET", "/console/api/schedules/s1/next?count=101", auth)));
+    assertEquals("count must be between 1 and 100", tooMany.getMessage());
+    assertThrows(
+        NotFoundException.class,
+        () -> call(console, req("GET", "/console/api/schedules/s2/next", auth)));
+    BrokerException anonymous =
+        assertThrows(
+            BrokerException.class,
+            () -> call(console, req("GET", "/console/api/schedules/s1/next", Map.of())));
+    assertEquals(ErrorCode.UNAUTHORIZED, anonymous.code());
   }
 }

@@ -79,6 +79,16 @@ final class Codec {
     return new LogEntry(time, state, m, in.str(), in.long_(), in.int_(), in.headers(), in.bytes());
   }
 
+  /** The message id of a log entry, read without decoding the rest. */
+  static String logMessageId(byte[] b) {
+    RecordReader in = new RecordReader(b);
+    messageVersion(in);
+    in.long_(); // time
+    in.byte_(); // state
+    in.str(); // tenant (MessageLayout writes it, then the id)
+    return in.str();
+  }
+
   /** Message records and log entries: {@link #V1}, or {@link #V2_BODY_APART}. */
   private static void messageVersion(RecordReader in) {
     byte v = in.byte_();

@@ -3,11 +3,13 @@ package dev.postbox.storage.rocksdb;
 import dev.postbox.core.message.DlqEntry;
 import dev.postbox.core.message.LogEntry;
 import dev.postbox.core.message.Message;
+import dev.postbox.core.store.LogScope;
 import dev.postbox.core.store.Page;
 import dev.postbox.core.store.Positioned;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** Reads of the message logs (with bodies stored apart) and of the DLQ. */
@@ -20,22 +22,38 @@ final class LogReads {
     this.storage = reader.storage;
   }
 
+  /**
+   * Entries within {@code scope} only: the walk does not leave its range of keys, and with message
+   * ids an entry of another message is skipped on its id alone, without decoding the rest.
+   */
   Page<Positioned<LogEntry>> listLogs(
-      String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter) {
+      String tenant,
+      String cursor,
+      int limit,
+      boolean newestFirst,
+      LogScope scope,
+      Predicate<LogEntry> filter) {
+    Set<String> ids = scope.messageIds();
     List<Positioned<LogEntry>> items = new ArrayList<>();
     String next =
         reader.page(
             storage.logs,
             tenant,
-            cursor,
+            new RocksDbReader.Range(cursor, scope.fromTime(), scope.toTime()),
             limit,
             newestFirst,
             (key, value) -> {
-              LogEntry e = Codec.log(value);
-              if (Codec.bodyApart(value)) {
-                e = withLoggedBody(e);
+              if (!ids.isEmpty() && !ids.contains(Codec.logMessageId(value))) {
+                return null;
               }
-              return filter.test(e) ? new Positioned<>(Keys.position(key), e) : null;
+              // No filter looks at the body: a body stored apart is read for matches only, not
+              // for every entry walked past.
+              LogEntry e = Codec.log(value);
+              if (!filter.test(e)) {
+                return null;
+              }
+              return new Positioned<>(
+                  Keys.position(key), Codec.bodyApart(value) ? withLoggedBody(e) : e);
             },
             items);
     return new Page<>(items, next);

@@ -18,6 +18,7 @@ import dev.postbox.core.schedule.Schedule;
 import dev.postbox.core.schedule.ScheduleRef;
 import dev.postbox.core.store.DueRef;
 import dev.postbox.core.store.Durability;
+import dev.postbox.core.store.LogScope;
 import dev.postbox.core.store.MessageStore;
 import dev.postbox.core.store.Page;
 import dev.postbox.core.store.Positioned;
@@ -240,7 +241,18 @@ public final class RocksDbMessageStore implements MessageStore {
   @Override
   public Page<Positioned<LogEntry>> listLogs(
       String tenant, String cursor, int limit, boolean newestFirst, Predicate<LogEntry> filter) {
-    return logs.listLogs(tenant, cursor, limit, newestFirst, filter);
+    return logs.listLogs(tenant, cursor, limit, newestFirst, LogScope.ALL, filter);
+  }
+
+  @Override
+  public Page<Positioned<LogEntry>> listLogs(
+      String tenant,
+      String cursor,
+      int limit,
+      boolean newestFirst,
+      LogScope scope,
+      Predicate<LogEntry> filter) {
+    return logs.listLogs(tenant, cursor, limit, newestFirst, scope, filter);
   }
 
   @Override

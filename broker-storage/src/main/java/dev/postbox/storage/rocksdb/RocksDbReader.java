@@ -100,11 +100,59 @@ final class RocksDbReader {
       boolean newestFirst,
       Decoder<T> decoder,
       List<T> out) {
+    return page(
+        cf,
+        tenant,
+        new Range(cursor, Long.MIN_VALUE, Long.MAX_VALUE),
+        limit,
+        newestFirst,
+        decoder,
+        out);
+  }
+
+  /**
+   * Where a walk of a tenant's time-ordered keys goes: strictly after the position {@code cursor}
+   * (null: from the start), and only over the keys whose time is within {@code [fromTime, toTime]},
+   * so the entries outside are never read.
+   */
+  record Range(String cursor, long fromTime, long toTime) {}
+
+  /** Like {@link #page(ColumnFamilyHandle, String, String, int, boolean, Decoder, List)}. */
+  <T> String page(
+      ColumnFamilyHandle cf,
+      String tenant,
+      Range range,
+      int limit,
+      boolean newestFirst,
+      Decoder<T> decoder,
+      List<T> out) {
     byte[] prefix = Keys.tenantPrefix(tenant);
-    byte[] cursorKey = Keys.positionKey(tenant, cursor);
+    byte[] lowerKey = range.fromTime() <= 0 ? prefix : Keys.timeSeq(tenant, range.fromTime(), 0);
+    byte[] upperKey =
+        range.toTime() == Long.MAX_VALUE
+            ? Keys.upperBound(prefix)
+            : Keys.timeSeq(tenant, range.toTime() + 1, 0);
+    byte[] cursorKey = Keys.positionKey(tenant, range.cursor());
+    if (range.toTime() < 0 || Arrays.compareUnsigned(lowerKey, upperKey) >= 0) {
+      return null; // an empty range
+    }
+    if (cursorKey != null) {
+      boolean pastTheEnd =
+          newestFirst
+              ? Arrays.compareUnsigned(cursorKey, lowerKey) <= 0
+              : Arrays.compareUnsigned(cursorKey, upperKey) >= 0;
+      if (pastTheEnd) {
+        return null;
+      }
+      if (newestFirst
+          ? Arrays.compareUnsigned(cursorKey, upperKey) >= 0
+          : Arrays.compareUnsigned(cursorKey, lowerKey) < 0) {
+        cursorKey = null; // the cursor is before the range: walk all of it
+      }
+    }
     byte[] lastKey = null;
-    try (Slice lower = new Slice(prefix);
-        Slice upper = new Slice(Keys.upperBound(prefix));
+    try (Slice lower = new Slice(lowerKey);
+        Slice upper = new Slice(upperKey);
         ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
         RocksIterator it = storage.db.newIterator(cf, ro)) {
       if (newestFirst) {

@@ -138,4 +138,12 @@ class CodecFormatTest {
       assertThrows(StorageException.class, () -> Codec.message(part), "cut at " + cut);
     }
   }
+
+  @Test
+  void aLogEntrysMessageIdIsReadWithoutDecodingTheRest() {
+    Message m = sample();
+    LogEntry e = LogEntry.of(7, MessageState.RETRY, m, 9);
+    assertEquals(m.id(), Codec.logMessageId(Codec.log(e)));
+    assertEquals(m.id(), Codec.logMessageId(Codec.log(e, true)));
+  }
 }
