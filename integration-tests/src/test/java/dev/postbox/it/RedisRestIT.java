@@ -56,6 +56,16 @@ class RedisRestIT {
             "--redis-url",
             "redis://127.0.0.1:" + redisPort)) {
       String rest = "http://127.0.0.1:" + postbox.port + "/redis";
+      File log = dir.resolve("postbox.log").toFile();
+      Poll.until( // printed once the server answers: the start above may return first
+          Duration.ofSeconds(10),
+          "the banner",
+          () -> JarServer.read(log).contains("UPSTASH_REDIS_REST_TOKEN"));
+      String banner = JarServer.read(log);
+      assertTrue(banner.contains("UPSTASH_REDIS_REST_URL=" + rest + "\n"), banner);
+      assertTrue(
+          banner.contains("UPSTASH_REDIS_REST_TOKEN=" + DevTenants.DEFAULT_USER.token() + "\n"),
+          "dev mode: the dev QSTASH_TOKEN\n" + banner);
       assertEquals(APP_CHECKS, node(appDir, rest, "app"));
 
       stop(redis);
@@ -70,6 +80,58 @@ class RedisRestIT {
       assertEquals(2, node(appDir, rest, "up"));
     } finally {
       stop(redis);
+    }
+  }
+
+  @Test
+  void outsideDevModeTheTokenIsRequiredAndNeverPrinted() throws Exception {
+    Path log = dir.resolve("no-token.log");
+    Process refused =
+        JarServer.launch(
+            dir.resolve("data-1"),
+            JarServer.freePort(),
+            log,
+            "--token",
+            "prod-token",
+            "--redis-url",
+            "redis://127.0.0.1:6379");
+    assertTrue(refused.waitFor(60, TimeUnit.SECONDS), "the server should refuse to start");
+    assertEquals(2, refused.exitValue());
+    assertTrue(
+        Files.readString(log).contains("--redis-url needs --redis-token"), Files.readString(log));
+
+    // Redis need not be up for the broker to start: nothing listens on this port
+    int nowhere = JarServer.freePort();
+    Path started = dir.resolve("with-token.log");
+    int port = JarServer.freePort();
+    Process postbox =
+        JarServer.launch(
+            dir.resolve("data-2"),
+            port,
+            started,
+            "--token",
+            "prod-token",
+            "--redis-url",
+            "redis://127.0.0.1:" + nowhere,
+            "--redis-token",
+            "redis-secret-token");
+    try {
+      Poll.until(
+          Duration.ofSeconds(60),
+          "the banner",
+          () -> JarServer.read(started.toFile()).contains("UPSTASH_REDIS_REST_URL="));
+      String out = JarServer.read(started.toFile());
+      assertTrue(out.contains("UPSTASH_REDIS_REST_TOKEN: the token you set"), out);
+      assertTrue(!out.contains("redis-secret-token"), "the token is masked:\n" + out);
+      Api redis = new Api("http://127.0.0.1:" + port, "redis-secret-token");
+      Api.Response down = redis.send("POST", "/redis", "[\"GET\",\"k\"]");
+      assertEquals(503, down.status(), down.body());
+      assertTrue(down.json().get("error").asText().startsWith("redis is unavailable"), down.body());
+      Api wrong = new Api("http://127.0.0.1:" + port, "prod-token");
+      assertEquals(401, wrong.send("POST", "/redis", "[\"GET\",\"k\"]").status());
+    } finally {
+      postbox.destroyForcibly();
+      postbox.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
