@@ -16,6 +16,8 @@ import dev.postbox.core.publish.Deduplication;
 import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.publish.PublishService;
 import dev.postbox.core.queue.QueueService;
+import dev.postbox.core.redis.RedisCommands;
+import dev.postbox.core.redis.RedisGateway;
 import dev.postbox.core.schedule.ScheduleService;
 import dev.postbox.core.store.ExpireRetention;
 import dev.postbox.core.store.MessageStore;
@@ -43,6 +45,7 @@ import dev.postbox.http.api.MessageEndpoints;
 import dev.postbox.http.api.OpsRoutes;
 import dev.postbox.http.api.PublishEndpoint;
 import dev.postbox.http.api.QueueEndpoints;
+import dev.postbox.http.api.RedisRoutes;
 import dev.postbox.http.api.Routes;
 import dev.postbox.http.api.ScheduleEndpoints;
 import dev.postbox.http.api.TriggerEndpoints;
@@ -54,8 +57,10 @@ import dev.postbox.http.api.json.JsonViews;
 import dev.postbox.http.client.JcaRequestSigner;
 import dev.postbox.http.client.JdkHttpDeliverer;
 import dev.postbox.http.client.NettyHttpDeliverer;
+import dev.postbox.http.server.ApiRouter;
 import dev.postbox.http.server.NettyHttpServer;
 import dev.postbox.http.server.ServerLimits;
+import dev.postbox.redis.lettuce.LettuceRedisGateway;
 import dev.postbox.scheduler.quartz.QuartzCronCompiler;
 import dev.postbox.scheduler.quartz.QuartzTickTimer;
 import dev.postbox.storage.rocksdb.RocksDbMessageStore;
@@ -121,6 +126,7 @@ public final class Broker implements AutoCloseable {
   private final ExecutorService queueExecutor;
   private final ScheduleService schedules;
   private final Operations operations;
+  private final RedisGateway redis; // null: the Redis REST API is off
 
   private Broker(BrokerConfig config) throws InterruptedException {
     this.config = config;
@@ -247,13 +253,14 @@ public final class Broker implements AutoCloseable {
           tenants,
           new TenantReset.Services(store, dispatcher, schedules, queues, groups, flow, workflows));
       List<Tenant> devUsers = config.devMode() ? DevTenants.ALL : List.of();
+      ApiRouter front = operations.routes(routes, config.metricsAuth());
+      this.redis = config.redisUrl() == null ? null : LettuceRedisGateway.open(config.redisUrl());
+      if (redis != null) { // connects on first use: Redis may be down, the broker starts anyway
+        opened.push(redis);
+        front = new RedisRoutes(front, new RedisCommands(redis), config.redisToken());
+      }
       server.serve(
-          new ConsoleRoutes(
-              operations.routes(routes, config.metricsAuth()),
-              routes,
-              devUsers,
-              schedules::nextFireTimes),
-          blockingPool);
+          new ConsoleRoutes(front, routes, devUsers, schedules::nextFireTimes), blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));
       schedules.recover();
@@ -334,6 +341,9 @@ public final class Broker implements AutoCloseable {
     }
     dispatcher.stop(config.shutdownGrace().toMillis());
     server.close();
+    if (redis != null) {
+      redis.close();
+    }
     queueExecutor.shutdown();
     try {
       queueExecutor.awaitTermination(5, TimeUnit.SECONDS);

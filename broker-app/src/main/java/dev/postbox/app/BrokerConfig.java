@@ -126,6 +126,9 @@ public final class BrokerConfig implements Cloneable {
   /** --allow-destinations, --deny-destinations and --destination-profile. */
   @Mixin DestinationSettings destinations = new DestinationSettings();
 
+  /** --redis-url and --redis-token: the Redis REST API (docs/redis.md). */
+  @Mixin RedisSettings redis = new RedisSettings();
+
   /** --log-format and --log-level. */
   @Mixin LoggingSettings logging = new LoggingSettings();
 
@@ -318,6 +321,21 @@ public final class BrokerConfig implements Cloneable {
 
   public DestinationPolicy destinations() {
     return destinations.policy();
+  }
+
+  /** The Redis the REST API at /redis fronts, or null when it is off. */
+  public String redisUrl() {
+    return redis.url;
+  }
+
+  /** The bearer token of /redis: set, or in dev mode the dev QSTASH_TOKEN; null when off. */
+  public String redisToken() {
+    return redis.url == null ? null : redis.token(devMode());
+  }
+
+  /** The token of /redis is the dev QSTASH_TOKEN (public anyway: the banner may print it). */
+  public boolean redisTokenIsDevDefault() {
+    return redis.url != null && redis.token == null && devMode();
   }
 
   public LoggingSettings logging() {

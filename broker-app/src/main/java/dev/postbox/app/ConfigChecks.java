@@ -44,6 +44,7 @@ final class ConfigChecks {
     }
     problems.addAll(c.production.problems());
     problems.addAll(c.logging.problems());
+    problems.addAll(c.redis.problems(c.devMode()));
     List<String> destinations = c.destinations.problems();
     problems.addAll(destinations);
     if (destinations.isEmpty()

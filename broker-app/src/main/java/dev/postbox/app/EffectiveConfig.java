@@ -14,7 +14,7 @@ final class EffectiveConfig {
   static final String MASK = "********";
 
   private static final Set<String> SECRETS =
-      Set.of("--token", "--current-signing-key", "--next-signing-key");
+      Set.of("--token", "--current-signing-key", "--next-signing-key", "--redis-token");
 
   private EffectiveConfig() {}
 

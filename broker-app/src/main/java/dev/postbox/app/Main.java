@@ -91,6 +91,18 @@ public final class Main {
           "QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY: the ones you set, or read the"
               + " stored ones with GET /v2/keys and the token\n");
     }
+    if (config.redisUrl() != null) {
+      sb.append("UPSTASH_REDIS_REST_URL=http://")
+          .append(host)
+          .append(':')
+          .append(broker.port())
+          .append("/redis\n");
+      if (config.redisTokenIsDevDefault()) {
+        sb.append("UPSTASH_REDIS_REST_TOKEN=").append(config.redisToken()).append('\n');
+      } else {
+        sb.append("UPSTASH_REDIS_REST_TOKEN: the token you set with --redis-token\n");
+      }
+    }
     return sb.toString();
   }
 }

@@ -74,7 +74,10 @@ class ConfigFileTest {
         String name = s.flag().substring(2);
         all.append(name)
             .append(": ")
-            .append(s.defaultValue().equals("(unset)") ? "x" : s.defaultValue())
+            .append(
+                s.flag().equals("--redis-url")
+                    ? "redis://x:6379" // a value it accepts: it is checked to be a Redis URL
+                    : s.defaultValue().equals("(unset)") ? "x" : s.defaultValue())
             .append('\n');
       }
     }
