@@ -107,8 +107,9 @@ public final class BrokerConfig implements Cloneable {
       names = "--sync-window",
       defaultValue = "1ms",
       description =
-          "under load, WAL syncs (which acknowledge publishes) start at most this often, or when"
-              + " 16 publishes wait; an idle server syncs at once (0: back to back; at most 100ms)")
+          "the longest a synced write waits for the WAL sync that acknowledges it: under load"
+              + " syncs start at most this often, or when 16 wait; below 3 a window, at most a"
+              + " third of it; an idle server syncs at once (0: back to back; at most 100ms)")
   Duration syncWindow;
 
   @Option(

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -38,11 +39,14 @@ import org.slf4j.LoggerFactory;
  * about 0.2 ms of a core in the guest's kernel, plus the host's share of the flush), so
  * back-to-back syncs of one or two publishes each spend a core on fsync at a few thousand publishes
  * a second, and on a VM held to a CPU quota that gets every thread stalled until the next quota
- * period (docs/benchmarks-history.md#item-19). So a sync starts once the previous one started at
- * least {@code syncWindow} ago, or at once when {@value #SYNC_BATCH} synced submissions are
- * waiting. A publish on an idle server is synced at once; under load syncs come at most about once
- * a window, each covering what arrived meanwhile; and many clients at once never wait for the
- * window. {@code syncWindow} 0 syncs back to back.
+ * period (docs/benchmarks-history.md#item-19). So under load a sync waits for company: it starts
+ * once the previous one started at least {@code syncWindow} ago, or at once when {@value
+ * #SYNC_BATCH} synced submissions are waiting. While synced submissions come in at most {@value
+ * SyncPacer#CALM_PER_WINDOW} a window (a moderate load, whose publishes that wait would mostly
+ * delay without saving much), the window shrinks to a third; {@link SyncPacer} decides. A publish
+ * on an idle server is synced at once; under load syncs come at most about once a window, each
+ * covering what arrived meanwhile; and many clients at once never wait for the window. {@code
+ * syncWindow} 0 syncs back to back.
  *
  * <p>Callers never block: {@link #submit} only enqueues. Futures complete on the writer or syncer
  * thread, so their dependents must not block (they must not wait for another commit).
@@ -58,7 +62,7 @@ final class GroupCommitter implements AutoCloseable {
   private static final long MAX_GROUP_BYTES = 32L * 1024 * 1024;
 
   /** Synced submissions waiting that start a sync without waiting for the window. */
-  static final int SYNC_BATCH = 16;
+  static final int SYNC_BATCH = SyncPacer.SYNC_BATCH;
 
   /** One change to apply: a put (value non-null) or delete (value null) in a column family. */
   record Mutation(ColumnFamilyHandle cf, byte[] key, byte[] value) {
@@ -98,6 +102,7 @@ final class GroupCommitter implements AutoCloseable {
   private final Thread writer;
   private final Thread syncer;
   private final long syncWindowNanos;
+  private final LongSupplier clock;
   private final BrokerMetrics metrics;
   private final ReentrantLock syncLock = new ReentrantLock();
   private final Condition syncWork = syncLock.newCondition();
@@ -146,12 +151,18 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   GroupCommitter(Wal wal, long syncWindowNanos, BrokerMetrics metrics) {
+    this(wal, syncWindowNanos, metrics, System::nanoTime);
+  }
+
+  /** {@code clock}: the nanosecond clock the sync window is paced by (tests drive their own). */
+  GroupCommitter(Wal wal, long syncWindowNanos, BrokerMetrics metrics, LongSupplier clock) {
     if (syncWindowNanos < 0) {
       throw new IllegalArgumentException("negative sync window");
     }
     this.wal = wal;
     this.metrics = metrics;
     this.syncWindowNanos = syncWindowNanos;
+    this.clock = clock;
     this.writer = new Thread(this::run, "postbox-group-commit");
     writer.setDaemon(true);
     this.syncer = new Thread(this::syncLoop, "postbox-wal-sync");
@@ -289,16 +300,19 @@ final class GroupCommitter implements AutoCloseable {
   /** Syncs the WAL for every synced submission written so far, again and again. */
   private void syncLoop() {
     List<Submission> batch = new ArrayList<>();
-    long lastStart = System.nanoTime() - syncWindowNanos;
+    SyncPacer pacer = new SyncPacer(syncWindowNanos, clock.getAsLong());
     while (true) {
       batch.clear();
+      long start;
       syncLock.lock();
       try {
-        if (!awaitWork(lastStart)) {
+        if (!awaitWork(pacer)) {
           return;
         }
         batch.addAll(awaitingSync);
         awaitingSync.clear();
+        start = clock.getAsLong();
+        pacer.started(start, batch.size());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -306,12 +320,11 @@ final class GroupCommitter implements AutoCloseable {
         syncerState = SyncerState.BUSY;
         syncLock.unlock();
       }
-      lastStart = System.nanoTime();
       try {
         wal.sync(); // covers everything written before it started, so all of `batch`
         syncs.incrementAndGet();
         synced.addAndGet(batch.size());
-        metrics.walSync(batch.size(), System.nanoTime() - lastStart);
+        metrics.walSync(batch.size(), clock.getAsLong() - start);
         for (Submission s : batch) {
           s.done().complete(null);
         }
@@ -330,11 +343,10 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * Under {@link #syncLock}: waits until there is something to sync and its time has come (the
-   * window since {@code lastStart} has passed, {@link #SYNC_BATCH} wait, or the writer is done).
-   * False when the writer is done and nothing is left.
+   * Under {@link #syncLock}: waits until there is something to sync and its time has come (as
+   * {@code pacer} says, or the writer is done). False when the writer is done and nothing is left.
    */
-  private boolean awaitWork(long lastStart) throws InterruptedException {
+  private boolean awaitWork(SyncPacer pacer) throws InterruptedException {
     while (true) {
       if (awaitingSync.isEmpty()) {
         if (writerDone) {
@@ -344,8 +356,8 @@ final class GroupCommitter implements AutoCloseable {
         syncWork.await(100, TimeUnit.MILLISECONDS);
         continue;
       }
-      long wait = lastStart + syncWindowNanos - System.nanoTime();
-      if (wait <= 0 || awaitingSync.size() >= SYNC_BATCH || writerDone) {
+      long wait = pacer.delay(clock.getAsLong(), awaitingSync.size());
+      if (wait <= 0 || writerDone) {
         return true;
       }
       syncerState = SyncerState.WAITING_FOR_WINDOW;

@@ -90,8 +90,8 @@ public final class RocksDbMessageStore implements MessageStore {
 
   /**
    * Opens the store in {@code dir}. Under load, WAL syncs start at most once a {@code syncWindow}
-   * (each covering every synced write since the last), unless many writes wait; 0 syncs back to
-   * back.
+   * (each covering every synced write since the last), unless many writes wait, and at a moderate
+   * load at most once a third of it ({@link GroupCommitter}); 0 syncs back to back.
    */
   public static RocksDbMessageStore open(Path dir, Duration syncWindow) {
     return open(dir, syncWindow, BrokerMetrics.NONE);

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +120,66 @@ class GroupCommitterTest {
       put(true).get(10, TimeUnit.SECONDS);
     }
     assertEquals(20, committer.syncs());
+  }
+
+  /**
+   * At a moderate rate a synced write waits only a third of the window since the last sync started;
+   * once more than three a window came in, it waits for the whole window again (the clock is the
+   * test's, so nothing here depends on how fast the machine is).
+   */
+  @Test
+  void atAModerateRateASyncWaitsOnlyAThirdOfTheWindow() throws Exception {
+    AtomicLong now = new AtomicLong();
+    storage = new RocksDbStorage(dir.resolve("db"));
+    CountDownLatch writeHeld = new CountDownLatch(1);
+    CountDownLatch releaseWrite = new CountDownLatch(1);
+    AtomicInteger writeCalls = new AtomicInteger();
+    int heldWrite = 3;
+    GroupCommitter.Wal wal =
+        new GroupCommitter.Wal() {
+          @Override
+          public void write(WriteOptions options, WriteBatch batch) throws RocksDBException {
+            if (writeCalls.incrementAndGet() == heldWrite) { // the next submissions form one group
+              writeHeld.countDown();
+              awaitUninterruptibly(releaseWrite);
+            }
+            storage.db.write(options, batch);
+          }
+
+          @Override
+          public void sync() throws RocksDBException {
+            storage.db.syncWal();
+          }
+        };
+    committer = new GroupCommitter(wal, HOUR, BrokerMetrics.NONE, now::get);
+    put(true).get(10, TimeUnit.SECONDS); // idle: at once; its sync started at 0
+    now.set(HOUR / 2); // the window has not passed since, a third of it has
+    put(true).get(10, TimeUnit.SECONDS);
+    assertEquals(2, committer.syncs());
+
+    // A burst of two batches in one group, synced at once: more than three a window this period.
+    CompletableFuture<Void> held = put(false);
+    assertTrue(writeHeld.await(10, TimeUnit.SECONDS));
+    List<CompletableFuture<Void>> burst = new ArrayList<>();
+    for (int i = 0; i < 2 * GroupCommitter.SYNC_BATCH; i++) {
+      burst.add(put(true));
+    }
+    releaseWrite.countDown();
+    held.get(10, TimeUnit.SECONDS);
+    for (CompletableFuture<Void> f : burst) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(3, committer.syncs());
+
+    now.addAndGet(HOUR / 2); // a third of the window since the last sync started, not all of it
+    CompletableFuture<Void> waiting = put(true);
+    awaitCount(committer::submissions, 4 + burst.size());
+    assertThrows(TimeoutException.class, () -> waiting.get(200, TimeUnit.MILLISECONDS));
+    assertEquals(3, committer.syncs());
+    committer.close(); // syncs what waits
+    assertTrue(waiting.isDone());
+    assertFalse(waiting.isCompletedExceptionally());
+    assertEquals(4, committer.syncs());
   }
 
   static Stream<Throwable> faults() {
