@@ -12,6 +12,7 @@ import dev.postbox.core.keys.KeyService;
 import dev.postbox.core.message.Ids;
 import dev.postbox.core.message.KeepEnded;
 import dev.postbox.core.message.MessageService;
+import dev.postbox.core.metrics.BrokerMetrics;
 import dev.postbox.core.publish.Deduplication;
 import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.publish.PublishService;
@@ -149,17 +150,25 @@ public final class Broker implements AutoCloseable {
     try {
       this.operations = new Operations();
       opened.push(operations);
-      RocksDbMessageStore rocks =
-          RocksDbMessageStore.open(config.dataDir(), config.syncWindow(), operations.metrics());
-      this.store = rocks;
-      opened.push(store);
-      this.tenants = ConfiguredTenants.from(config, store);
-      this.keys = new KeyService(store, tenants);
+      BrokerMetrics metrics = operations.metrics();
+      // The store opens on a thread of its own while this one makes what does not need it.
+      StartStep<RocksDbMessageStore> opening =
+          StartStep.start(
+              "postbox-open-store",
+              () -> RocksDbMessageStore.open(config.dataDir(), config.syncWindow(), metrics));
+      opened.push(opening::closeIfMade);
       this.deliverer =
           config.deliverer().equals("jdk")
               ? new JdkHttpDeliverer(config.maxBodyBytes())
               : new NettyHttpDeliverer(config.maxBodyBytes(), config.destinations());
       opened.push(deliverer);
+      JsonViews views = new JsonViews();
+      this.tickTimer = new QuartzTickTimer(TICK_TIMER_THREADS);
+      opened.push(tickTimer);
+      RocksDbMessageStore rocks = opening.join();
+      this.store = rocks;
+      this.tenants = ConfiguredTenants.from(config, store);
+      this.keys = new KeyService(store, tenants);
       Workflows workflowRuns = new Workflows(store);
       OutgoingRequests requests =
           new OutgoingRequests(
@@ -188,21 +197,17 @@ public final class Broker implements AutoCloseable {
                   DISPATCH_MAX_IDLE_MILLIS,
                   config.sendThreads(),
                   config.deliveryLagLimit().toNanos()),
-              operations.metrics());
+              metrics);
       queues.bind(dispatcher::notifyDue);
       flow.bind(dispatcher::wakeUp);
       dispatcher.recover();
       queues.recover();
       StorageQuota quota = new StorageQuota(store, config.maxStorageBytes(), clock);
-      PublishService publish =
-          new PublishService(store, dispatcher, queues, flow, quota, operations.metrics());
+      PublishService publish = new PublishService(store, dispatcher, queues, flow, quota, metrics);
       PublishLimits limits =
           PublishLimits.defaults()
               .withMaxRetries(config.maxRetries())
               .withDestinations(config.destinations());
-      JsonViews views = new JsonViews();
-      this.tickTimer = new QuartzTickTimer(TICK_TIMER_THREADS);
-      opened.push(tickTimer);
       operations.watch(rocks, dispatcher, queues, tickTimer);
       this.scheduleExecutor =
           Executors.newFixedThreadPool(SCHEDULE_THREADS, named("postbox-schedules"));
@@ -212,7 +217,7 @@ public final class Broker implements AutoCloseable {
               store,
               publish,
               new QuartzCronCompiler(),
-              testMode.ticks(new CountingTickTimer(tickTimer, operations.metrics())),
+              testMode.ticks(new CountingTickTimer(tickTimer, metrics)),
               clock,
               config.cronSeconds(),
               scheduleExecutor,

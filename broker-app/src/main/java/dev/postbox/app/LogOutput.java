@@ -4,11 +4,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.io.OutputStream;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -81,10 +81,14 @@ final class LogOutput {
     return e;
   }
 
-  private static Encoder<ILoggingEvent> text(LoggerContext context) {
-    PatternLayoutEncoder e = new PatternLayoutEncoder();
+  /** {@link #TEXT_PATTERN} as a {@link TextLayout}, which writes what that pattern would. */
+  static Encoder<ILoggingEvent> text(LoggerContext context) {
+    TextLayout layout = new TextLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> e = new LayoutWrappingEncoder<>();
     e.setContext(context);
-    e.setPattern(TEXT_PATTERN);
+    e.setLayout(layout);
     e.start();
     return e;
   }

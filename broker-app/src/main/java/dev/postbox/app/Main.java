@@ -3,6 +3,7 @@ package dev.postbox.app;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.tenant.Tenant;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /** {@code java -jar postbox.jar [options]}: runs the broker until SIGTERM / Ctrl-C. */
 public final class Main {
@@ -20,6 +21,11 @@ public final class Main {
     System.setProperty(MainLogDefaults.IN_MAIN, "true"); // Logback set up in code, not from XML
     // After the properties above: it loads Netty's classes, among others (without running them).
     ClassWarmUp.start();
+    // Logback sets itself up (MainLogDefaults) on a thread of its own while this one parses the
+    // configuration; LogOutput waits for it (SLF4J answers with stand-ins while it is under way).
+    Thread logging = new Thread(LoggerFactory::getILoggerFactory, "postbox-log-setup");
+    logging.setDaemon(true);
+    logging.start();
     BrokerConfig config;
     try {
       config = BrokerConfig.parse(args, System.getenv());
@@ -31,6 +37,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    logging.join();
     LogOutput.apply(config.logging());
     System.out.print(EffectiveConfig.text(config));
     Broker broker;

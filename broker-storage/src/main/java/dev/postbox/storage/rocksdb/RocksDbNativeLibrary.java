@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
  * killed with SIGKILL never deletes it: a crash-looping server filled {@code /tmp} with one copy
  * per restart. Here the library is copied once, into {@code <data-dir>/native/<crc>-<size>/} (the
  * jar entry's CRC and size name the build), and loaded from there at every later start, which also
- * starts faster. Anything unusual (no jar, a read-only or {@code noexec} data directory) falls back
- * to rocksdbjni's own loading.
+ * starts faster. A new data directory (a test run's temporary one) gets its copy from the user's
+ * cache, {@code $XDG_CACHE_HOME/postbox/native/<crc>-<size>/} or {@code
+ * ~/.cache/postbox/native/...}, kept by the first start of this build: a file copy instead of
+ * inflating the library out of the jar (docs/benchmarks.md#startup). Anything unusual (no jar, a
+ * read-only or {@code noexec} data directory) falls back to rocksdbjni's own loading; a cache that
+ * cannot be written is only skipped.
  */
 final class RocksDbNativeLibrary {
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbNativeLibrary.class);
@@ -36,7 +40,8 @@ final class RocksDbNativeLibrary {
       return;
     }
     try {
-      Path dir = extracted(cacheRoot.toAbsolutePath()); // System.load takes absolute paths only
+      // System.load takes absolute paths only
+      Path dir = extracted(cacheRoot.toAbsolutePath(), userCache());
       if (dir != null) {
         RocksDB.loadLibrary(List.of(dir.toString()));
         loaded = true;
@@ -49,8 +54,28 @@ final class RocksDbNativeLibrary {
     loaded = true;
   }
 
-  /** The directory holding an intact copy of the library, or null when it is not in a jar. */
-  private static Path extracted(Path cacheRoot) throws IOException {
+  /**
+   * The user's cache of the library, or null when there is no home directory to put it in: {@code
+   * $XDG_CACHE_HOME} (when absolute) or {@code ~/.cache}, then {@code postbox/native}.
+   */
+  static Path userCache() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "postbox", "native");
+    }
+    String home = System.getProperty("user.home");
+    if (home == null || home.isBlank() || !Path.of(home).isAbsolute()) {
+      return null;
+    }
+    return Path.of(home, ".cache", "postbox", "native");
+  }
+
+  /**
+   * The directory holding an intact copy of the library under {@code cacheRoot}, made from the copy
+   * in {@code userCache} when that has one of this build, else from the jar (and then kept in
+   * {@code userCache} too, which may be null); null when the library is not in a jar.
+   */
+  static Path extracted(Path cacheRoot, Path userCache) throws IOException {
     String file = Environment.getJniLibraryFileName("rocksdb");
     URL url = RocksDB.class.getClassLoader().getResource(file);
     if (url == null || !"jar".equals(url.getProtocol())) {
@@ -63,11 +88,12 @@ final class RocksDbNativeLibrary {
     if (size <= 0 || entry.getCrc() < 0) {
       return null;
     }
-    Path dir = cacheRoot.resolve(Long.toHexString(entry.getCrc()) + "-" + size);
+    String build = Long.toHexString(entry.getCrc()) + "-" + size;
+    Path dir = cacheRoot.resolve(build);
     // The only name RocksDB.loadLibrary(paths) looks for in a directory (in rocksdbjni 9.x:
     // "librocksdbjnijni-linux64.so"); should that change, loading falls back to a temporary copy.
     Path target = dir.resolve(Environment.getJniLibraryFileName("rocksdbjni"));
-    if (Files.isRegularFile(target) && Files.size(target) == size) {
+    if (isCopy(target, size)) {
       return dir;
     }
     Files.createDirectories(dir);
@@ -76,9 +102,17 @@ final class RocksDbNativeLibrary {
         Files.deleteIfExists(p); // left by a start that was killed while copying
       }
     }
+    Path kept = userCache == null ? null : userCache.resolve(build).resolve(target.getFileName());
+    boolean fromJar = kept == null || !isCopy(kept, size);
     Path partial = Files.createTempFile(dir, "rocksdbjni", ".partial");
-    try (InputStream in = connection.getInputStream()) {
-      Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      if (fromJar) {
+        try (InputStream in = connection.getInputStream()) {
+          Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } else {
+        Files.copy(kept, partial, StandardCopyOption.REPLACE_EXISTING); // no inflating
+      }
       if (Files.size(partial) != size) {
         throw new IOException("short copy of " + file);
       }
@@ -87,7 +121,39 @@ final class RocksDbNativeLibrary {
       Files.deleteIfExists(partial);
     }
     removeOtherBuilds(cacheRoot, dir);
+    if (fromJar && kept != null) {
+      keep(target, kept, size);
+    }
     return dir;
+  }
+
+  private static boolean isCopy(Path file, long size) throws IOException {
+    return Files.isRegularFile(file) && Files.size(file) == size;
+  }
+
+  /**
+   * Puts a copy of {@code copy} at {@code kept} in the user's cache, for the next new data
+   * directory; on any failure (no home, a read-only one, another start doing the same) it only says
+   * so at debug level: the data directory has its copy already.
+   */
+  private static void keep(Path copy, Path kept, long size) {
+    Path dir = kept.getParent();
+    try {
+      Files.createDirectories(dir);
+      Path partial = Files.createTempFile(dir, "rocksdbjni", ".partial");
+      try {
+        Files.copy(copy, partial, StandardCopyOption.REPLACE_EXISTING);
+        if (Files.size(partial) != size) {
+          throw new IOException("short copy of " + copy);
+        }
+        Files.move(partial, kept, StandardCopyOption.ATOMIC_MOVE); // replaces a concurrent one
+      } finally {
+        Files.deleteIfExists(partial);
+      }
+      removeOtherBuilds(dir.getParent(), dir);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot keep a copy of the RocksDB library in {}: {}", dir, e.toString());
+    }
   }
 
   /** Copies of earlier builds (an upgrade made this one): 15 MB each, no longer needed. */
