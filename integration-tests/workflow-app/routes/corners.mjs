@@ -32,6 +32,8 @@ export default function corners({ client, results, base }) {
       }),
     },
     control: {
+      // Not a workflow endpoint: a run triggered here fails, and its logs show this answer.
+      "POST /corners/plain": async () => ({ plain: "corners" }),
       // {body, workflowRunId}: Client.trigger of /corners/unknown-sdk with the header.
       "POST /corners/unknown-sdk/start": async (req, body) => {
         const t = JSON.parse(body.toString());

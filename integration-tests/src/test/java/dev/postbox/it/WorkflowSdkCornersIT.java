@@ -41,6 +41,28 @@ class WorkflowSdkCornersIT {
   }
 
   @Test
+  void theLogsOfARunTriggeredAtANonWorkflowUrlShowTheAnswer() throws Exception {
+    try (JarServer server = JarServer.start(work.resolve("data"), work.resolve("server.log"));
+        WorkflowApp app = WorkflowApp.start(server.port, work.resolve("app.log"))) {
+      String run = app.trigger("/corners/plain", null, "plain");
+      Api api = server.api();
+      String logs = "/v2/workflows/logs?workflowRunId=" + run;
+      Poll.until(
+          RUN_TIMEOUT,
+          "the run to fail",
+          () -> api.send("GET", logs, null).body().contains("RUN_FAILED"));
+      JsonNode steps = api.send("GET", logs, null).json().get("runs").get(0).get("steps");
+      assertEquals(2, steps.size(), steps.toString());
+      JsonNode error = steps.get(1).get("steps").get(0).get("errors").get(0);
+      assertEquals(
+          "detected a non-workflow destination for trigger/invoke. make sure you are sending the"
+              + " request to the correct endpoint",
+          error.get("error").asText());
+      assertEquals("{\"plain\":\"corners\"}", error.get("body").asText(), error.toString());
+    }
+  }
+
+  @Test
   void aCallToAWorkflowRouteIsAFirstCallThere() throws Exception {
     try (JarServer server = JarServer.start(work.resolve("data"), work.resolve("server.log"));
         WorkflowApp app = WorkflowApp.start(server.port, work.resolve("app.log"))) {

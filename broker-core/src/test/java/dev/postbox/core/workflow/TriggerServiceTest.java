@@ -142,6 +142,17 @@ class TriggerServiceTest {
   }
 
   @Test
+  void theAnswerOfADestinationThatIsNotAWorkflowIsKeptWithTheRunsEnd() {
+    TriggerService.Triggered t = trigger("wfr_nwb", "x");
+    f.answers.add(new DeliveryResponse(200, Map.of(), "plain answer".getBytes(), null));
+    f.deliverAll();
+    RunEnd end = f.store.findRun("t1", t.runId()).orElseThrow().end();
+    assertEquals(WorkflowDeliveries.NOT_A_WORKFLOW, end.error());
+    assertEquals(
+        "plain answer", new String(end.response()), "the logs show it as the error's body");
+  }
+
+  @Test
   void aDestinationThatIsNotAWorkflowFailsTheRunAfterARestartToo() {
     TriggerService.Triggered t = trigger("wfr_nw2", "x");
     WorkflowFixture restarted = new WorkflowFixture(f.store);
