@@ -6,7 +6,8 @@ package dev.postbox.core.workflow;
  *
  * @param state RUN_SUCCESS, RUN_FAILED or RUN_CANCELED
  * @param completedAt when it ended, epoch ms
- * @param response the body the SDK sent when the run succeeded (its return value), else empty
+ * @param response the body the SDK sent when the run succeeded (its return value); for a run that a
+ *     delivery failed, the body of the answer that failed it; else empty
  * @param error why it failed, or null
  * @param dlqId the DLQ entry of the message that failed the run (written in the same batch), or
  *     null

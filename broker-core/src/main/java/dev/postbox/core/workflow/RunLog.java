@@ -13,9 +13,16 @@ import java.util.List;
  * @param failureCall where the failure callback of a failed run stands, or null when it made none
  * @param failed the DLQ entry of the message that failed the run, while it exists and the run made
  *     a failure callback, else null
+ * @param stopped the DLQ entry of the message that failed the run while it exists (whether or not
+ *     the run made a failure callback), else null
  */
 public record RunLog(
-    WorkflowRun run, List<Step> steps, List<Next> next, FailureCall failureCall, DlqEntry failed) {
+    WorkflowRun run,
+    List<Step> steps,
+    List<Next> next,
+    FailureCall failureCall,
+    DlqEntry failed,
+    DlqEntry stopped) {
   public RunLog {
     steps = List.copyOf(steps);
     next = List.copyOf(next);

@@ -15,8 +15,8 @@ import java.util.Optional;
  * The workflow logs, {@code Client.logs} (docs/workflow.md): a tenant's runs newest first, each
  * with its history and what it waits on. Reads are bounded: a page looks at no more than {@link
  * #MAX_SCANNED} runs (a selective filter may so answer fewer runs than asked, with a cursor), and
- * reads the history (and, for a failed run, its failure callback's state) of the runs it answers.
- * Thread-safe; blocking reads.
+ * reads the history (and, for a failed run, its failure callback's state and the DLQ entry of the
+ * message that failed it) of the runs it answers. Thread-safe; blocking reads.
  */
 public final class RunLogs {
   /** The most runs one page looks at. */
@@ -67,7 +67,14 @@ public final class RunLogs {
     }
     FailureCall call = failureCalls.of(run).orElse(null);
     DlqEntry failed = call == null ? null : store.findDlq(run.tenant(), call.dlqId()).orElse(null);
-    return new RunLog(run, steps, next(run, history), call, failed);
+    String stoppedAt = run.end() == null ? null : run.end().dlqId();
+    DlqEntry stopped =
+        stoppedAt == null
+            ? null
+            : failed != null && stoppedAt.equals(failed.dlqId())
+                ? failed
+                : store.findDlq(run.tenant(), stoppedAt).orElse(null);
+    return new RunLog(run, steps, next(run, history), call, failed, stopped);
   }
 
   /**

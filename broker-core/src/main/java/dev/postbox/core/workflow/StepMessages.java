@@ -57,7 +57,11 @@ final class StepMessages {
     set(headers, WorkflowHeaders.RUN_ID, run.id());
     set(headers, WorkflowHeaders.CREATED_AT, Long.toString(run.createdAt()));
     String version = WorkflowHeaders.first(headers, WorkflowHeaders.SDK_VERSION);
-    if (version != null) {
+    if (WorkflowHeaders.TO_CALLBACK.equals(h.callType())) {
+      // The SDK does not forward it to a call's endpoint: an endpoint that is a `serve` route
+      // would read the call's body as a run's history instead of a first call's payload.
+      headers.keySet().removeIf(k -> k.equalsIgnoreCase(WorkflowHeaders.SDK_VERSION));
+    } else if (version != null) {
       set(headers, WorkflowHeaders.SDK_VERSION, version.trim()); // once, never "1, 1"
     }
     Message.Builder b = m.toBuilder();

@@ -45,7 +45,10 @@ public final class TriggerService {
     this.publish = publish;
   }
 
-  /** Whether a stored message is the trigger message of a run started by this service. */
+  /**
+   * Whether a stored message asks the workflow endpoint to trigger its run itself: the trigger
+   * message of a run started by this service, or a trigger published with that header forwarded.
+   */
   static boolean isServerTrigger(Message m) {
     String v = WorkflowHeaders.first(m.headers(), UNKNOWN_SDK);
     return v != null && v.trim().equalsIgnoreCase("true");
@@ -112,7 +115,7 @@ public final class TriggerService {
    * SDK reads when asked to trigger (the payload as entry 0), since the run has no history until
    * the SDK's own trigger comes.
    */
-  private static Message triggerMessage(Message m, WorkflowRun run) {
+  static Message triggerMessage(Message m, WorkflowRun run) {
     Map<String, List<String>> headers = new LinkedHashMap<>(m.headers());
     StepMessages.set(headers, WorkflowHeaders.RUN_ID, run.id());
     StepMessages.set(headers, WorkflowHeaders.CREATED_AT, Long.toString(run.createdAt()));

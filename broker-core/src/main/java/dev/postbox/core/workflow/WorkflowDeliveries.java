@@ -147,7 +147,7 @@ public final class WorkflowDeliveries implements DeliveryHook {
     } else {
       return;
     }
-    RunEnd end = new RunEnd(WorkflowState.RUN_FAILED, now, null, error, dlqId);
+    RunEnd end = new RunEnd(WorkflowState.RUN_FAILED, now, r.body(), error, dlqId);
     WorkflowRun ended = runs.endIfCached(m.tenant(), runId, end, batch);
     if (ended == null) {
       return;

@@ -106,6 +106,7 @@ public final class WorkflowService {
       try {
         StoreBatch b = new StoreBatch();
         long seq;
+        boolean asksSdk = false;
         if (h.init()) {
           boolean sdkTrigger = awaitsSdkTrigger(lr);
           if (lr.run != null && !sdkTrigger) {
@@ -123,19 +124,26 @@ public final class WorkflowService {
               m = m.toBuilder().withBody(invoke.payload()).build(); // the invoked run's payload
             }
             WorkflowRun run = StepMessages.start(m, h);
-            lr.run = invoke == null ? run : run.withInvoker(invoke.invoker());
+            asksSdk = invoke == null && TriggerService.isServerTrigger(m);
+            lr.run =
+                invoke != null
+                    ? run.withInvoker(invoke.invoker())
+                    : asksSdk ? run.asServerTriggered() : run;
             b.putWorkflowRun(lr.run);
-            stored = StepMessages.forRun(m, lr.run, h);
+            Message own = StepMessages.forRun(m, lr.run, h);
+            stored = asksSdk ? TriggerService.triggerMessage(own, lr.run) : own;
           }
           seq = 0;
-          lr.nextSeq = 1;
+          lr.nextSeq = asksSdk ? 0 : 1;
         } else {
           requireGoing(lr);
           seq = lr.nextSeq++;
           stored = StepMessages.forRun(m, lr.run, h);
         }
-        b.putHistoryEntry(
-            new HistoryEntry(m.tenant(), h.runId(), seq, stored.id(), m.body(), h.callType()));
+        if (!asksSdk) { // else its first entry is the trigger the SDK publishes when asked to
+          b.putHistoryEntry(
+              new HistoryEntry(m.tenant(), h.runId(), seq, stored.id(), m.body(), h.callType()));
+        }
         write = publish.acceptWith(List.of(stored), b); // submitted in the run's order
         lr.lastWrite = write;
       } catch (RuntimeException e) {
@@ -157,8 +165,10 @@ public final class WorkflowService {
   }
 
   /**
-   * A run started with {@code POST /v2/trigger} whose SDK has not yet published the run's first
-   * history entry (its own trigger, which this run then takes as its start).
+   * A run started with {@code POST /v2/trigger}, or by a trigger whose headers carry {@code
+   * Upstash-Workflow-Unknown-Sdk: true} (the endpoint is then asked to trigger the run itself, as
+   * for {@code POST /v2/trigger}), whose SDK has not yet published the run's first history entry
+   * (its own trigger, which this run then takes as its start).
    */
   private static boolean awaitsSdkTrigger(RunTable.LiveRun lr) {
     return lr.run != null && lr.run.serverTriggered() && !lr.run.ended() && lr.nextSeq == 0;

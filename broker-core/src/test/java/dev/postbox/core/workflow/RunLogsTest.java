@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.postbox.core.message.DlqEntry;
 import dev.postbox.core.message.Ids;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.query.RunFilter;
@@ -104,6 +105,21 @@ class RunLogsTest {
     assertEquals(
         List.of(new RunLog.Next("msg_retrying", RunLog.NextState.STEP_RETRY, 4, "1000", null, 0)),
         log.next());
+  }
+
+  @Test
+  void aFailedRunHasTheDlqEntryOfTheMessageThatFailedItWhileItExists() {
+    Message m = Message.builder().withTenant("t").withId("msg_1").withUrl("http://app/wf").build();
+    DlqEntry e = new DlqEntry("1-0", m, 140, 489, Map.of("X", List.of("y")), new byte[0], null);
+    store.commit(new StoreBatch().putDlq(e), Durability.SYNC).join();
+    store(run("f", 100), new RunEnd(WorkflowState.RUN_FAILED, 150, null, "boom", "1-0"), "msg_1");
+    store(run("g", 200), new RunEnd(WorkflowState.RUN_FAILED, 250, null, "boom", "2-0"), "msg_2");
+    store(run("h", 300), new RunEnd(WorkflowState.RUN_FAILED, 350, null, "boom"), "msg_3");
+    List<RunLog> l = logs.list("t", all(), null, 10).items();
+    assertNull(l.get(0).stopped(), "no DLQ entry");
+    assertNull(l.get(1).stopped(), "its DLQ entry is gone");
+    assertEquals(489, l.get(2).stopped().responseStatus());
+    assertNull(l.get(2).failed(), "it made no failure callback");
   }
 
   @Test

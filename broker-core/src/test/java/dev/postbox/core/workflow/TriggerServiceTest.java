@@ -90,6 +90,33 @@ class TriggerServiceTest {
   }
 
   @Test
+  void aClientTriggerForwardingTheUnknownSdkHeaderAsksTheSdkToTriggerTheRunToo() {
+    Map<String, List<String>> h = sdkHeaders(URL, "wfr_u", true);
+    h.put("upstash-forward-upstash-workflow-unknown-sdk", List.of("true"));
+    h.put("upstash-forward-x-user", List.of("u1"));
+    h.put("upstash-retries", List.of("0"));
+    assertFalse(f.publish(URL, h, "\u201cp\u201d").deduplicated());
+    f.deliverAll();
+    assertEquals(1, f.sent.size());
+    assertEquals(List.of("true"), f.sent.get(0).headers().get("Upstash-Workflow-Unknown-Sdk"));
+    assertEquals(
+        List.of("\u201cp\u201d"), history(f.body(0)), "the history the SDK reads, not the payload");
+
+    Deduplication.Published first = sdkTrigger("wfr_u", "\u201cp\u201d");
+    assertFalse(first.deduplicated(), "the SDK's trigger starts the run");
+    String id = first.accepted().get(0).messageId();
+    assertEquals(0, f.store.findMessage(new MessageRef("t1", id)).orElseThrow().maxRetries());
+    f.deliverAll();
+    assertEquals(2, f.sent.size());
+    assertEquals(List.of("\u201cp\u201d"), history(f.body(1)));
+    assertNull(f.sent.get(1).headers().get("Upstash-Workflow-Unknown-Sdk"));
+    assertEquals(List.of("u1"), f.sent.get(1).headers().get("X-User"));
+    assertEquals(
+        List.of(id),
+        f.workflows.history("t1", "wfr_u").stream().map(HistoryEntry::messageId).toList());
+  }
+
+  @Test
   void aRunIdThatExistsStartsNothing() {
     TriggerService.Triggered t = trigger("wfr_x", "a");
     f.clock.set(f.clock.millis() + 5);
@@ -112,6 +139,17 @@ class TriggerServiceTest {
     WorkflowRun run = f.store.findRun("t1", t.runId()).orElseThrow();
     assertEquals(WorkflowState.RUN_FAILED, run.state());
     assertEquals(WorkflowDeliveries.NOT_A_WORKFLOW, run.end().error());
+  }
+
+  @Test
+  void theAnswerOfADestinationThatIsNotAWorkflowIsKeptWithTheRunsEnd() {
+    TriggerService.Triggered t = trigger("wfr_nwb", "x");
+    f.answers.add(new DeliveryResponse(200, Map.of(), "plain answer".getBytes(), null));
+    f.deliverAll();
+    RunEnd end = f.store.findRun("t1", t.runId()).orElseThrow().end();
+    assertEquals(WorkflowDeliveries.NOT_A_WORKFLOW, end.error());
+    assertEquals(
+        "plain answer", new String(end.response()), "the logs show it as the error's body");
   }
 
   @Test

@@ -228,6 +228,18 @@ class WorkflowCallTest {
   }
 
   @Test
+  void theCallsEndpointDoesNotGetTheSdkVersionSoAServeRouteTakesItForAFirstCall() {
+    trigger("wfr_v");
+    call("wfr_v", "upstash-forward-upstash-workflow-is-failure", "true");
+    dispatcher.runOnce();
+    Map<String, List<String>> h = sentTo(CALL_URL).get(0).headers();
+    assertFalse(
+        h.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("Upstash-Workflow-Sdk-Version")),
+        "the SDK does not forward it on a call: " + h);
+    assertEquals(List.of("true"), h.get("Upstash-Workflow-Is-Failure"), "the call's own headers");
+  }
+
+  @Test
   void eachAttemptOfAFailingCallCallsBackAndTheRunGoesOn() {
     trigger("wfr_r", "upstash-retries", "5");
     call("wfr_r", "upstash-retries", "1", "upstash-retry-delay", "1000");

@@ -87,7 +87,7 @@ final class WorkflowLogView {
     if (!log.next().isEmpty()) {
       ObjectNode g = groups.addObject();
       ArrayNode steps = g.putArray("steps");
-      log.next().forEach(n -> steps.add(next(n)));
+      log.next().forEach(n -> steps.add(next(n, log)));
       g.put("type", "next");
     }
     return o;
@@ -218,7 +218,7 @@ final class WorkflowLogView {
     return o;
   }
 
-  private static ObjectNode next(RunLog.Next n) {
+  private static ObjectNode next(RunLog.Next n, RunLog log) {
     ObjectNode o = Json.object();
     o.put("messageId", n.messageId());
     o.put("state", n.state().name());
@@ -230,8 +230,28 @@ final class WorkflowLogView {
       ObjectNode e = o.putArray("errors").addObject();
       e.put("error", n.error());
       e.put("time", n.errorTime());
+      failedAnswer(e, log);
     }
     return o;
+  }
+
+  /**
+   * What the answer that failed the run was, as the SDK's {@code StepError}: its body (kept with
+   * the run's end, or else in the failed message's DLQ entry) and, while that DLQ entry exists, its
+   * status and headers. A trigger answered by something that is not a workflow endpoint has no DLQ
+   * entry: only its body is shown.
+   */
+  private static void failedAnswer(ObjectNode e, RunLog log) {
+    DlqEntry d = log.stopped();
+    byte[] body = log.run().end() == null ? new byte[0] : log.run().end().response();
+    if (body.length == 0 && d != null) {
+      body = d.responseBody();
+    }
+    e.put("body", new String(body, StandardCharsets.UTF_8));
+    if (d != null) {
+      e.put("status", d.responseStatus());
+      e.set("headers", headers(d.responseHeaders()));
+    }
   }
 
   /** A step's JSON, or an empty object when it is not JSON (then only its ids are shown). */

@@ -166,6 +166,34 @@ class WorkflowLogEndpointsTest {
   }
 
   @Test
+  void theErrorOfAFailedRunHasTheAnswerThatFailedIt() throws Exception {
+    byte[] plain = "not a workflow".getBytes(StandardCharsets.UTF_8);
+    store("nw", 100, new RunEnd(WorkflowState.RUN_FAILED, 150, plain, "no sdk"), "p");
+    JsonNode e = failedStepError("nw");
+    assertEquals("no sdk", e.get("error").asText(), e.toString());
+    assertEquals("not a workflow", e.get("body").asText(), e.toString());
+    assertFalse(e.has("status"), "known from a DLQ entry only");
+
+    store("dl", 200, new RunEnd(WorkflowState.RUN_FAILED, 250, null, "boom", "250-0"), "p");
+    Message m = Message.builder().withTenant(tenant()).withId("msg_dl0").withUrl("u").build();
+    byte[] answer = "{\"error\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+    DlqEntry d = new DlqEntry("250-0", m, 250, 489, Map.of("X-E", List.of("1")), answer, null);
+    store.commit(new StoreBatch().putDlq(d), Durability.SYNC).join();
+    e = failedStepError("dl");
+    assertEquals(489, e.get("status").asInt(), e.toString());
+    assertEquals("{\"error\":\"x\"}", e.get("body").asText());
+    assertEquals("1", e.get("headers").get("X-E").get(0).asText());
+  }
+
+  private JsonNode failedStepError(String runId) throws Exception {
+    JsonNode run = get("/v2/workflows/logs?workflowRunId=" + runId).get("runs").get(0);
+    JsonNode steps = run.get("steps");
+    JsonNode next = steps.get(steps.size() - 1);
+    assertEquals("next", next.get("type").asText(), run.toString());
+    return next.get("steps").get(0).get("errors").get(0);
+  }
+
+  @Test
   void aFailedRunShowsItsDlqIdAndFailureFunctionAndAnInvokedRunItsInvoker() throws Exception {
     store("f", 100, new RunEnd(WorkflowState.RUN_FAILED, 150, null, "boom", "150-0"), "p");
     Message failed = Message.builder().withTenant(tenant()).withId("msg_f1").withUrl("u").build();
