@@ -36,10 +36,7 @@ final class LogIndex {
 
   /** The index entry of the log entry {@code logKey} of {@code tenant}. */
   static byte[] key(String tenant, String messageId, byte[] logKey) {
-    byte[] p = prefix(tenant, messageId);
-    byte[] out = Arrays.copyOf(p, p.length + SUFFIX);
-    System.arraycopy(logKey, logKey.length - SUFFIX, out, p.length, SUFFIX);
-    return out;
+    return under(prefix(tenant, messageId), logKey);
   }
 
   /**
