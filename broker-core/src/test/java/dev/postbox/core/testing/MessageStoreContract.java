@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,6 +223,104 @@ public abstract class MessageStoreContract {
                 e -> true)
             .items()
             .isEmpty());
+  }
+
+  /**
+   * Every page of the logs of some messages, as "position time state id", following the cursors; a
+   * last page that is empty (a cursor that led to nothing) is left out.
+   */
+  private List<List<String>> allPages(
+      String tenant, int limit, boolean newestFirst, LogScope scope, Predicate<LogEntry> filter) {
+    List<List<String>> pages = new ArrayList<>();
+    String cursor = null;
+    for (int i = 0; i < 10_000; i++) {
+      Page<Positioned<LogEntry>> p =
+          store.listLogs(tenant, cursor, limit, newestFirst, scope, filter);
+      List<String> items = new ArrayList<>();
+      for (Positioned<LogEntry> x : p.items()) {
+        LogEntry e = x.item();
+        items.add(x.position() + " " + e.time() + " " + e.state() + " " + e.message().id());
+      }
+      if (!items.isEmpty()) {
+        assertTrue(items.size() <= limit);
+        pages.add(items);
+      }
+      if (p.nextCursor() == null) {
+        return pages;
+      }
+      assertEquals(p.items().get(p.items().size() - 1).position(), p.nextCursor());
+      cursor = p.nextCursor();
+    }
+    throw new AssertionError("no end of pages");
+  }
+
+  @Test
+  void logsOfSomeMessagesPageAsAWalkOfTheWholeLogWithTheirIdsAsAFilterDoes() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      ids.add(String.format("m%03d", i));
+    }
+    ids.add("m001\0x"); // a longer id that starts with another and a zero byte
+    MessageState[] states = {MessageState.CREATED, MessageState.ACTIVE, MessageState.DELIVERED};
+    StoreBatch b = new StoreBatch();
+    for (int round = 0; round < states.length; round++) {
+      for (int i = 0; i < ids.size(); i++) {
+        long time = 1_000 + (round * ids.size() + i) / 3; // three entries a millisecond
+        for (String tenant : List.of("t1", "t10")) {
+          b.appendLog(LogEntry.of(time, states[round], aMessage(tenant, ids.get(i)).build(), 0));
+        }
+        if (b.ops().size() >= 200) {
+          commit(b);
+          b = new StoreBatch();
+        }
+      }
+    }
+    commit(b);
+    List<Set<String>> idSets =
+        List.of(
+            Set.of("m001"),
+            Set.of("m000", "m150", "m299"),
+            Set.of("m001", "m001\0x"),
+            Set.of("nope"));
+    List<long[]> times =
+        List.of(new long[] {Long.MIN_VALUE, Long.MAX_VALUE}, new long[] {1_050, 1_250});
+    List<Predicate<LogEntry>> filters =
+        List.of(e -> true, e -> e.state() == MessageState.DELIVERED);
+    int checked = 0;
+    for (Set<String> some : idSets) {
+      for (long[] t : times) {
+        for (Predicate<LogEntry> filter : filters) {
+          for (boolean newestFirst : List.of(true, false)) {
+            for (int limit : List.of(1, 2, 5, 1000)) {
+              List<List<String>> walked =
+                  allPages(
+                      "t1",
+                      limit,
+                      newestFirst,
+                      new LogScope(t[0], t[1], Set.of()),
+                      e -> some.contains(e.message().id()) && filter.test(e));
+              List<List<String>> scoped =
+                  allPages("t1", limit, newestFirst, new LogScope(t[0], t[1], some), filter);
+              assertEquals(walked, scoped, some + " " + t[0] + " " + newestFirst + " " + limit);
+              checked += walked.size();
+            }
+          }
+        }
+      }
+    }
+    assertTrue(checked > 100, "pages compared: " + checked);
+    // The entries of m001 in t1 only, oldest first: three, one a round.
+    assertEquals(
+        List.of(List.of("CREATED", "ACTIVE", "DELIVERED")),
+        allPages(
+                "t1",
+                10,
+                false,
+                new LogScope(Long.MIN_VALUE, Long.MAX_VALUE, Set.of("m001")),
+                e -> true)
+            .stream()
+            .map(p -> p.stream().map(x -> x.split(" ")[2]).toList())
+            .toList());
   }
 
   @Test

@@ -141,6 +141,7 @@ final class BatchEncoder {
               && apart.contains(bodyName(e.message()));
       byte[] key = Keys.timeSeq(e.tenant(), e.time(), logSeq.incrementAndGet());
       out.add(put(s.logs, key, Codec.log(e, bodyApart)));
+      out.add(put(s.logsByMessage, LogIndex.key(e.tenant(), e.message().id(), key), EMPTY));
     } else if (op instanceof StoreOp.PutDlq) {
       DlqEntry e = ((StoreOp.PutDlq) op).entry();
       byte[] key = Keys.positionKey(e.tenant(), e.dlqId());

@@ -17,9 +17,9 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Retention and space: deletes logs, bodies stored apart, DLQ entries, deduplication records,
- * ended-message records and ended workflow runs whose time has passed, and measures and reclaims
- * the space the database takes.
+ * Retention and space: deletes logs (with their {@link LogIndex} entries), bodies stored apart, DLQ
+ * entries, deduplication records, ended-message records and ended workflow runs whose time has
+ * passed, and measures and reclaims the space the database takes.
  */
 final class Housekeeping {
   private static final int EXPIRY_CHUNK = 1000;
@@ -36,7 +36,7 @@ final class Housekeeping {
 
   void expireLogs(String tenant, long before) {
     expireBodies(tenant, before);
-    deleteOlder(storage.logs, tenant, before);
+    LogIndex.expire(storage, tenant, before);
   }
 
   /**

@@ -16,15 +16,17 @@ import java.util.function.Predicate;
 final class LogReads {
   private final RocksDbReader reader;
   private final RocksDbStorage storage;
+  private final LogIndexReads byMessage;
 
   LogReads(RocksDbReader reader) {
     this.reader = reader;
     this.storage = reader.storage;
+    this.byMessage = new LogIndexReads(reader);
   }
 
   /**
    * Entries within {@code scope} only: the walk does not leave its range of keys, and with message
-   * ids an entry of another message is skipped on its id alone, without decoding the rest.
+   * ids only those messages' entries are read, through the {@link LogIndex}.
    */
   Page<Positioned<LogEntry>> listLogs(
       String tenant,
@@ -35,27 +37,22 @@ final class LogReads {
       Predicate<LogEntry> filter) {
     Set<String> ids = scope.messageIds();
     List<Positioned<LogEntry>> items = new ArrayList<>();
+    RocksDbReader.Range range = new RocksDbReader.Range(cursor, scope.fromTime(), scope.toTime());
+    RocksDbReader.Decoder<Positioned<LogEntry>> decoder =
+        (key, value) -> {
+          // No filter looks at the body: a body stored apart is read for matches only, not for
+          // every entry walked past.
+          LogEntry e = Codec.log(value);
+          if (!filter.test(e)) {
+            return null;
+          }
+          return new Positioned<>(
+              Keys.position(key), Codec.bodyApart(value) ? withLoggedBody(e) : e);
+        };
     String next =
-        reader.page(
-            storage.logs,
-            tenant,
-            new RocksDbReader.Range(cursor, scope.fromTime(), scope.toTime()),
-            limit,
-            newestFirst,
-            (key, value) -> {
-              if (!ids.isEmpty() && !ids.contains(Codec.logMessageId(value))) {
-                return null;
-              }
-              // No filter looks at the body: a body stored apart is read for matches only, not
-              // for every entry walked past.
-              LogEntry e = Codec.log(value);
-              if (!filter.test(e)) {
-                return null;
-              }
-              return new Positioned<>(
-                  Keys.position(key), Codec.bodyApart(value) ? withLoggedBody(e) : e);
-            },
-            items);
+        ids.isEmpty()
+            ? reader.page(storage.logs, tenant, range, limit, newestFirst, decoder, items)
+            : byMessage.page(tenant, range, ids, limit, newestFirst, decoder, items);
     return new Page<>(items, next);
   }
 

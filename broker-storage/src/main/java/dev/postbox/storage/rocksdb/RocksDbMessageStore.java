@@ -70,6 +70,7 @@ public final class RocksDbMessageStore implements MessageStore {
   private RocksDbMessageStore(RocksDbStorage storage, Duration syncWindow, BrokerMetrics metrics) {
     this.storage = storage;
     WorkflowRunIndex.build(storage); // before any commit or read
+    LogIndex.build(storage);
     this.committer = new GroupCommitter(storage.db, syncWindow.toNanos(), metrics);
     this.gauges = new RocksDbGauges(storage);
     this.encoder = new BatchEncoder(storage);

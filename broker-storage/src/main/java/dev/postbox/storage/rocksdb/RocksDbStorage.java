@@ -48,6 +48,7 @@ final class RocksDbStorage implements AutoCloseable {
   static final String WORKFLOW_HISTORY = "workflow_history";
   static final String WORKFLOW_RUNS_BY_TIME = "workflow_runs_by_time";
   static final String WORKFLOW_WAITS = "workflow_waits";
+  static final String LOGS_BY_MESSAGE = "logs_by_message";
   private static final List<String> FAMILIES =
       List.of(
           MESSAGES,
@@ -72,7 +73,8 @@ final class RocksDbStorage implements AutoCloseable {
           WORKFLOW_RUNS,
           WORKFLOW_HISTORY,
           WORKFLOW_RUNS_BY_TIME,
-          WORKFLOW_WAITS);
+          WORKFLOW_WAITS,
+          LOGS_BY_MESSAGE);
 
   private final DataDirectoryLock dirLock;
   private final LRUCache cache;
@@ -104,6 +106,7 @@ final class RocksDbStorage implements AutoCloseable {
   final ColumnFamilyHandle workflowHistory;
   final ColumnFamilyHandle workflowRunsByTime;
   final ColumnFamilyHandle workflowWaits;
+  final ColumnFamilyHandle logsByMessage;
 
   RocksDbStorage(Path dir) {
     try {
@@ -164,6 +167,7 @@ final class RocksDbStorage implements AutoCloseable {
       workflowHistory = handle(WORKFLOW_HISTORY);
       workflowRunsByTime = handle(WORKFLOW_RUNS_BY_TIME);
       workflowWaits = handle(WORKFLOW_WAITS);
+      logsByMessage = handle(LOGS_BY_MESSAGE);
     } catch (RuntimeException | Error e) {
       dirLock.close();
       throw e;
