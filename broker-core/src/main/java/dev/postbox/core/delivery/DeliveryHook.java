@@ -30,10 +30,11 @@ public interface DeliveryHook {
   /**
    * The callback message an attempt of {@code source} makes ({@code Upstash-Callback}), as it is to
    * be stored, or null to make none; may add changes to the batch that records the attempt
-   * (committed atomically with it). Called on the deliverer's threads, possibly an event loop: must
-   * not block.
+   * (committed atomically with it). {@code lastAttempt}: the attempt succeeded, or no retry follows
+   * it. Called on the deliverer's threads, possibly an event loop: must not block.
    */
-  default Message callback(Message source, Message callback, StoreBatch batch, long now) {
+  default Message callback(
+      Message source, Message callback, boolean lastAttempt, StoreBatch batch, long now) {
     return callback;
   }
 

@@ -76,7 +76,7 @@ public final class RecordOutcome {
               new LogEntry(
                   now, MessageState.DELIVERED, snapshot, null, 0, r.status(), Map.of(), null));
       keepEnded.keep(b, m, MessageState.DELIVERED, now);
-      earliest = addNew(b, attemptCallback(m, r, b, now), now, earliest);
+      earliest = addNew(b, attemptCallback(m, r, true, b, now), now, earliest);
       recordRun(b, m, RunState.SUCCESS);
       int before = b.ops().size();
       hook.afterOutcome(m, r, DeliveryHook.Outcome.DELIVERED, b, now);
@@ -88,15 +88,16 @@ public final class RecordOutcome {
     b.appendLog(
         new LogEntry(
             now, MessageState.ERROR, snapshot, error, 0, r.status(), r.headers(), r.body()));
-    earliest = addNew(b, attemptCallback(m, r, b, now), now, earliest);
     int attemptsMade = m.retried() + 1;
+    boolean retrying = !cancelRequested && retryPolicy.shouldRetry(m, attemptsMade, r);
+    earliest = addNew(b, attemptCallback(m, r, !retrying, b, now), now, earliest);
     AttemptOutcome outcome;
     if (cancelRequested) {
       outcome = AttemptOutcome.CANCELED;
       b.finishMessage(m, true).appendLog(LogEntry.of(now, MessageState.CANCELED, snapshot, 0));
       hook.afterOutcome(m, r, DeliveryHook.Outcome.CANCELED, b, now);
       DeliveryLog.failed(m, r, -1, "no retry: the message was cancelled");
-    } else if (retryPolicy.shouldRetry(m, attemptsMade, r)) {
+    } else if (retrying) {
       outcome = AttemptOutcome.RETRY;
       long due = now + retryPolicy.nextDelayMillis(m, m.retried(), r, now);
       Message next = m.toBuilder().withRetried(attemptsMade).withDueAt(due).build();
@@ -145,9 +146,10 @@ public final class RecordOutcome {
   }
 
   /** The callback of this attempt, as the hook shapes it (null: none). */
-  private Message attemptCallback(Message m, DeliveryResponse r, StoreBatch b, long now) {
+  private Message attemptCallback(
+      Message m, DeliveryResponse r, boolean lastAttempt, StoreBatch b, long now) {
     Message callback = CallbackMessages.afterAttempt(m, r, now);
-    return callback == null ? null : hook.callback(m, callback, b, now);
+    return callback == null ? null : hook.callback(m, callback, lastAttempt, b, now);
   }
 
   /** The earliest of {@code earliest} and the due entries the hook added after op {@code from}. */

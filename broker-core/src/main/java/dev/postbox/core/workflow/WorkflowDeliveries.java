@@ -100,15 +100,22 @@ public final class WorkflowDeliveries implements DeliveryHook {
   /**
    * The callback of a {@code context.call} attempt (its message has call type {@code toCallback})
    * becomes a message of the run ({@link StepMessages#fromCallback}) and a {@code fromCallback}
-   * history entry, both in the batch that records the attempt. An ended run gets none. A run no
-   * longer in memory (only when the table overflows between the send and the outcome) gets the
-   * callback with the run id, without a history entry.
+   * history entry, both in the batch that records the attempt. Only the call's last attempt calls
+   * back (its success, or the failure no retry follows), as QStash does for a workflow's call: the
+   * SDK would only skip the others, at the cost of one more run of the route each
+   * (docs/workflow.md#contextcall). An ended run gets none. A run no longer in memory (only when
+   * the table overflows between the send and the outcome) gets the callback with the run id,
+   * without a history entry.
    */
   @Override
-  public Message callback(Message source, Message callback, StoreBatch batch, long now) {
+  public Message callback(
+      Message source, Message callback, boolean lastAttempt, StoreBatch batch, long now) {
     String runId = WorkflowHeaders.runIdOf(source);
     if (runId == null || !WorkflowHeaders.TO_CALLBACK.equals(WorkflowHeaders.callTypeOf(source))) {
       return callback;
+    }
+    if (!lastAttempt) {
+      return null;
     }
     return runs.appendCallback(source, callback, runId, batch);
   }

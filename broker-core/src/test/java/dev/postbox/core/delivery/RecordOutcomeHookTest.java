@@ -47,7 +47,8 @@ class RecordOutcomeHookTest {
     DeliveryHook relabel =
         new DeliveryHook() {
           @Override
-          public Message callback(Message source, Message callback, StoreBatch batch, long now) {
+          public Message callback(
+              Message source, Message callback, boolean lastAttempt, StoreBatch batch, long now) {
             batch.deleteInFlight(source.ref()); // stands for the hook's own change
             return callback.toBuilder().withLabels(List.of("shaped")).build();
           }
@@ -64,7 +65,8 @@ class RecordOutcomeHookTest {
     DeliveryHook drop =
         new DeliveryHook() {
           @Override
-          public Message callback(Message source, Message callback, StoreBatch batch, long now) {
+          public Message callback(
+              Message source, Message callback, boolean lastAttempt, StoreBatch batch, long now) {
             return null;
           }
         };
@@ -83,7 +85,8 @@ class RecordOutcomeHookTest {
     DeliveryHook failing =
         new DeliveryHook() {
           @Override
-          public Message callback(Message source, Message callback, StoreBatch batch, long now) {
+          public Message callback(
+              Message source, Message callback, boolean lastAttempt, StoreBatch batch, long now) {
             seen.add(batch);
             throw new IllegalStateException("hook failed");
           }
