@@ -7,6 +7,7 @@
 //   SCREENSHOTS     where to write a screenshot of each page (default: no screenshots)
 //   RUN_OK, RUN_FAILED, RUN_SLEEPING  workflow runs seeded by ConsoleIT (a finished one, a failed
 //                   one in the workflow DLQ, one that sleeps); without them the workflow part is skipped
+//   RUN_WAITING, WAIT_EVENT  a run seeded by ConsoleIT that waits for that event (optional)
 //   CHROMIUM        the browser (default /usr/bin/chromium)
 // Prints "ok - <name>" or "not ok - <name>" per check and "# pass N" / "# fail N"; exit code 1 on
 // any failure.
@@ -258,6 +259,19 @@ try {
       const r = await api("GET", `/v2/workflows/logs?workflowRunId=${process.env.RUN_SLEEPING}`);
       equal(r.json.runs[0].workflowState, "RUN_CANCELED", "state through the API");
     });
+    if (process.env.RUN_WAITING) {
+      await check("a waiting workflow run shows the event it waits for", async () => {
+        await go(`#/workflows/${encodeURIComponent(process.env.RUN_WAITING)}`);
+        const row = page.locator("main table tbody tr").first();
+        await row.waitFor();
+        const cells = await row.locator("td").allTextContents();
+        equal(cells[0], process.env.WAIT_EVENT, "the event id on the page");
+        const r = await api("GET", `/v2/waiters/${encodeURIComponent(process.env.WAIT_EVENT)}`);
+        equal(r.json.length, 1, "one waiter through the API");
+        equal(r.json[0].deadline * 1000 >= Date.now(), true, "its deadline is ahead");
+        await pageChecks("waiting workflow run");
+      });
+    }
     await check("workflow runs: the list and a finished run's steps with their outputs", async () => {
       await go("#/workflows");
       await page.getByRole("link", { name: process.env.RUN_OK }).waitFor();

@@ -120,7 +120,18 @@ export async function run(view, runId) {
       ),
     ),
   );
+  if (r.workflowState === "RUN_STARTED") await waiting(view, runId);
   if (r.workflowState === "RUN_FAILED") await failed(view, runId);
+}
+
+/** The events the run waits for (context.waitForEvent / waitForWebhook), if any. */
+async function waiting(view, runId) {
+  const w = await get(`/console/api/workflows/runs/${encodeURIComponent(runId)}/waiters`);
+  if (w.waiters.length === 0) return;
+  const rows = w.waiters.map((x) =>
+    h("tr", {}, h("td", { class: "mono" }, x.eventId), h("td", {}, `${x.stepName} (${x.stepId})`), h("td", {}, time(x.createdAt)), h("td", {}, time(x.deadline))),
+  );
+  view.append(h("h2", {}, "Waiting for events"), table("Events the run waits for", ["Event id", "Step", "Since", "Times out"], rows));
 }
 
 /** The run's workflow DLQ entries, each with resume (from the failed step) and restart. */

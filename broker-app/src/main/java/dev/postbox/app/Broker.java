@@ -265,7 +265,8 @@ public final class Broker implements AutoCloseable {
         front = new RedisRoutes(front, new RedisCommands(redis), config.redisToken());
       }
       server.serve(
-          new ConsoleRoutes(front, routes, devUsers, schedules::nextFireTimes), blockingPool);
+          new ConsoleRoutes(front, routes, devUsers, schedules::nextFireTimes, waits::waitersOfRun),
+          blockingPool);
       dispatcher.start();
       opened.push(() -> dispatcher.stop(0));
       schedules.recover();

@@ -59,6 +59,7 @@ class ConsoleIT {
       String ok = app.trigger("/logs-three", "{\"n\":20}", null);
       String failed = app.trigger("/logs-fails", "{}", null);
       String sleeping = app.trigger("/logs-sleeps", "{}", null);
+      String waiting = app.trigger("/wait-event", "{\"eventId\":\"console-paid\"}", null);
       assertEquals("\"done:42\"", app.awaitResult(ok, RUN_TIMEOUT).toString());
       app.awaitResult(sleeping, RUN_TIMEOUT); // its first step ran; it now sleeps
       Poll.until(
@@ -73,6 +74,11 @@ class ConsoleIT {
                       .size()
                   == 1);
 
+      Poll.until(
+          RUN_TIMEOUT,
+          "the waiting run's waiter",
+          () -> server.api().send("GET", "/v2/waiters/console-paid", null).json().size() == 1);
+
       File out = work.resolve("console-e2e.log").toFile();
       ProcessBuilder pb =
           new ProcessBuilder("node", "console.test.mjs")
@@ -85,6 +91,8 @@ class ConsoleIT {
       pb.environment().put("RUN_OK", ok);
       pb.environment().put("RUN_FAILED", failed);
       pb.environment().put("RUN_SLEEPING", sleeping);
+      pb.environment().put("RUN_WAITING", waiting);
+      pb.environment().put("WAIT_EVENT", "console-paid");
       Process p = pb.start();
       boolean done = p.waitFor(5, TimeUnit.MINUTES);
       if (!done) {

@@ -154,6 +154,11 @@ public final class WaitService {
     return all(woken);
   }
 
+  /** The waiters of a run, in registration order (an unknown run has none). */
+  public List<Waiter> waitersOfRun(String tenant, String runId) {
+    return waits.waitersOfRun(tenant, runId);
+  }
+
   /** The waiters of an event, in registration order. */
   public List<Waiter> waiters(String tenant, String eventId) {
     checkId(eventId, "event id");

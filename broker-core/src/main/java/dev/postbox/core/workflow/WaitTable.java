@@ -65,6 +65,15 @@ final class WaitTable {
     return out;
   }
 
+  /** The waiters of one run, in the order they were registered. */
+  synchronized List<Waiter> waitersOfRun(String tenant, String runId) {
+    List<Waiter> out = new ArrayList<>();
+    for (String k : byRun.getOrDefault(pair(tenant, runId), Set.of())) {
+      out.add(waiters.get(k));
+    }
+    return out;
+  }
+
   /** The waiters of one run for an event. */
   synchronized List<Waiter> waitersOf(String tenant, String runId, String eventId) {
     List<Waiter> out = new ArrayList<>();

@@ -184,6 +184,23 @@ class WaitServiceTest {
   }
 
   @Test
+  void aRunsWaitersAreListedByRunUntilTheyAreWoken() {
+    trigger("wfr_1");
+    trigger("wfr_2");
+    await("wfr_1", "e1", "1d");
+    await("wfr_1", "e2", "1d");
+    await("wfr_2", "e1", "1d");
+    assertEquals(
+        List.of("e1", "e2"),
+        waits.waitersOfRun("t1", "wfr_1").stream().map(Waiter::eventId).toList());
+    assertTrue(waits.waitersOfRun("t2", "wfr_1").isEmpty(), "another tenant's run");
+    waits.notify("t1", "e1", bytes("x")).join();
+    assertEquals(
+        List.of("e2"), waits.waitersOfRun("t1", "wfr_1").stream().map(Waiter::eventId).toList());
+    assertTrue(waits.waitersOfRun("t1", "wfr_2").isEmpty());
+  }
+
+  @Test
   void aWaiterWhoseDeadlinePassesTimesOutToItsTimeoutUrl() {
     trigger("wfr_1");
     await("wfr_1", "e1", "2s");

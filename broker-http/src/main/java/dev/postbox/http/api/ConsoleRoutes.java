@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.tenant.Tenant;
+import dev.postbox.core.workflow.Waiter;
 import dev.postbox.http.error.ErrorResponses;
 import dev.postbox.http.server.ApiRequest;
 import dev.postbox.http.server.ApiResponse;
@@ -19,15 +20,17 @@ import java.util.concurrent.CompletableFuture;
  * the page needs besides the API: {@code GET /console/api/whoami} (the tenant of the token sent,
  * and whether the server runs in dev mode) and {@code GET /console/api/dev-users} (in dev mode the
  * dev users and their public tokens, docs/api.md#dev-users, for a one-click sign-in; an empty list
- * otherwise), and {@code GET /console/api/schedules/<id>/next?count=N}: a schedule's next fire
- * times as the server computes them, so the page need not evaluate cron itself. Everything else
- * goes to {@code next}.
+ * otherwise), {@code GET /console/api/schedules/<id>/next?count=N}: a schedule's next fire times as
+ * the server computes them, so the page need not evaluate cron itself, and {@code GET
+ * /console/api/workflows/runs/<id>/waiters}: the events a workflow run waits for (the API lists
+ * waiters by event only). Everything else goes to {@code next}.
  */
 public final class ConsoleRoutes implements ApiRouter {
   static final String ROOT = "/console";
   static final String WHOAMI = ROOT + "/api/whoami";
   static final String DEV_USERS = ROOT + "/api/dev-users";
   static final String SCHEDULES = ROOT + "/api/schedules/";
+  static final String RUNS = ROOT + "/api/workflows/runs/";
   static final int MAX_FIRE_TIMES = 100;
 
   /** Port: the next fire times (epoch ms) of a tenant's schedule; a 404 when it is unknown. */
@@ -36,10 +39,17 @@ public final class ConsoleRoutes implements ApiRouter {
     List<Long> next(String tenant, String scheduleId, int count);
   }
 
+  /** Port: the waiters of a tenant's workflow run, in registration order (none: empty). */
+  @FunctionalInterface
+  public interface RunWaiters {
+    List<Waiter> of(String tenant, String runId);
+  }
+
   private final ApiRouter next;
   private final Routes api;
   private final List<Tenant> devUsers;
   private final NextFireTimes fireTimes;
+  private final RunWaiters runWaiters;
   private final ConsoleAssets assets = new ConsoleAssets("console");
 
   /**
@@ -47,12 +57,19 @@ public final class ConsoleRoutes implements ApiRouter {
    * @param api checks the token of {@code whoami}
    * @param devUsers the dev users when the server runs in dev mode, else empty
    * @param fireTimes a schedule's next fire times
+   * @param runWaiters a workflow run's waiters
    */
-  public ConsoleRoutes(ApiRouter next, Routes api, List<Tenant> devUsers, NextFireTimes fireTimes) {
+  public ConsoleRoutes(
+      ApiRouter next,
+      Routes api,
+      List<Tenant> devUsers,
+      NextFireTimes fireTimes,
+      RunWaiters runWaiters) {
     this.next = next;
     this.api = api;
     this.devUsers = List.copyOf(devUsers);
     this.fireTimes = fireTimes;
+    this.runWaiters = runWaiters;
   }
 
   @Override
@@ -75,6 +92,12 @@ public final class ConsoleRoutes implements ApiRouter {
     }
     if (path.equals(DEV_USERS)) {
       return answer(devUsers());
+    }
+    if (path.startsWith(RUNS) && path.endsWith("/waiters")) {
+      String id = path.substring(RUNS.length(), path.length() - "/waiters".length());
+      if (!id.isEmpty() && id.indexOf('/') < 0) {
+        return new Route(r -> CompletableFuture.completedFuture(waiters(r, id)), false);
+      }
     }
     if (path.startsWith(SCHEDULES) && path.endsWith("/next")) {
       String id = path.substring(SCHEDULES.length(), path.length() - "/next".length());
@@ -118,6 +141,24 @@ public final class ConsoleRoutes implements ApiRouter {
     o.put("scheduleId", id);
     ArrayNode times = o.putArray("nextFireTimes");
     fireTimes.next(t.id(), id, count).forEach(times::add);
+    return ConsoleAssets.secured(Json.ok(o));
+  }
+
+  /** {@code {"workflowRunId", "waiters": [{eventId, stepId, stepName, createdAt, deadline}]}}. */
+  private ApiResponse waiters(ApiRequest request, String rawId) {
+    Tenant t = api.authenticate(request);
+    String id = URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8);
+    ObjectNode o = Json.object();
+    o.put("workflowRunId", id);
+    ArrayNode list = o.putArray("waiters");
+    for (Waiter w : runWaiters.of(t.id(), id)) {
+      list.addObject()
+          .put("eventId", w.eventId())
+          .put("stepId", w.step().stepId())
+          .put("stepName", w.step().stepName())
+          .put("createdAt", w.createdAt())
+          .put("deadline", w.deadline());
+    }
     return ConsoleAssets.secured(Json.ok(o));
   }
 

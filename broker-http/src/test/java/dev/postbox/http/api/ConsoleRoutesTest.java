@@ -14,6 +14,8 @@ import dev.postbox.core.tenant.DevTenants;
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.tenant.Tenant;
 import dev.postbox.core.tenant.Tenants;
+import dev.postbox.core.workflow.WaitStep;
+import dev.postbox.core.workflow.Waiter;
 import dev.postbox.http.server.ApiRequest;
 import dev.postbox.http.server.ApiResponse;
 import dev.postbox.http.server.ApiRouter;
@@ -37,7 +39,8 @@ class ConsoleRoutesTest {
               c -> CompletableFuture.completedFuture(ApiResponse.json(200, "publish " + c.rest())));
 
   private final ConsoleRoutes console =
-      new ConsoleRoutes(api, api, List.of(), ConsoleRoutesTest::fireTimes);
+      new ConsoleRoutes(
+          api, api, List.of(), ConsoleRoutesTest::fireTimes, ConsoleRoutesTest::waiters);
 
   private static ApiRequest req(String method, String target, Map<String, String> headers) {
     Map<String, List<String>> h = new LinkedHashMap<>();
@@ -164,7 +167,9 @@ class ConsoleRoutesTest {
   @Test
   void devUsersAreListedOnlyInDevMode() throws Exception {
     assertEquals("{\"devMode\":false,\"users\":[]}", body(get(console, "/console/api/dev-users")));
-    ConsoleRoutes dev = new ConsoleRoutes(api, api, DevTenants.ALL, ConsoleRoutesTest::fireTimes);
+    ConsoleRoutes dev =
+        new ConsoleRoutes(
+            api, api, DevTenants.ALL, ConsoleRoutesTest::fireTimes, ConsoleRoutesTest::waiters);
     String users = body(get(dev, "/console/api/dev-users"));
     assertTrue(users.startsWith("{\"devMode\":true,\"users\":[{\"tenant\":\"defaultUser\""), users);
     assertTrue(users.contains(DevTenants.DEFAULT_USER.token()), users);
@@ -194,6 +199,45 @@ class ConsoleRoutesTest {
       throw new NotFoundException("schedule " + id + " not found");
     }
     return LongStream.rangeClosed(1, count).mapToObj(i -> i * 60_000).toList();
+  }
+
+  /** Run "wfr_w" of tenant t1 waits for event "paid" (step 2, "wait"); other runs wait for none. */
+  private static List<Waiter> waiters(String tenant, String runId) {
+    if (!tenant.equals("t1") || !runId.equals("wfr_w")) {
+      return List.of();
+    }
+    WaitStep step = new WaitStep(2, "wait", "Wait", 1, null, "1d");
+    return List.of(
+        new Waiter(
+            "t1",
+            "wfr_w",
+            "paid",
+            step,
+            1_000,
+            86_401_000,
+            "http://a/wf",
+            Map.of(),
+            "http://a/wf",
+            null,
+            Map.of()));
+  }
+
+  @Test
+  void waitersOfAWorkflowRunForTheTokensTenant() throws Exception {
+    Map<String, String> auth = Map.of("authorization", "Bearer tok");
+    ApiResponse r = call(console, req("GET", "/console/api/workflows/runs/wfr_w/waiters", auth));
+    assertEquals(
+        "{\"workflowRunId\":\"wfr_w\",\"waiters\":[{\"eventId\":\"paid\",\"stepId\":2,"
+            + "\"stepName\":\"wait\",\"createdAt\":1000,\"deadline\":86401000}]}",
+        body(r));
+    assertEquals("no-store", r.headers().get("Cache-Control"));
+    assertEquals(
+        "{\"workflowRunId\":\"wfr_x\",\"waiters\":[]}",
+        body(call(console, req("GET", "/console/api/workflows/runs/wfr_x/waiters", auth))));
+    BrokerException anonymous =
+        assertThrows(
+            BrokerException.class, () -> get(console, "/console/api/workflows/runs/wfr_w/waiters"));
+    assertEquals(ErrorCode.UNAUTHORIZED, anonymous.code());
   }
 
   @Test
