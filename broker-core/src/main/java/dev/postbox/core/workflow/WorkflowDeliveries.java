@@ -103,9 +103,9 @@ public final class WorkflowDeliveries implements DeliveryHook {
    * history entry, both in the batch that records the attempt. Only the call's last attempt calls
    * back (its success, or the failure no retry follows), as QStash does for a workflow's call: the
    * SDK would only skip the others, at the cost of one more run of the route each
-   * (docs/workflow.md#contextcall). An ended run gets none. A run no longer in memory (only when
-   * the table overflows between the send and the outcome) gets the callback with the run id,
-   * without a history entry.
+   * (docs/workflow.md#what-works). An ended run gets none. A run no longer in memory (only when the
+   * table overflows between the send and the outcome) gets the callback with the run id, without a
+   * history entry.
    */
   @Override
   public Message callback(
