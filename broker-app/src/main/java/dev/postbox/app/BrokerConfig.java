@@ -30,7 +30,7 @@ public final class BrokerConfig implements Cloneable {
   static final Duration MAX_SYNC_WINDOW = Duration.ofMillis(100);
 
   @Option(
-      names = ConfigCommandLine.CONFIG,
+      names = ConfigOptions.CONFIG,
       description = "YAML file with settings named as here without the -- and a list of tenants")
   Path configFile;
 
@@ -154,7 +154,7 @@ public final class BrokerConfig implements Cloneable {
   public record Setting(String flag, String env, String defaultValue, String meaning) {}
 
   /** Every setting, in the order of the help text. */
-  public static final List<Setting> SETTINGS = ConfigCommandLine.settings(new BrokerConfig());
+  public static final List<Setting> SETTINGS = ConfigOptions.settings();
 
   private BrokerConfig() {}
 
@@ -174,7 +174,13 @@ public final class BrokerConfig implements Cloneable {
    */
   public static BrokerConfig parse(String[] args, Map<String, String> env) {
     BrokerConfig config = new BrokerConfig();
-    config.sources = ConfigCommandLine.read(config, args, env);
+    ConfigSources quick = QuickConfigReader.read(config, args, env);
+    if (quick != null) {
+      config.sources = quick;
+    } else { // help, version, a mistake or a list flag: picocli answers, as it always did
+      config = new BrokerConfig();
+      config.sources = ConfigCommandLine.read(config, args, env);
+    }
     ConfigFile file = config.sources.file();
     config.fileTenants = file == null ? List.of() : file.tenants();
     config.validate();
@@ -203,7 +209,7 @@ public final class BrokerConfig implements Cloneable {
 
   /** {@code --max-body-size} becomes {@code POSTBOX_MAX_BODY_SIZE}. */
   static String envName(String flag) {
-    return ConfigCommandLine.envName(flag);
+    return ConfigOptions.envName(flag);
   }
 
   /** Fails fast on settings that cannot work: each problem found, in one message. */

@@ -2,13 +2,9 @@ package dev.postbox.app;
 
 import dev.postbox.app.BrokerConfig.HelpRequested;
 import dev.postbox.app.BrokerConfig.Setting;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -18,13 +14,6 @@ import picocli.CommandLine.Model.OptionSpec;
  * help text.
  */
 final class ConfigCommandLine {
-  private static final String ENV_PREFIX = "POSTBOX_";
-
-  /** The option that names the config file. */
-  static final String CONFIG = "--config";
-
-  private static final Set<String> HELP_AND_VERSION = Set.of("-h", "--help", "-V", "--version");
-
   private ConfigCommandLine() {}
 
   /**
@@ -37,7 +26,7 @@ final class ConfigCommandLine {
    */
   static ConfigSources read(BrokerConfig config, String[] args, Map<String, String> env) {
     CommandLine cli = SettingConverters.register(new CommandLine(config));
-    ConfigSources sources = new ConfigSources(configFile(cli, args, env));
+    ConfigSources sources = new ConfigSources(ConfigOptions.configFile(args, env));
     cli.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? value(o, env, sources) : null);
     CommandLine.ParseResult result;
     try {
@@ -71,57 +60,7 @@ final class ConfigCommandLine {
     if (o.usageHelp() || o.versionHelp()) {
       return null;
     }
-    String flag = o.longestName();
-    String name = envName(flag);
-    String v = env.get(name);
-    if (v != null && !v.isBlank()) {
-      sources.environment(flag, name, v.trim());
-      return v.trim();
-    }
-    ConfigFile.Value fromFile =
-        sources.file() == null ? null : sources.file().get(flag.substring(2));
-    if (fromFile != null) {
-      sources.file(flag, fromFile);
-      return fromFile.text();
-    }
-    sources.byDefault(flag, o.defaultValue());
-    return o.defaultValue();
-  }
-
-  /**
-   * The file {@code --config} or else {@code POSTBOX_CONFIG} names, read; null when neither does,
-   * or when help or the version is asked for (answered whatever the file holds).
-   */
-  private static ConfigFile configFile(CommandLine cli, String[] args, Map<String, String> env) {
-    String path = null;
-    for (int i = 0; i < args.length; i++) {
-      if (HELP_AND_VERSION.contains(args[i])) {
-        return null;
-      }
-      if (args[i].equals(CONFIG) && i + 1 < args.length) {
-        path = args[i + 1];
-      } else if (args[i].startsWith(CONFIG + "=")) {
-        path = args[i].substring(CONFIG.length() + 1);
-      }
-    }
-    if (path == null) {
-      String v = env.get(envName(CONFIG));
-      path = v == null || v.isBlank() ? null : v.trim();
-    }
-    if (path == null) {
-      return null;
-    }
-    Set<String> known = new HashSet<>();
-    Set<String> lists = new HashSet<>();
-    for (OptionSpec o : cli.getCommandSpec().options()) {
-      if (!o.usageHelp() && !o.versionHelp() && !o.longestName().equals(CONFIG)) {
-        known.add(o.longestName().substring(2));
-        if (o.isMultiValue()) {
-          lists.add(o.longestName().substring(2));
-        }
-      }
-    }
-    return ConfigFile.read(Path.of(path), known, lists);
+    return ConfigOptions.fallback(o.longestName(), o.defaultValue(), env, sources);
   }
 
   /** A value picocli refused, with the file's line when the value came from the file. */
@@ -152,26 +91,6 @@ final class ConfigCommandLine {
         + NearestName.of(name, flags)
             .map(n -> " (did you mean " + n + "?)")
             .orElse(" (see --help)");
-  }
-
-  /** {@code --max-body-size} becomes {@code POSTBOX_MAX_BODY_SIZE}. */
-  static String envName(String flag) {
-    return ENV_PREFIX + flag.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
-  }
-
-  static List<Setting> settings(BrokerConfig blank) {
-    List<Setting> out = new ArrayList<>();
-    for (OptionSpec o : new CommandLine(blank).getCommandSpec().options()) {
-      if (o.usageHelp() || o.versionHelp()) {
-        continue;
-      }
-      String flag = o.longestName();
-      String d = o.defaultValue();
-      out.add(
-          new Setting(
-              flag, envName(flag), d == null ? "(unset)" : d, String.join(" ", o.description())));
-    }
-    return List.copyOf(out);
   }
 
   /** The help text: usage, then {@code settings} as a table. */
