@@ -1,5 +1,7 @@
 package dev.postbox.app;
 
+import dev.postbox.http.api.Json;
+import dev.postbox.http.error.ErrorResponses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,14 +20,44 @@ import java.nio.charset.StandardCharsets;
 final class ClassWarmUp {
   static final String LIST = "startup-classes.txt";
 
+  /**
+   * {@code -Dpostbox.classWarmUp=false} turns both warm-ups off: to record what a start loads by
+   * itself.
+   */
+  static final String SWITCH = "postbox.classWarmUp";
+
   private ClassWarmUp() {}
 
-  /** Starts the loading on a daemon thread and returns at once. */
+  /** Starts the loading on a daemon thread and returns at once; null when switched off. */
   static Thread start() {
+    if (off()) {
+      return null;
+    }
     Thread t = new Thread(ClassWarmUp::run, "postbox-warm-up");
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  /**
+   * Once the server is ready, makes Jackson's mappers and has them write and read a document on a
+   * daemon thread, so that the first API call does not wait for Jackson's classes to load: a start
+   * no longer needs Jackson before {@code /ready} answers (docs/benchmarks.md#startup).
+   */
+  static void afterStart() {
+    if (off()) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              Json.response(200, Json.object().put("warm", true));
+              Json.parse("{\"warm\":[1,\"x\"]}".getBytes(StandardCharsets.UTF_8), "warm-up");
+              ErrorResponses.of(503, "warm-up");
+            },
+            "postbox-warm-up-json");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Loads every class of the list it can; returns how many it found. */
@@ -49,5 +81,9 @@ final class ClassWarmUp {
       // only a head start lost: every class still loads when it is first used
     }
     return found;
+  }
+
+  private static boolean off() {
+    return "false".equals(System.getProperty(SWITCH));
   }
 }

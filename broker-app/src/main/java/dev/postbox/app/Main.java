@@ -59,6 +59,7 @@ public final class Main {
                 "postbox-shutdown"));
     System.out.print(banner(config, broker));
     System.out.flush();
+    ClassWarmUp.afterStart();
     stopped.await();
   }
 

@@ -1,6 +1,8 @@
 package dev.postbox.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -27,5 +29,23 @@ class ClassWarmUpTest {
     assertTrue(t.isDaemon());
     t.join(60_000);
     assertEquals(Thread.State.TERMINATED, t.getState());
+  }
+
+  @Test
+  void theSwitchTurnsItOffToRecordWhatAStartLoadsByItself() {
+    System.setProperty(ClassWarmUp.SWITCH, "false");
+    try {
+      assertNull(ClassWarmUp.start());
+    } finally {
+      System.clearProperty(ClassWarmUp.SWITCH);
+    }
+  }
+
+  @Test
+  void theListHasNoJacksonMapperAStartNoLongerNeedsIt() throws IOException {
+    try (InputStream in = ClassWarmUp.class.getResourceAsStream(ClassWarmUp.LIST)) {
+      String list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertFalse(list.contains("com.fasterxml.jackson.databind.ObjectMapper\n"), "ObjectMapper");
+    }
   }
 }

@@ -51,4 +51,21 @@ public record Readiness(boolean storageOpen, boolean scheduleTimerRunning, boole
     }
     return f;
   }
+
+  /**
+   * {@link #fields()} as JSON, written out: what Jackson writes for them (every value is a fixed
+   * word or a boolean), without loading Jackson for a readiness probe.
+   */
+  String json() {
+    StringBuilder sb = new StringBuilder("{");
+    for (Map.Entry<String, Object> e : fields().entrySet()) {
+      sb.append(sb.length() == 1 ? "\"" : ",\"").append(e.getKey()).append("\":");
+      if (e.getValue() instanceof Boolean b) {
+        sb.append(b);
+      } else {
+        sb.append('"').append(e.getValue()).append('"');
+      }
+    }
+    return sb.append('}').toString();
+  }
 }

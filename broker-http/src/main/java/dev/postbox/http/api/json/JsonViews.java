@@ -1,7 +1,7 @@
 package dev.postbox.http.api.json;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbox.core.message.CallbackSpec;
 import dev.postbox.core.message.DlqEntry;
@@ -32,17 +32,18 @@ import java.util.Map;
  * Thread-safe.
  */
 public final class JsonViews {
-  private final ObjectMapper mapper = new ObjectMapper();
+  /** The nodes' factory, as ObjectMapper's; no mapper, so that none is made at start. */
+  private final JsonNodeFactory nodes = JsonNodeFactory.instance;
 
   public ObjectNode message(Message m) {
-    ObjectNode o = mapper.createObjectNode();
+    ObjectNode o = nodes.objectNode();
     writeMessage(o, m);
     bodyAsText(o, "body", "bodyBase64", m.body(), m.redaction().body());
     return o;
   }
 
   public ObjectNode dlqMessage(DlqEntry e) {
-    ObjectNode o = mapper.createObjectNode();
+    ObjectNode o = nodes.objectNode();
     o.put("dlqId", e.dlqId());
     writeMessage(o, e.message());
     bodyAsText(o, "body", "bodyBase64", e.message().body(), e.message().redaction().body());
@@ -59,7 +60,7 @@ public final class JsonViews {
   public ObjectNode logEntry(Positioned<LogEntry> p) {
     LogEntry e = p.item();
     Message m = e.message();
-    ObjectNode o = mapper.createObjectNode();
+    ObjectNode o = nodes.objectNode();
     o.put("time", e.time());
     o.put("messageId", m.id());
     o.put("state", e.state().name());
@@ -125,7 +126,7 @@ public final class JsonViews {
   public ObjectNode schedule(ScheduleService.View v) {
     Schedule s = v.schedule();
     Message t = s.template();
-    ObjectNode o = mapper.createObjectNode();
+    ObjectNode o = nodes.objectNode();
     o.put("scheduleId", s.id());
     o.put("cron", s.cron());
     o.put("createdAt", s.createdAt());
@@ -165,7 +166,7 @@ public final class JsonViews {
   }
 
   public ObjectNode logsPage(List<Positioned<LogEntry>> items, String nextCursor) {
-    ObjectNode o = mapper.createObjectNode();
+    ObjectNode o = nodes.objectNode();
     if (nextCursor != null) {
       o.put("cursor", nextCursor);
     }
@@ -176,7 +177,7 @@ public final class JsonViews {
   }
 
   public ObjectNode dlqPage(List<DlqEntry> items, String nextCursor) {
-    ObjectNode o = mapper.createObjectNode();
+    ObjectNode o = nodes.objectNode();
     ArrayNode messages = o.putArray("messages");
     items.forEach(e -> messages.add(dlqMessage(e)));
     if (nextCursor != null) {
@@ -248,7 +249,7 @@ public final class JsonViews {
   }
 
   private ObjectNode headers(Map<String, List<String>> headers, Redaction redaction) {
-    ObjectNode h = mapper.createObjectNode();
+    ObjectNode h = nodes.objectNode();
     headers.forEach(
         (name, values) -> {
           ArrayNode a = h.putArray(name);
