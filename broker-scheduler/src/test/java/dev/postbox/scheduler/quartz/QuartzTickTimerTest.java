@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.postbox.core.schedule.ScheduleRef;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -79,5 +80,20 @@ class QuartzTickTimerTest {
     // The job stays registered after its trigger fired, so it can be armed again.
     timer.arm(a, System.currentTimeMillis());
     assertEquals(a, fired.poll(10, TimeUnit.SECONDS).ref());
+  }
+
+  @Test
+  void itsSchedulerThreadAndTwoWorkersAreDaemonsNamedAfterTheTimer() {
+    List<Thread> quartz =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("postbox-ticks-"))
+            .toList();
+    assertTrue(
+        quartz.stream().anyMatch(t -> t.getName().endsWith("_QuartzSchedulerThread")),
+        quartz.toString());
+    assertTrue(quartz.stream().anyMatch(t -> t.getName().contains("_Worker-2")), quartz.toString());
+    for (Thread t : quartz) {
+      assertTrue(t.isDaemon(), t.getName() + " keeps the JVM alive");
+    }
   }
 }
