@@ -10,8 +10,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Reads {@link BrokerConfig}'s annotated settings from the command line, the environment and the
- * config file with picocli, names an unknown option's nearest flag, and renders the settings as the
- * help text.
+ * config file with picocli when {@link QuickConfigReader} gives up (help, the version, a mistake, a
+ * list flag), names an unknown option's nearest flag, and renders the settings as the help text.
  */
 final class ConfigCommandLine {
   private ConfigCommandLine() {}
