@@ -5,7 +5,7 @@ export default function trigger({ results }) {
   let plainCalls = 0;
   return {
     routes: {
-      // Two steps: the server's request to trigger, then 3 calls as for Client.trigger.
+      // Two steps: 3 calls as for Client.trigger, after the request to trigger when it is asked for.
       "/rest/steps": serve(async (context) => {
         const a = await context.run("one", async () => context.requestPayload.n + 1);
         const b = await context.run("two", async () => a * 10);

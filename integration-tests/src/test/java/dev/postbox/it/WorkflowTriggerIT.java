@@ -12,9 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code POST /v2/trigger/{workflowUrl}} and {@code POST /v2/batch/trigger} from plain HTTP, with
- * the real {@code @upstash/workflow} 1.3.3 route (docs/workflow.md): the server asks the route to
- * trigger the run, the SDK does, and the run goes on as with {@code Client.trigger}. Routes:
- * workflow-app/routes/trigger.mjs.
+ * the real {@code @upstash/workflow} 1.3.3 route (docs/workflow.md), with {@code
+ * Upstash-Workflow-Unknown-Sdk: true}: the server asks the route to trigger the run, the SDK does,
+ * and the run goes on as with {@code Client.trigger} (without the header the run starts at once:
+ * WorkflowEdgeRunsIT). Routes: workflow-app/routes/trigger.mjs.
  */
 class WorkflowTriggerIT {
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
@@ -40,7 +41,9 @@ class WorkflowTriggerIT {
               "Upstash-Label",
               "rest",
               "Upstash-Retries",
-              "1");
+              "1",
+              "Upstash-Workflow-Unknown-Sdk",
+              "true");
       assertEquals(200, t.status(), t.body());
       assertEquals("wfr_rest-1", t.json().get("workflowRunId").asText());
       assertTrue(t.json().get("workflowCreatedAt").asLong() > 0, t.body());
@@ -75,10 +78,12 @@ class WorkflowTriggerIT {
               "[{\"destination\":\""
                   + app.url
                   + "/rest/steps\",\"body\":\"{\\\"n\\\":3}\","
-                  + "\"headers\":{\"Upstash-Workflow-RunId\":\"wfr_rest-2\"}},"
+                  + "\"headers\":{\"Upstash-Workflow-RunId\":\"wfr_rest-2\","
+                  + "\"Upstash-Workflow-Unknown-Sdk\":\"true\"}},"
                   + "{\"destination\":\""
                   + app.url
-                  + "/rest/steps\",\"body\":\"{\\\"n\\\":4}\"}]");
+                  + "/rest/steps\",\"body\":\"{\\\"n\\\":4}\","
+                  + "\"headers\":{\"Upstash-Workflow-Unknown-Sdk\":\"true\"}}]");
       assertEquals(200, batch.status(), batch.body());
       JsonNode runs = batch.json();
       assertEquals("wfr_rest-2", runs.get(0).get("workflowRunId").asText());

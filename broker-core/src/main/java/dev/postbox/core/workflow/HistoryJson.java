@@ -4,6 +4,7 @@ import dev.postbox.core.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A run's history as the SDK reads it (delivery bodies and {@code GET /v2/workflows/runs/{id}}): a
@@ -28,5 +29,19 @@ public final class HistoryJson {
               .endObject());
     }
     return sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The body of the first entry of a history as {@link #encode} writes it, or null. */
+  static byte[] firstBody(byte[] history) {
+    try {
+      if (JsonValues.parse(new String(history, StandardCharsets.UTF_8)) instanceof List<?> l
+          && !l.isEmpty()
+          && l.get(0) instanceof Map<?, ?> first
+          && first.get("body") instanceof String b64) {
+        return Base64.getDecoder().decode(b64);
+      }
+    } catch (RuntimeException e) { // not such a history
+    }
+    return null;
   }
 }

@@ -81,14 +81,16 @@ final class Invocations {
 
   /**
    * Appends the Invoke step of an invoked run that has just ended to its invoking run, adding its
-   * history entry and its message to {@code batch}; null (nothing added) when the invoking run is
-   * unknown or has ended. Takes the invoking run's monitor: callers may hold the invoked run's,
-   * never the other way round (an invoking run never waits on its invoked runs).
+   * history entry and its message to {@code batch}; null when the invoking run is unknown (nothing
+   * added) or has ended. An invoking run that ended first (a parallel branch failed it while the
+   * invoked run went on) gets the history entry alone, so that its logs show the invoke as done; no
+   * message goes to its endpoint. Takes the invoking run's monitor: callers may hold the invoked
+   * run's, never the other way round (an invoking run never waits on its invoked runs).
    */
   static Message appendToInvoker(
       RunTable.LiveRun parent, Invoker invoker, RunEnd end, StoreBatch batch, long now) {
     synchronized (parent) {
-      if (parent.run == null || parent.run.ended()) {
+      if (parent.run == null) {
         return null;
       }
       byte[] body = resultStep(invoker, end);
@@ -100,6 +102,9 @@ final class Invocations {
       batch.putHistoryEntry(
           new HistoryEntry(
               parent.tenant, parent.runId, parent.nextSeq++, stored.id(), body, h.callType()));
+      if (parent.run.ended()) {
+        return null;
+      }
       batch.putNewMessage(stored);
       return stored;
     }

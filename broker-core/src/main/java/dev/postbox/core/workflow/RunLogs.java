@@ -74,14 +74,17 @@ public final class RunLogs {
             : failed != null && stoppedAt.equals(failed.dlqId())
                 ? failed
                 : store.findDlq(run.tenant(), stoppedAt).orElse(null);
-    return new RunLog(run, steps, next(run, history), call, failed, stopped);
+    String failedId = stopped == null ? null : stopped.message().id();
+    return new RunLog(run, steps, next(run, history, failedId), call, failed, stopped);
   }
 
   /**
    * A going run waits on the messages of its history that are still stored (not yet delivered for
-   * good); a run that failed or was cancelled stopped at its last message.
+   * good); a run that failed stopped at the message that failed it ({@code failedId}, from its DLQ
+   * entry while that exists; one branch of a parallel block may fail while others go on), else at
+   * its last message, as a cancelled run did.
    */
-  private List<RunLog.Next> next(WorkflowRun run, List<HistoryEntry> history) {
+  private List<RunLog.Next> next(WorkflowRun run, List<HistoryEntry> history, String failedId) {
     List<RunLog.Next> out = new ArrayList<>();
     if (history.isEmpty()) {
       return out;
@@ -98,7 +101,7 @@ public final class RunLogs {
       case RUN_FAILED ->
           out.add(
               new RunLog.Next(
-                  last,
+                  failedId != null ? failedId : last,
                   RunLog.NextState.STEP_FAILED,
                   c.retries(),
                   c.retryDelay(),

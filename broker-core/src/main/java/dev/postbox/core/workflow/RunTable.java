@@ -149,6 +149,58 @@ final class RunTable {
   }
 
   /**
+   * Whether the run, in memory, was asked to be triggered by its SDK with {@code ask} (its trigger
+   * message) and has not been yet. Never blocks on the store.
+   */
+  boolean awaitsSdkTrigger(Message ask, String runId) {
+    LiveRun lr = peek(ask.tenant(), runId);
+    if (lr == null) {
+      return false;
+    }
+    synchronized (lr) {
+      return untriggered(lr, ask);
+    }
+  }
+
+  private static boolean untriggered(LiveRun lr, Message ask) {
+    WorkflowRun r = lr.run;
+    return r != null
+        && r.serverTriggered()
+        && !r.ended()
+        && lr.nextSeq == 0
+        && ask.id().equals(r.triggerMessageId());
+  }
+
+  /**
+   * For a run in memory that was asked to be triggered by its SDK ({@code ask}, the run's trigger
+   * message: docs/workflow.md) and has not been yet: adds the payload that {@code ask} carries as
+   * the run's first history entry to {@code batch} (so that its logs show it, as for any run) and
+   * returns true. Else false, adding nothing. Never blocks on the store.
+   */
+  boolean putAskedPayloadIfUntriggered(Message ask, String runId, StoreBatch batch) {
+    LiveRun lr = peek(ask.tenant(), runId);
+    if (lr == null) {
+      return false;
+    }
+    synchronized (lr) {
+      if (!untriggered(lr, ask)) {
+        return false;
+      }
+      byte[] payload = HistoryJson.firstBody(ask.body());
+      batch.putHistoryEntry(
+          new HistoryEntry(
+              ask.tenant(),
+              runId,
+              0,
+              ask.id(),
+              payload == null ? new byte[0] : payload,
+              WorkflowHeaders.STEP));
+      lr.nextSeq = 1;
+      return true;
+    }
+  }
+
+  /**
    * Adds the answer to a run's {@code context.call} to {@code batch}: the callback as a message of
    * the run ({@link StepMessages#fromCallback}) and its {@code fromCallback} history entry at the
    * run's next place. Returns null, adding nothing, when the run has ended or does not exist. A run

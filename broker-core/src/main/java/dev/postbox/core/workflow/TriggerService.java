@@ -14,12 +14,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /v2/trigger/{workflowUrl}} (docs/workflow.md): the server starts a run without the
- * SDK's client. The run is stored with the request's configuration, and its trigger message asks
- * the workflow endpoint, with {@code Upstash-Workflow-Unknown-Sdk: true}, to trigger the run
- * itself: the SDK publishes the run's first history entry ({@code Upstash-Workflow-Init: true},
- * same run id), which the run takes as its start, and the run goes on as if {@code Client.trigger}
- * had started it. A destination that does not answer as a workflow endpoint fails the run ({@code
- * WF_DetectTrigger}). Thread-safe; may block on bounded store reads.
+ * SDK's client. The run is stored with the request's configuration and the request's body as its
+ * first history entry, and its first step goes to the workflow endpoint as if {@code
+ * Client.trigger} had started it. A request with {@code Upstash-Workflow-Unknown-Sdk: true} instead
+ * asks the endpoint, with that header, to trigger the run itself: the SDK publishes the run's first
+ * history entry ({@code Upstash-Workflow-Init: true}, same run id), which the run takes as its
+ * start (one more call of the endpoint). A destination that does not answer as a workflow endpoint
+ * fails the run ({@code WF_DetectTrigger}), and so does one whose SDK predates this request ({@link
+ * WorkflowDeliveries#NOT_TRIGGERED_BY_SDK}). Thread-safe; may block on bounded store reads.
  */
 public final class TriggerService {
   /** Asks the workflow endpoint to publish the run's trigger itself. */
@@ -78,15 +80,24 @@ public final class TriggerService {
           request.toBuilder().withFailureCallback(forTheSdk(request.failureCallback())).build();
       WorkflowHeaders h = new WorkflowHeaders(id, true, m.url(), WorkflowHeaders.STEP, FEATURES);
       run = StepMessages.start(m, h).asServerTriggered();
+      boolean asksSdk = isServerTrigger(m);
+      StoreBatch batch = new StoreBatch().putWorkflowRun(run);
+      Message first;
+      if (asksSdk) {
+        first = triggerMessage(m, run);
+      } else { // started here: the payload is its first history entry, as the SDK's trigger is
+        first = StepMessages.forRun(asFirstStep(m, run), run, h);
+        batch.putHistoryEntry(
+            new HistoryEntry(m.tenant(), id, 0, first.id(), m.body(), WorkflowHeaders.STEP));
+      }
       try {
-        write =
-            publish.acceptWith(
-                List.of(triggerMessage(m, run)), new StoreBatch().putWorkflowRun(run));
+        write = publish.acceptWith(List.of(first), batch);
       } catch (RuntimeException e) {
         runs.forget(lr);
         throw e;
       }
       lr.run = run;
+      lr.nextSeq = asksSdk ? 0 : 1;
       lr.lastWrite = write;
     }
     return write.handle(
@@ -108,6 +119,18 @@ public final class TriggerService {
     }
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
         .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+  }
+
+  /**
+   * The request as the run's first step, with the headers the SDK's own trigger gives it (so that
+   * the SDK reads its delivery as a step of a run, not as a new run's first call).
+   */
+  private static Message asFirstStep(Message m, WorkflowRun run) {
+    Map<String, List<String>> headers = new LinkedHashMap<>(m.headers());
+    StepMessages.set(headers, "Upstash-Workflow-Init", "true");
+    StepMessages.set(headers, "Upstash-Workflow-Url", run.url());
+    StepMessages.set(headers, WorkflowHeaders.SDK_VERSION, "1");
+    return m.toBuilder().withHeaders(headers).build();
   }
 
   /**

@@ -16,12 +16,24 @@ import org.slf4j.LoggerFactory;
  * history up to and including itself as its body, a run's failure callback with the run's fields
  * and initial payload, each attempt of a {@code context.call} calls back as a message of the run,
  * and a step (or a call's answer) that fails for good, or a trigger answered by something that is
- * not a workflow endpoint, ends its run as RUN_FAILED (with the failed message's DLQ entry) in the
- * same write that records the outcome. The state of a run's failure callback is written with each
- * of its outcomes ({@link FailureCalls}).
+ * not a workflow endpoint (or by an SDK older than server triggers), ends its run as RUN_FAILED
+ * (with the failed message's DLQ entry) in the same write that records the outcome. The state of a
+ * run's failure callback is written with each of its outcomes ({@link FailureCalls}).
  */
 public final class WorkflowDeliveries implements DeliveryHook {
   private static final Logger LOG = LoggerFactory.getLogger(WorkflowDeliveries.class);
+
+  /**
+   * What a run started with {@code POST /v2/trigger} fails with when its endpoint answered its
+   * first call with success without naming an SDK release of 1 or more ({@code
+   * Upstash-Workflow-Sdk}) and, when asked to trigger the run, without triggering it: an SDK older
+   * than that request.
+   */
+  public static final String NOT_TRIGGERED_BY_SDK =
+      "trigger rest api is only usable with sdk versions after v1.0.0 major version";
+
+  /** The SDK's release, which it names in each of its answers ({@code v1.3.2}). */
+  static final String SDK_RELEASE = "Upstash-Workflow-Sdk";
 
   /** What the run fails with when the trigger's destination is not a workflow endpoint. */
   public static final String NOT_A_WORKFLOW =
@@ -151,8 +163,13 @@ public final class WorkflowDeliveries implements DeliveryHook {
               : "step " + m.id() + " failed: the workflow endpoint answered " + r.status();
     } else if (isUnansweredTrigger(m, r, runs.cached(m.tenant(), runId))) {
       error = NOT_A_WORKFLOW;
+    } else if (!namesSdkV1(r) && isFirstCallOfServerRun(m, runId)) {
+      error = NOT_TRIGGERED_BY_SDK;
     } else {
       return;
+    }
+    if (TriggerService.isServerTrigger(m)) { // its logs show the payload, as any run's do
+      runs.putAskedPayloadIfUntriggered(m, runId, batch);
     }
     RunEnd end = new RunEnd(WorkflowState.RUN_FAILED, now, r.body(), error, dlqId);
     WorkflowRun ended = runs.endIfCached(m.tenant(), runId, end, batch);
@@ -186,6 +203,40 @@ public final class WorkflowDeliveries implements DeliveryHook {
       return;
     }
     Invocations.appendToInvoker(invoker, ended.invoker(), end, batch, now);
+  }
+
+  /**
+   * Whether {@code m} is the first call of a run started with {@code POST /v2/trigger}, still
+   * going: its first step, or the request to trigger it while the SDK has not (an SDK of 1 or more
+   * publishes the run's trigger before it answers that request). Never blocks on the store.
+   */
+  private boolean isFirstCallOfServerRun(Message m, String runId) {
+    if (TriggerService.isServerTrigger(m)) {
+      return runs.awaitsSdkTrigger(m, runId);
+    }
+    WorkflowRun run = runs.cached(m.tenant(), runId);
+    return run != null
+        && run.serverTriggered()
+        && !run.ended()
+        && m.id().equals(run.triggerMessageId());
+  }
+
+  /** Whether an answer names an SDK release of major version 1 or more ({@code v1.3.2}). */
+  static boolean namesSdkV1(DeliveryResponse r) {
+    String v = Headers.first(r.headers(), SDK_RELEASE);
+    if (v == null) {
+      return false;
+    }
+    v = v.trim();
+    if (v.startsWith("v") || v.startsWith("V")) {
+      v = v.substring(1);
+    }
+    int dot = v.indexOf('.');
+    try {
+      return Integer.parseInt(dot < 0 ? v : v.substring(0, dot)) >= 1;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** A delivered trigger (WF_DetectTrigger) whose answer lacks the SDK's version header. */

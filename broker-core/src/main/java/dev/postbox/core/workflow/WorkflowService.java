@@ -270,7 +270,7 @@ public final class WorkflowService {
       lr.run = lr.run.withEnd(end);
       CompletableFuture<Void> write = store.commit(b, Durability.SYNC);
       lr.lastWrite = write;
-      if (toInvoker != null) {
+      if (invoker != null) { // it may have got a history entry, even if it has ended
         synchronized (invoker) {
           invoker.lastWrite = write;
         }
@@ -279,7 +279,7 @@ public final class WorkflowService {
           (v, err) -> {
             if (err != null) {
               runs.forget(lr);
-              if (toInvoker != null) {
+              if (invoker != null) {
                 runs.forget(invoker);
               }
               throw err instanceof RuntimeException re ? re : new IllegalStateException(err);

@@ -176,6 +176,29 @@ class InvokeTest {
   }
 
   @Test
+  void anInvokingRunThatFailedFirstLogsTheInvokeAsDoneWithoutBeingCalled() {
+    parentInvokesChild("wfr_c");
+    f.deliverAll();
+    f.answers.add(
+        new DeliveryResponse(
+            489, Map.of("Upstash-NonRetryable-Error", List.of("true")), new byte[0], null));
+    f.step(PARENT, "wfr_p", "{\"stepId\":2,\"stepName\":\"failing\",\"concurrent\":2}");
+    f.deliverAll();
+    assertEquals(WorkflowState.RUN_FAILED, f.state("wfr_p"));
+    long toParent = f.sent.stream().filter(r -> r.url().equals(PARENT)).count();
+
+    f.workflows.end("t1", "wfr_c", false, "\"r\"".getBytes(StandardCharsets.UTF_8)).join();
+    f.deliverAll();
+    assertEquals(toParent, f.sent.stream().filter(r -> r.url().equals(PARENT)).count());
+    List<HistoryEntry> h = f.store.readHistory("t1", "wfr_p", Long.MAX_VALUE);
+    assertEquals(3, h.size(), "its logs show the invoke step");
+    String invoke = new String(h.get(2).body(), StandardCharsets.UTF_8);
+    assertTrue(invoke.startsWith("{\"stepId\":1,\"stepName\":\"call child\""), invoke);
+    assertTrue(invoke.contains("\\\"isFailed\\\":false"), invoke);
+    assertEquals(WorkflowState.RUN_FAILED, f.state("wfr_p"));
+  }
+
+  @Test
   void aMalformedInvokeRequestIs400AndStartsNothing() {
     f.publish(PARENT, sdkHeaders(PARENT, "wfr_p", true), "{}");
     Map<String, List<String>> h = sdkHeaders(CHILD, "wfr_bad", true);

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 class TriggerServiceTest {
   private static final String URL = "http://app/wf";
 
+  /** Asks for the endpoint to be asked to trigger the run itself. */
+  private static final String ASK_SDK = "upstash-workflow-unknown-sdk";
+
   private final WorkflowFixture f = new WorkflowFixture();
 
   private TriggerService.Triggered trigger(String runId, String body, String... headers) {
@@ -52,6 +55,8 @@ class TriggerServiceTest {
         trigger(
             null,
             "{\"n\":1}",
+            ASK_SDK,
+            "true",
             "upstash-retries",
             "0",
             "upstash-label",
@@ -164,7 +169,7 @@ class TriggerServiceTest {
 
   @Test
   void cancellingBeforeTheSdkTriggeredDropsTheTriggerMessage() {
-    TriggerService.Triggered t = trigger("wfr_c", "x", "upstash-delay", "10s");
+    TriggerService.Triggered t = trigger("wfr_c", "x", ASK_SDK, "true", "upstash-delay", "10s");
     assertEquals(1, f.workflows.cancelIds("t1", List.of(t.runId())).join());
     f.clock.set(f.clock.millis() + 11_000);
     f.deliverAll();
@@ -174,7 +179,7 @@ class TriggerServiceTest {
 
   @Test
   void theFailureCallbackIsMarkedForTheSdk() {
-    trigger("wfr_f", "x", "upstash-failure-callback", URL, "upstash-retries", "0");
+    trigger("wfr_f", "x", ASK_SDK, "true", "upstash-failure-callback", URL, "upstash-retries", "0");
     f.deliverAll();
     sdkTrigger("wfr_f", "x");
     f.answers.add(
@@ -188,5 +193,109 @@ class TriggerServiceTest {
     assertEquals(List.of("wfr_f"), h.get("Upstash-Workflow-Runid"));
     String body = f.body(f.sent.size() - 1);
     assertTrue(body.contains("\"sourceBody\":\"eA==\""), body);
+  }
+
+  /** How an endpoint built on an SDK older than 1.0 answers: a workflow answer, no release. */
+  private static DeliveryResponse oldSdkOk(String body) {
+    return new DeliveryResponse(
+        200, Map.of("Upstash-Workflow-Sdk-Version", List.of("1")), body.getBytes(), null);
+  }
+
+  @Test
+  void anEndpointThatAnswersWithoutTriggeringFailsTheRunWithItsPayloadLogged() {
+    TriggerService.Triggered t = trigger("wfr_old", "{\"p\":1}", ASK_SDK, "true");
+    f.answers.add(oldSdkOk("{\"success\":true}"));
+    f.deliverAll();
+    assertEquals(1, f.sent.size());
+    WorkflowRun run = f.store.findRun("t1", t.runId()).orElseThrow();
+    assertEquals(WorkflowState.RUN_FAILED, run.state());
+    assertEquals(WorkflowDeliveries.NOT_TRIGGERED_BY_SDK, run.end().error());
+    assertEquals("{\"success\":true}", new String(run.end().response()));
+    List<HistoryEntry> h = f.store.readHistory("t1", t.runId(), Long.MAX_VALUE);
+    assertEquals(1, h.size(), "the logs show the init step");
+    assertEquals("{\"p\":1}", new String(h.get(0).body()));
+    assertEquals(run.triggerMessageId(), h.get(0).messageId());
+  }
+
+  @Test
+  void anSdkOfVersionOneOrMoreKeepsTheRunGoingThoughItsTriggerComesAfterItsAnswer() {
+    TriggerService.Triggered t2 = trigger("wfr_new2", "x", ASK_SDK, "true");
+    f.answers.add(WorkflowFixture.sdkOk());
+    f.deliverAll();
+    assertEquals(WorkflowState.RUN_STARTED, f.state(t2.runId()), "a 1.x SDK may publish later");
+    assertFalse(sdkTrigger(t2.runId(), "x").deduplicated());
+  }
+
+  @Test
+  void anAnswerWithoutTheReleaseAfterTheEndpointTriggeredTheRunChangesNothing() {
+    TriggerService.Triggered t = trigger("wfr_late", "x", ASK_SDK, "true");
+    f.beforeAnswer =
+        () -> {
+          f.beforeAnswer = () -> {};
+          assertFalse(sdkTrigger(t.runId(), "x").deduplicated());
+        };
+    f.answers.add(oldSdkOk(""));
+    f.deliverAll();
+    assertEquals(2, f.sent.size(), "the trigger, then the run's first step");
+    assertEquals(WorkflowState.RUN_STARTED, f.state(t.runId()));
+  }
+
+  @Test
+  void theSdkReleaseIsReadAsAMajorVersion() {
+    assertTrue(WorkflowDeliveries.namesSdkV1(release("v1.3.2")));
+    assertTrue(WorkflowDeliveries.namesSdkV1(release("2.0.0")));
+    assertFalse(WorkflowDeliveries.namesSdkV1(release("v0.2.21")));
+    assertFalse(WorkflowDeliveries.namesSdkV1(release("next")));
+    assertFalse(WorkflowDeliveries.namesSdkV1(oldSdkOk("")));
+  }
+
+  private static DeliveryResponse release(String v) {
+    return new DeliveryResponse(200, Map.of("upstash-workflow-sdk", List.of(v)), new byte[0], null);
+  }
+
+  @Test
+  void withoutTheHeaderTheRunStartsAtOnceWithThePayloadAsItsFirstStep() {
+    TriggerService.Triggered t =
+        trigger("wfr_d", "{\"n\":1}", "upstash-retries", "0", "upstash-forward-x-user", "u1");
+    assertEquals(WorkflowState.RUN_STARTED, f.state(t.runId()));
+    List<HistoryEntry> h = f.workflows.history("t1", t.runId());
+    assertEquals(1, h.size());
+    assertEquals("{\"n\":1}", new String(h.get(0).body()));
+    f.deliverAll();
+    assertEquals(1, f.sent.size());
+    Map<String, List<String>> sent = f.sent.get(0).headers();
+    assertNull(sent.get("Upstash-Workflow-Unknown-Sdk"));
+    assertEquals(List.of("1"), sent.get("Upstash-Workflow-Sdk-Version"));
+    assertEquals(List.of(t.runId()), sent.get("Upstash-Workflow-RunId"));
+    assertEquals(List.of("u1"), sent.get("X-User"));
+    assertEquals(List.of("{\"n\":1}"), history(f.body(0)));
+    assertTrue(
+        sdkTrigger(t.runId(), "{\"n\":1}").deduplicated(), "the SDK is not asked to trigger");
+    f.step(URL, t.runId(), "{\"stepId\":1}");
+    f.deliverAll();
+    assertEquals(2, f.sent.size());
+    assertEquals(WorkflowState.RUN_STARTED, f.state(t.runId()));
+  }
+
+  @Test
+  void anOldSdkAnsweringTheFirstStepFailsTheRun() {
+    TriggerService.Triggered t = trigger("wfr_od", "{\"p\":2}");
+    f.answers.add(oldSdkOk("{\"success\":true}"));
+    f.deliverAll();
+    WorkflowRun run = f.store.findRun("t1", t.runId()).orElseThrow();
+    assertEquals(WorkflowState.RUN_FAILED, run.state());
+    assertEquals(WorkflowDeliveries.NOT_TRIGGERED_BY_SDK, run.end().error());
+    assertEquals(1, f.store.readHistory("t1", t.runId(), Long.MAX_VALUE).size());
+  }
+
+  @Test
+  void onlyTheFirstStepIsCheckedForTheSdkRelease() {
+    TriggerService.Triggered t = trigger("wfr_o2", "x");
+    f.deliverAll();
+    f.step(URL, t.runId(), "{\"stepId\":1}");
+    f.answers.add(oldSdkOk(""));
+    f.deliverAll();
+    assertEquals(2, f.sent.size());
+    assertEquals(WorkflowState.RUN_STARTED, f.state(t.runId()));
   }
 }

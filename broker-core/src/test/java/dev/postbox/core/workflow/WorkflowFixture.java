@@ -46,6 +46,10 @@ final class WorkflowFixture {
   final InMemoryMessageStore store;
   final List<DeliveryRequest> sent = new ArrayList<>();
   final Deque<DeliveryResponse> answers = new ArrayDeque<>();
+
+  /** Run at each send before it is answered, as the endpoint's work. */
+  Runnable beforeAnswer = () -> {};
+
   final Dispatcher dispatcher;
   final WorkflowService workflows;
   final TriggerService triggers;
@@ -68,6 +72,7 @@ final class WorkflowFixture {
             store,
             r -> {
               sent.add(r);
+              beforeAnswer.run();
               DeliveryResponse a = answers.poll();
               return CompletableFuture.completedFuture(a != null ? a : sdkOk());
             },
@@ -90,9 +95,17 @@ final class WorkflowFixture {
     triggers = new TriggerService(shared, publish);
   }
 
+  /** A success as the SDK answers it: its protocol version and its release. */
   static DeliveryResponse sdkOk() {
     return new DeliveryResponse(
-        200, Map.of("Upstash-Workflow-Sdk-Version", List.of("1")), new byte[0], null);
+        200,
+        Map.of(
+            "Upstash-Workflow-Sdk-Version",
+            List.of("1"),
+            "Upstash-Workflow-Sdk",
+            List.of("v1.3.2")),
+        new byte[0],
+        null);
   }
 
   /** Headers as the SDK sends them for a run at {@code url}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postbox.core.error.BrokerException;
+import dev.postbox.core.error.ErrorCode;
 import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.group.UrlGroupService;
 import dev.postbox.core.message.Message;
@@ -69,6 +70,11 @@ public final class BatchEndpoint {
       try {
         entries.add(entry(call, i, root.get(i), now));
       } catch (BrokerException e) {
+        if (e.code() == ErrorCode.LIMIT_EXCEEDED) {
+          // A workflow step over a limit (StepLimits) refuses the whole batch with 412: the SDK
+          // reads the batch's status, not its entries', and fails the step for good on a 412.
+          throw e;
+        }
         results[i] = error(e.getMessage());
       }
     }

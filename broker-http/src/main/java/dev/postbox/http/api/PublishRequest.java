@@ -7,6 +7,7 @@ import dev.postbox.core.publish.PublishHeaders;
 import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.publish.PublishOptions;
 import dev.postbox.core.time.Clock;
+import dev.postbox.core.workflow.StepLimits;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,8 @@ record PublishRequest(
     }
     if (d.urlGroup() != null) {
       headers = DefaultHeaders.fill(headers, groupDefaults.apply(d.urlGroup()));
+    } else {
+      StepLimits.check(headers, limits.maxRetries()); // 412 for a workflow run's message
     }
     return new PublishRequest(
         d.url(), d.urlGroup(), headers, PublishHeaders.parse(headers, now, limits), now);

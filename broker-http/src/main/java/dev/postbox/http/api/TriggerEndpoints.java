@@ -8,6 +8,7 @@ import dev.postbox.core.message.Headers;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.publish.PublishLimits;
 import dev.postbox.core.time.Clock;
+import dev.postbox.core.workflow.StepLimits;
 import dev.postbox.core.workflow.TriggerService;
 import dev.postbox.core.workflow.WorkflowHeaders;
 import dev.postbox.http.server.ApiResponse;
@@ -115,6 +116,7 @@ public final class TriggerEndpoints {
       String rawQuery,
       Map<String, List<String>> headers,
       byte[] body) {
+    StepLimits.checkRetries(headers, limits.maxRetries()); // 412, as for the run's steps
     PublishRequest p =
         PublishRequest.of(rawDestination, rawQuery, headers, g -> Map.of(), limits, clock.millis());
     if (p.url() == null) {

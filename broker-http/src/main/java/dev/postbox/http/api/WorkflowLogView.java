@@ -23,8 +23,9 @@ import java.util.Map;
  * other step entry is decoded from the JSON the SDK published. A parallel block (its plan steps,
  * {@code stepId} 0 with a {@code targetStep}, and their results) is one {@code parallel} group of
  * its results in step order; other steps are one {@code sequential} group each; the messages the
- * run waits on (or stopped at) are a trailing {@code next} group. Entries of another call type than
- * {@code step} (a {@code context.call}'s request and callback) are not listed as steps.
+ * run waits on (or stopped at) are a trailing {@code next} group, but a branch of a parallel block
+ * that failed the run is shown failed in its block. Entries of another call type than {@code step}
+ * (a {@code context.call}'s request and callback) are not listed as steps.
  */
 final class WorkflowLogView {
   /** Step fields copied as the SDK published them, when present. */
@@ -83,11 +84,12 @@ final class WorkflowLogView {
       }
     }
     ArrayNode groups = o.putArray("steps");
-    steps(log, groups);
-    if (!log.next().isEmpty()) {
+    RunLog.Next inBlock = steps(log, groups);
+    List<RunLog.Next> next = log.next().stream().filter(n -> n != inBlock).toList();
+    if (!next.isEmpty()) {
       ObjectNode g = groups.addObject();
       ArrayNode steps = g.putArray("steps");
-      log.next().forEach(n -> steps.add(next(n, log)));
+      next.forEach(n -> steps.add(next(n, log)));
       g.put("type", "next");
     }
     return o;
@@ -127,10 +129,21 @@ final class WorkflowLogView {
     return o;
   }
 
-  private static void steps(RunLog log, ArrayNode groups) {
+  /**
+   * Adds the groups of the run's steps; returns the failed message shown in its parallel block (the
+   * plan step of the branch that failed the run), or null.
+   */
+  private static RunLog.Next steps(RunLog log, ArrayNode groups) {
     RunConfig c = log.run().config();
+    RunLog.Next failed =
+        log.next().stream()
+            .filter(n -> n.state() == RunLog.NextState.STEP_FAILED)
+            .findFirst()
+            .orElse(null);
+    RunLog.Next shown = null;
     List<ObjectNode> block = new ArrayList<>(); // results of the parallel block being read
     boolean inBlock = false;
+    boolean results = false; // the block being read has results: a plan step starts another
     for (int i = 0; i < log.steps().size(); i++) {
       RunLog.Step s = log.steps().get(i);
       if (i == 0) {
@@ -144,22 +157,45 @@ final class WorkflowLogView {
       int concurrent = body.path("concurrent").asInt(1);
       boolean plan = body.path("stepId").asInt(-1) == 0 && body.has("targetStep");
       if (concurrent > 1) {
-        if (plan && !block.isEmpty()) { // a new block right after another one
+        if (plan && results) { // a new block right after another one
           flush(groups, block);
+          results = false;
         }
         inBlock = true;
         if (!plan) {
           block.add(step(s, body, c));
+          results = true;
+        } else if (failed != null && failed.messageId().equals(s.entry().messageId())) {
+          block.add(failedBranch(s, body, failed, log));
+          shown = failed;
         }
         continue;
       }
       if (inBlock) {
         flush(groups, block);
         inBlock = false;
+        results = false;
       }
       group(groups, "sequential", List.of(step(s, body, c)));
     }
     flush(groups, block);
+    return shown;
+  }
+
+  /**
+   * The branch of a parallel block whose plan step failed the run: its name and type from the plan,
+   * its place in the block as its {@code stepId}, failed with the run's error.
+   */
+  private static ObjectNode failedBranch(
+      RunLog.Step s, JsonNode plan, RunLog.Next failed, RunLog log) {
+    ObjectNode o = next(failed, log);
+    o.set("stepId", plan.get("targetStep"));
+    o.put("stepName", plan.path("stepName").asText(""));
+    o.put("stepType", plan.path("stepType").asText(""));
+    o.put("callType", s.entry().callType());
+    o.put("concurrent", plan.path("concurrent").asInt(1));
+    o.put("createdAt", s.createdAt());
+    return o;
   }
 
   private static void flush(ArrayNode groups, List<ObjectNode> block) {

@@ -1,7 +1,11 @@
 package dev.postbox.http.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.postbox.core.error.BrokerException;
+import dev.postbox.core.error.ErrorCode;
+import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.publish.PublishLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,5 +65,57 @@ class PublishRequestTest {
     assertEquals(Map.of(), p.options().forwardedHeaders());
     assertEquals(LIMITS.defaultRetries(), p.options().retries());
     assertEquals(List.of(), looked);
+  }
+
+  @Test
+  void aWorkflowStepAskingForMoreRetriesThanAllowedIsRefusedAsALimit() {
+    BrokerException e =
+        assertThrows(
+            BrokerException.class,
+            () ->
+                publish(
+                    "https://example.com/wf",
+                    "",
+                    "upstash-workflow-runid",
+                    "wfr_1",
+                    "upstash-retries",
+                    "1000000"));
+    assertEquals(ErrorCode.LIMIT_EXCEEDED, e.code());
+    assertEquals(
+        "Upstash-Retries 1000000 is above the most retries a message may ask for, 20"
+            + " (docs/api.md#limits)",
+        e.getMessage());
+  }
+
+  @Test
+  void aPlainMessageOrABadNumberStaysAnInvalidRequest() {
+    InvalidRequestException plain =
+        assertThrows(
+            InvalidRequestException.class,
+            () -> publish("https://example.com/x", "", "upstash-retries", "1000000"));
+    assertEquals("invalid Upstash-Retries: must be between 0 and 20", plain.getMessage());
+    InvalidRequestException bad =
+        assertThrows(
+            InvalidRequestException.class,
+            () ->
+                publish(
+                    "https://example.com/wf",
+                    "",
+                    "upstash-workflow-runid",
+                    "wfr_1",
+                    "upstash-retries",
+                    "-1"));
+    assertEquals("invalid Upstash-Retries: must be between 0 and 20", bad.getMessage());
+    assertEquals(
+        20,
+        publish(
+                "https://example.com/wf",
+                "",
+                "upstash-workflow-runid",
+                "wfr_1",
+                "upstash-retries",
+                "20")
+            .options()
+            .retries());
   }
 }

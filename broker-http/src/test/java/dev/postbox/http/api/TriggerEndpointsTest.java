@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.postbox.core.error.BrokerException;
+import dev.postbox.core.error.ErrorCode;
 import dev.postbox.core.error.InvalidRequestException;
 import dev.postbox.core.message.Message;
 import dev.postbox.core.message.MessageRef;
@@ -75,7 +77,8 @@ class TriggerEndpointsTest {
                     "Upstash-Workflow-RunId", "wfr_given",
                     "Upstash-Label", "lbl",
                     "Upstash-Retries", "1",
-                    "Upstash-Forward-X-User", "u"),
+                    "Upstash-Forward-X-User", "u",
+                    "Upstash-Workflow-Unknown-Sdk", "true"),
                 "{\"n\":1}"));
     assertEquals("wfr_given", a.get("workflowRunId").asText());
     assertEquals(1_700_000_000_000L, a.get("workflowCreatedAt").asLong());
@@ -95,6 +98,19 @@ class TriggerEndpointsTest {
     JsonNode again = json(trigger(headers("Upstash-Workflow-RunId", "wfr_given"), ""));
     assertTrue(again.get("deduplicated").asBoolean());
     assertTrue(json(trigger(headers(), "")).get("workflowRunId").asText().startsWith("wfr_"));
+  }
+
+  @Test
+  void aTriggerAskingForMoreRetriesThanAllowedIsRefusedAsALimit() {
+    for (Map<String, List<String>> h :
+        List.of(
+            headers("Upstash-Retries", "1000000"),
+            headers("Upstash-Workflow-RunId", "wfr_r", "Upstash-Retries", "1000000"))) {
+      BrokerException e =
+          assertThrows(
+              BrokerException.class, () -> endpoints.trigger(call("trigger/" + URL, h, "")));
+      assertEquals(ErrorCode.LIMIT_EXCEEDED, e.code(), e.getMessage());
+    }
   }
 
   @Test

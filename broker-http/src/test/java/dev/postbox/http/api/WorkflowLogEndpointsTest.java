@@ -252,6 +252,64 @@ class WorkflowLogEndpointsTest {
   }
 
   @Test
+  void aParallelBranchThatFailedTheRunIsShownFailedInItsBlock() throws Exception {
+    store(
+        "pf",
+        100,
+        new RunEnd(WorkflowState.RUN_FAILED, 150, null, "step failed", "150-1"),
+        "p",
+        step(0, "invoke child", "null", 2, 1),
+        step(0, "failing step", "null", 2, 2),
+        "{\"stepId\":1,\"stepName\":\"invoke child\",\"stepType\":\"Invoke\",\"out\":\"{}\","
+            + "\"concurrent\":2}");
+    Message failed = Message.builder().withTenant(tenant()).withId("msg_pf2").withUrl("u").build();
+    byte[] answer = "{\"error\":\"step failed\"}".getBytes(StandardCharsets.UTF_8);
+    DlqEntry d = new DlqEntry("150-1", failed, 150, 489, Map.of(), answer, null);
+    store.commit(new StoreBatch().putDlq(d), Durability.SYNC).join();
+
+    JsonNode run = get("/v2/workflows/logs?workflowRunId=pf").get("runs").get(0);
+    JsonNode groups = run.get("steps");
+    assertEquals(2, groups.size(), "init and the block, no next group: " + groups);
+    JsonNode block = groups.get(1);
+    assertEquals("parallel", block.get("type").asText(), groups.toString());
+    assertEquals(2, block.get("steps").size(), block.toString());
+    JsonNode invoke = block.get("steps").get(0);
+    assertEquals("invoke child", invoke.get("stepName").asText());
+    assertEquals("STEP_SUCCESS", invoke.get("state").asText());
+    JsonNode branch = block.get("steps").get(1);
+    assertEquals("failing step", branch.get("stepName").asText());
+    assertEquals(2, branch.get("stepId").asInt());
+    assertEquals("msg_pf2", branch.get("messageId").asText());
+    assertEquals("STEP_FAILED", branch.get("state").asText());
+    JsonNode e = branch.get("errors").get(0);
+    assertEquals("step failed", e.get("error").asText());
+    assertEquals(489, e.get("status").asInt());
+  }
+
+  @Test
+  void aFailedRunStopsAtTheMessageItsDlqEntryNames() throws Exception {
+    store(
+        "fm",
+        100,
+        new RunEnd(WorkflowState.RUN_FAILED, 150, null, "boom", "150-2"),
+        "p",
+        step(1, "a", "1", 1, null),
+        step(2, "b", "2", 1, null));
+    Message failed = Message.builder().withTenant(tenant()).withId("msg_fm1").withUrl("u").build();
+    store
+        .commit(
+            new StoreBatch()
+                .putDlq(new DlqEntry("150-2", failed, 150, 500, Map.of(), new byte[0], null)),
+            Durability.SYNC)
+        .join();
+    JsonNode run = get("/v2/workflows/logs?workflowRunId=fm").get("runs").get(0);
+    JsonNode steps = run.get("steps");
+    JsonNode next = steps.get(steps.size() - 1);
+    assertEquals("next", next.get("type").asText(), run.toString());
+    assertEquals("msg_fm1", next.get("steps").get(0).get("messageId").asText());
+  }
+
+  @Test
   void malformedQueriesAre400() {
     assertEquals(
         "only groupBy=workflowRunId is supported on /v2/workflows/events (docs/workflow.md)",
