@@ -3,8 +3,9 @@
 //   --mode add    queue.add of one job {url, body}
 //   --mode bulk   queue.addBulk of `--bulk` such jobs (messages = ops x bulk)
 //   --mode ping   ioredis PING (the producer's and the protocol's own ceiling)
-// Prints {ops, messages, seconds, per_s, cpu_s}: cpu_s is utime+stime of `--cpu-pids` in the
-// measured window. No worker runs: the jobs wait in the queue, as Postbox's delayed messages do.
+// Prints {ops, messages, seconds, per_s, cpu_s, cpu_self_s}: cpu_s is utime+stime of `--cpu-pids`
+// in the measured window, cpu_self_s this process's own (the client side of each job: BullMQ's
+// Queue code and ioredis). No worker runs: the jobs wait in the queue, as Postbox's delayed messages do.
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { args, BODY, cpuSeconds, pidList } from "./common.mjs";
@@ -38,10 +39,17 @@ async function run(seconds) {
     }
   };
   const cpu0 = cpuSeconds(pids, clkTck);
+  const self0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: concurrency }, lane));
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { ops, elapsed, cpu: cpuSeconds(pids, clkTck) - cpu0 };
+  const self = process.cpuUsage(self0);
+  return {
+    ops,
+    elapsed,
+    cpu: cpuSeconds(pids, clkTck) - cpu0,
+    cpuSelf: (self.user + self.system) / 1e6,
+  };
 }
 
 await run(Number(a.warmup ?? 3));
@@ -54,6 +62,7 @@ console.log(
     seconds: r.elapsed,
     per_s: messages / r.elapsed,
     cpu_s: r.cpu,
+    cpu_self_s: r.cpuSelf,
   }),
 );
 await queue.close();

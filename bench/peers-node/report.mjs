@@ -12,6 +12,7 @@ const FIGURES = [
   ["latency_p50", "Enqueue p50 at a fixed 2,000/s", "ms", "lower"],
   ["latency_p99", "Enqueue p99 at a fixed 2,000/s", "ms", "lower"],
   ["cpu_enqueue", "CPU s per 10k, enqueue", "s", "lower"],
+  ["cpu_enqueue_client", "CPU s per 10k, enqueue, with the client (Postbox: + wrk; BullMQ: + the producer running queue.add)", "s", "lower"],
   ["cpu_drain", "CPU s per 10k, drain", "s", "lower"],
   ["ceiling_64", "Ceiling, 64 concurrent (Postbox: wrk GET /ready; BullMQ: Node producer PING)", "requests/s", "higher"],
   ["ceiling_receiver", "Ceiling: wrk POST of the body to the Node receiver", "requests/s", "higher"],

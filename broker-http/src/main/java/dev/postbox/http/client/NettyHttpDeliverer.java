@@ -4,13 +4,12 @@ import dev.postbox.core.delivery.Deliverer;
 import dev.postbox.core.delivery.DeliveryRequest;
 import dev.postbox.core.delivery.DeliveryResponse;
 import dev.postbox.core.destination.DestinationPolicy;
+import dev.postbox.http.transport.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.pool.ChannelPool;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
@@ -63,18 +62,19 @@ public final class NettyHttpDeliverer implements Deliverer {
     this.resolver = new PooledLookupResolverGroup(lookup, policy);
     AtomicInteger n = new AtomicInteger();
     this.group =
-        new NioEventLoopGroup(
-            Math.max(2, Runtime.getRuntime().availableProcessors()),
-            r -> {
-              Thread t = new Thread(r, "postbox-delivery-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+        NettyTransport.current()
+            .group(
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                r -> {
+                  Thread t = new Thread(r, "postbox-delivery-" + n.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
     this.lag = new LoopLag(group);
     Bootstrap bootstrap =
         new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
+            .channel(NettyTransport.current().socketChannel())
             .resolver(resolver)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);

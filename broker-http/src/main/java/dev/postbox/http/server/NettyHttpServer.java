@@ -1,11 +1,10 @@
 package dev.postbox.http.server;
 
+import dev.postbox.http.transport.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #serve} installs them.
  */
 public final class NettyHttpServer implements AutoCloseable {
-  private final EventLoopGroup boss = new NioEventLoopGroup(1);
+  private final EventLoopGroup boss = NettyTransport.current().group(1, null);
   private final EventLoopGroup workers;
   private final Routing routing;
   private final Channel channel;
@@ -34,11 +33,13 @@ public final class NettyHttpServer implements AutoCloseable {
   private NettyHttpServer(String host, int port, ServerLimits limits, Routing routing)
       throws InterruptedException {
     this.routing = routing;
-    this.workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    this.workers =
+        NettyTransport.current()
+            .group(Math.max(2, Runtime.getRuntime().availableProcessors()), null);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(NettyTransport.current().serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new BrokerChannelInitializer(routing, limits));

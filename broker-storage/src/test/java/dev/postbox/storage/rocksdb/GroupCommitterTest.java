@@ -77,6 +77,32 @@ class GroupCommitterTest {
   }
 
   @Test
+  void atACalmMomentTheWriterSyncsItselfWithoutWakingTheSyncer() throws Exception {
+    storage = new RocksDbStorage(dir.resolve("db"));
+    List<String> syncedOn = new CopyOnWriteArrayList<>();
+    GroupCommitter.Wal wal =
+        new GroupCommitter.Wal() {
+          @Override
+          public void write(WriteOptions options, WriteBatch batch) throws RocksDBException {
+            storage.db.write(options, batch);
+          }
+
+          @Override
+          public void sync() throws RocksDBException {
+            syncedOn.add(Thread.currentThread().getName());
+            storage.db.syncWal();
+          }
+        };
+    committer = new GroupCommitter(wal, 0); // no window: nothing here depends on timing
+    for (int i = 0; i < 3; i++) {
+      put(true).get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(
+        List.of("postbox-group-commit", "postbox-group-commit", "postbox-group-commit"), syncedOn);
+    assertEquals(3, committer.syncedSubmissions());
+  }
+
+  @Test
   void underLoadASyncWaitsForTheWindowUntilABatchIsWaiting() throws Exception {
     open(HOUR);
     put(true).get(10, TimeUnit.SECONDS); // starts the window
