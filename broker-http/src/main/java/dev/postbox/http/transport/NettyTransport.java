@@ -15,8 +15,9 @@ import java.util.concurrent.ThreadFactory;
 /**
  * Which Netty transport the server and the deliverer run on: Linux's native epoll where its library
  * loads (Linux on x86-64 or arm64), else the JDK's NIO selector. Epoll answers the same requests
- * with fewer system calls and less garbage (docs/benchmarks.md#the-transport); the two behave the
- * same otherwise. {@code -Dpostbox.transport=nio} forces NIO.
+ * with fewer system calls and less garbage
+ * (docs/benchmarks.md#the-calm-sync-and-the-epoll-transport); the two behave the same otherwise.
+ * {@code -Dpostbox.transport=nio} forces NIO.
  */
 public enum NettyTransport {
   EPOLL,
