@@ -2,7 +2,6 @@ package dev.postbox.app;
 
 import dev.postbox.http.api.Json;
 import dev.postbox.http.error.ErrorResponses;
-import dev.postbox.http.transport.NettyTransport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,7 +62,6 @@ final class ClassWarmUp {
 
   /** Loads every class of the list it can; returns how many it found. */
   static int run() {
-    NettyTransport.current(); // loads epoll's native library while the main thread reads the config
     ClassLoader loader = ClassWarmUp.class.getClassLoader();
     int found = 0;
     try (InputStream in = ClassWarmUp.class.getResourceAsStream(LIST)) {
