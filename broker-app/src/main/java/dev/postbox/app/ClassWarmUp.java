@@ -2,6 +2,7 @@ package dev.postbox.app;
 
 import dev.postbox.http.api.Json;
 import dev.postbox.http.error.ErrorResponses;
+import dev.postbox.http.transport.NettyTransport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,31 @@ final class ClassWarmUp {
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  /**
+   * Once {@code logging} (the thread setting up Logback) is done, sets Netty up on a daemon thread
+   * (its platform probes, its logger, the epoll transport's native library), which the bind would
+   * otherwise do on the main thread. It waits for the log because Netty logs while it sets up: done
+   * during SLF4J's own set-up, those lines would be replayed with a warning on stderr.
+   */
+  static void netty(Thread logging) {
+    if (off()) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                logging.join();
+              } catch (InterruptedException e) {
+                return;
+              }
+              NettyTransport.current();
+            },
+            "postbox-warm-up-netty");
+    t.setDaemon(true);
+    t.start();
   }
 
   /**

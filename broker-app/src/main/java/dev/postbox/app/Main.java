@@ -26,6 +26,7 @@ public final class Main {
     Thread logging = new Thread(LoggerFactory::getILoggerFactory, "postbox-log-setup");
     logging.setDaemon(true);
     logging.start();
+    ClassWarmUp.netty(logging);
     BrokerConfig config;
     try {
       config = BrokerConfig.parse(args, System.getenv());
