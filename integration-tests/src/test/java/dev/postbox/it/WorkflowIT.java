@@ -123,7 +123,11 @@ class WorkflowIT {
         JsonNode slept = app.awaitResult(run, RUN_TIMEOUT);
         assertTrue(slept.get("slept").asLong() >= 2000, "slept " + slept);
         assertEquals(4, app.count("/sleep"), app.output());
-        assertEquals(404, restarted.api().send("GET", "/v2/workflows/runs/" + run, null).status());
+        // The SDK ends the run (DELETE) after the last step recorded its result: wait for it.
+        Poll.until(
+            RUN_TIMEOUT,
+            "the run to end (404)",
+            () -> restarted.api().send("GET", "/v2/workflows/runs/" + run, null).status() == 404);
       }
     }
   }
