@@ -119,13 +119,7 @@ final class RocksDbStorage implements AutoCloseable {
       RocksDbNativeLibrary.load(dir.resolve("native"));
       cache = new LRUCache(64L * 1024 * 1024);
       bloom = new BloomFilter(10);
-      dbOptions =
-          new DBOptions()
-              .setCreateIfMissing(true)
-              .setCreateMissingColumnFamilies(true)
-              .setMaxBackgroundJobs(2)
-              .setBytesPerSync(1024 * 1024)
-              .setKeepLogFileNum(5);
+      dbOptions = dbOptions();
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, options(4)));
       for (String name : FAMILIES) {
@@ -172,6 +166,38 @@ final class RocksDbStorage implements AutoCloseable {
       dirLock.close();
       throw e;
     }
+  }
+
+  /** WAL files kept, once obsolete, to be written over by the next ones. */
+  static final int RECYCLED_WAL_FILES = 4;
+
+  /** The most WAL, in bytes, before the families holding the oldest WAL file are flushed. */
+  static final long MAX_TOTAL_WAL_BYTES = 256L * 1024 * 1024;
+
+  /**
+   * The database's options. Two of them are about the write-ahead log
+   * (docs/architecture.md#the-wal):
+   *
+   * <ul>
+   *   <li>The WAL is bounded ({@value #MAX_TOTAL_WAL_BYTES} bytes): past it, RocksDB flushes the
+   *       column families that keep the oldest WAL file alive. Without it a busy server kept about
+   *       four times all its write buffers (some 2 GB) as WAL, on disk and to replay after a crash.
+   *   <li>Obsolete WAL files are recycled: the next WAL writes over one of them instead of growing
+   *       a new file. A sync of blocks already written needs no change to the file's size or
+   *       extents, so its fdatasync is cheaper (on this project's 2-vCPU VM about 165 instead of
+   *       255 microseconds). RocksDB marks each record with its file's number, so what is left of a
+   *       recycled file's old records is never replayed.
+   * </ul>
+   */
+  static DBOptions dbOptions() {
+    return new DBOptions()
+        .setCreateIfMissing(true)
+        .setCreateMissingColumnFamilies(true)
+        .setMaxBackgroundJobs(2)
+        .setBytesPerSync(1024 * 1024)
+        .setKeepLogFileNum(5)
+        .setRecycleLogFileNum(RECYCLED_WAL_FILES)
+        .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES);
   }
 
   /** The handle of a family by name (the default family is at 0, the others follow in order). */
