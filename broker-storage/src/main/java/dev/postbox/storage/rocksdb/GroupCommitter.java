@@ -113,7 +113,9 @@ final class GroupCommitter implements AutoCloseable {
   // Guarded by syncLock: synced submissions already written, waiting for the next WAL sync; and
   // what the syncer is waiting for, so that the writer signals it only when that has come.
   private final ArrayDeque<Submission> awaitingSync = new ArrayDeque<>();
-  private SyncerState syncerState = SyncerState.BUSY;
+  // Waiting for work from the start (there is none yet), so that a first publish, which may come
+  // before the syncer thread has reached its wait, is already synced as at any calm moment.
+  private SyncerState syncerState = SyncerState.WAITING_FOR_WORK;
   private final SyncPacer pacer; // guarded by syncLock
 
   private enum SyncerState {

@@ -93,7 +93,8 @@ class GroupCommitterTest {
             storage.db.syncWal();
           }
         };
-    committer = new GroupCommitter(wal, 0); // no window: nothing here depends on timing
+    committer =
+        new GroupCommitter(wal, 0); // no window, and the syncer counts as idle from the start
     for (int i = 0; i < 3; i++) {
       put(true).get(10, TimeUnit.SECONDS);
     }
