@@ -184,9 +184,10 @@ final class RocksDbStorage implements AutoCloseable {
    *       four times all its write buffers (some 2 GB) as WAL, on disk and to replay after a crash.
    *   <li>Obsolete WAL files are recycled: the next WAL writes over one of them instead of growing
    *       a new file. A sync of blocks already written needs no change to the file's size or
-   *       extents, so its fdatasync is cheaper (on this project's 2-vCPU VM about 165 instead of
-   *       255 microseconds). RocksDB marks each record with its file's number, so what is left of a
-   *       recycled file's old records is never replayed.
+   *       extents, so its fdatasync is cheaper (for one small write on this project's 2-vCPU VM,
+   *       about 165 instead of 255 microseconds; less in the server, where the WAL in use is not
+   *       always a recycled file). RocksDB marks each record with its file's number, so what is
+   *       left of a recycled file's old records is never replayed.
    * </ul>
    */
   static DBOptions dbOptions() {
