@@ -456,12 +456,16 @@ try {
   // (the workflow DLQ entry of RUN_FAILED is in the same list: only this script's entries count)
   const dlqIdsNow = async () =>
     (await api("GET", "/v2/dlq")).json.messages.filter((m) => m.url.startsWith(DEST)).map((m) => m.dlqId).sort();
+  const dlqEntryShown = async () => {
+    await page.getByRole("heading", { name: /^DLQ entry / }).waitFor();
+    await page.locator("pre.response").waitFor();
+  };
   await check("a DLQ entry's page: body, headers and last response as text; retry", async () => {
     await go("#/dlq");
     await pageChecks("dlq");
     await shot("dlq");
     await page.getByRole("link", { name: dlqIds[0] }).click();
-    await page.locator("pre.response").waitFor();
+    await dlqEntryShown();
     equal(await text("pre.body"), `dlq 0 ${XSS_BODY}`, "body");
     equal(await text("pre.response"), XSS_RESPONSE, "response body");
     await pageChecks("dlq entry");
@@ -471,7 +475,9 @@ try {
     equal((await page.locator("ol.timeline .badge").allTextContents()).join(","), "CREATED,ACTIVE,ERROR,FAILED", "states");
     equal(await text("ol.timeline pre.response"), XSS_RESPONSE, "the failed attempt's response body");
     await page.getByRole("link", { name: dlqIds[0] }).click(); // "In the DLQ: <id>"
-    await page.locator("pre.response").waitFor();
+    // (the message page's timeline, with a response per failed attempt, may still be on screen for a
+    // moment: wait for the entry's own heading first)
+    await dlqEntryShown();
     await page.getByRole("button", { name: "Retry" }).click();
     await until("the retried message's page", async () => page.url().includes("#/messages/"));
     await until("the retried message delivered", async () => (await page.locator("ol.timeline .badge").allTextContents()).includes("DELIVERED"));
