@@ -42,7 +42,7 @@ final class ClassWarmUp {
 
   /**
    * Once {@code logging} (the thread setting up Logback) is done, sets Netty up on a daemon thread
-   * (its platform probes, its logger, the epoll transport's native library), which the bind would
+   * (its platform probes, its logger, the transport's native library), which the bind would
    * otherwise do on the main thread. It waits for the log because Netty logs while it sets up: done
    * during SLF4J's own set-up, those lines would be replayed with a warning on stderr.
    */

@@ -1,6 +1,7 @@
 package dev.postbox.http.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.EventLoopGroup;
@@ -8,28 +9,61 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class NettyTransportTest {
-  @Test
-  void onLinuxTheEpollTransportLoadsFromTheDependencies() {
+  private static void assumeLinux(String... arches) {
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch");
-    assumeTrue(os.contains("linux") && (arch.equals("amd64") || arch.equals("aarch64")));
-    assumeTrue(System.getProperty("postbox.transport") == null);
-    NettyTransport t = NettyTransport.current();
-    assertEquals(NettyTransport.EPOLL, t);
-    assertEquals(EpollServerSocketChannel.class, t.serverChannel());
-    assertEquals(EpollSocketChannel.class, t.socketChannel());
+    assumeTrue(
+        os.contains("linux") && java.util.List.of(arches).contains(System.getProperty("os.arch")));
+  }
+
+  private static void startsAndStops(NettyTransport t) {
     EventLoopGroup group = t.group(1, null);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   @Test
+  void onLinuxTheEpollTransportLoadsFromTheDependencies() {
+    assumeLinux("amd64", "aarch64");
+    assertTrue(NettyTransport.EPOLL.available());
+    assertEquals(NettyTransport.EPOLL, NettyTransport.choose("epoll"));
+    assertEquals(EpollServerSocketChannel.class, NettyTransport.EPOLL.serverChannel());
+    assertEquals(EpollSocketChannel.class, NettyTransport.EPOLL.socketChannel());
+    startsAndStops(NettyTransport.EPOLL);
+  }
+
+  @Test
+  void ioUringIsTheDefaultWhereTheKernelAllowsIt() {
+    assumeLinux("amd64");
+    assumeTrue(NettyTransport.IO_URING.available(), "io_uring is not allowed here");
+    assertEquals(NettyTransport.IO_URING, NettyTransport.choose(null));
+    assertEquals(NettyTransport.IO_URING, NettyTransport.choose("io_uring"));
+    assertEquals(NettyTransport.IO_URING, NettyTransport.choose("iouring"));
+    assertEquals(IoUringServerSocketChannel.class, NettyTransport.IO_URING.serverChannel());
+    assertEquals(IoUringSocketChannel.class, NettyTransport.IO_URING.socketChannel());
+    startsAndStops(NettyTransport.IO_URING);
+  }
+
+  @Test
+  void aTransportThatCannotRunFallsBackToTheNextOne() {
+    NettyTransport best = NettyTransport.choose(null);
+    assertTrue(best.available());
+    assertEquals(best, NettyTransport.choose("no-such-transport"));
+    if (!NettyTransport.IO_URING.available()) {
+      assertEquals(NettyTransport.choose("epoll"), NettyTransport.choose("io_uring"));
+    }
+  }
+
+  @Test
   void nioIsTheOtherChoice() {
+    assertEquals(NettyTransport.NIO, NettyTransport.choose("nio"));
     assertEquals(NioServerSocketChannel.class, NettyTransport.NIO.serverChannel());
     assertEquals(NioSocketChannel.class, NettyTransport.NIO.socketChannel());
+    startsAndStops(NettyTransport.NIO);
   }
 }
