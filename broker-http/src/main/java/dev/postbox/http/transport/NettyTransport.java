@@ -21,11 +21,11 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Which Netty transport the server and the deliverer run on: Linux's io_uring where it is available
- * (its native library loads, on x86-64, and the kernel and any seccomp profile allow it), else
- * Linux's native epoll (x86-64 and arm64), else the JDK's NIO selector. io_uring and epoll answer
- * the same requests with fewer system calls and less garbage than NIO, io_uring with the fewest
- * (docs/benchmarks.md#the-io_uring-transport); all three behave the same otherwise. {@code
- * -Dpostbox.transport=epoll} or {@code nio} picks one (when it is available).
+ * (its native library loads, on x86-64 or arm64, and the kernel and any seccomp profile allow it),
+ * else Linux's native epoll (x86-64 and arm64), else the JDK's NIO selector. io_uring and epoll
+ * answer the same requests with fewer system calls and less garbage than NIO, io_uring with the
+ * least CPU (docs/benchmarks.md#the-io_uring-transport); all three behave the same otherwise.
+ * {@code -Dpostbox.transport=epoll} or {@code nio} picks one (when it is available).
  */
 public enum NettyTransport {
   IO_URING,

@@ -39,7 +39,7 @@ class NettyTransportTest {
 
   @Test
   void ioUringIsTheDefaultWhereTheKernelAllowsIt() {
-    assumeLinux("amd64");
+    assumeLinux("amd64", "aarch64");
     assumeTrue(NettyTransport.IO_URING.available(), "io_uring is not allowed here");
     assertEquals(NettyTransport.IO_URING, NettyTransport.choose(null));
     assertEquals(NettyTransport.IO_URING, NettyTransport.choose("io_uring"));
