@@ -2,6 +2,8 @@ package dev.postbox.app;
 
 import dev.postbox.core.tenant.SigningKeys;
 import dev.postbox.core.tenant.Tenant;
+import dev.postbox.http.transport.NettyTransport;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +67,10 @@ public final class Main {
   }
 
   /**
-   * What the server prints once it answers: the version, where its data is, and the environment an
-   * app needs. Secrets are printed only in dev mode, whose credentials are public anyway; a
-   * production token or signing key never reaches stdout.
+   * What the server prints once it answers: the version, where its data is, the network transport
+   * ({@link NettyTransport}: io_uring, epoll or nio), and the environment an app needs. Secrets are
+   * printed only in dev mode, whose credentials are public anyway; a production token or signing
+   * key never reaches stdout.
    */
   static String banner(BrokerConfig config, Broker broker) {
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
@@ -79,6 +82,8 @@ public final class Main {
         .append(config.testing().on() ? " with test mode on (/test/, docs/testing.md)" : "")
         .append(" - data in ")
         .append(config.dataDir().toAbsolutePath().normalize())
+        .append(" - network I/O: ")
+        .append(NettyTransport.current().name().toLowerCase(Locale.ROOT))
         .append('\n')
         .append("Add these to your app's environment:\n")
         .append("QSTASH_URL=http://")

@@ -52,6 +52,8 @@ class ProductionModeIT {
           () -> JarServer.read(log.toFile()).contains("QSTASH_URL="));
       String out = JarServer.read(log.toFile());
       assertTrue(out.contains("Postbox " + Version.version() + " is running"), out);
+      // which transport the server chose, as operators need to know where io_uring is refused
+      assertTrue(out.matches("(?s).* - network I/O: (io_uring|epoll|nio)\n.*"), out);
       for (String secret : new String[] {TOKEN, current, next}) {
         assertFalse(out.contains(secret), "a secret on stdout: " + out);
       }
