@@ -18,6 +18,7 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Which Netty transport the server and the deliverer run on: Linux's io_uring where it is available
@@ -47,6 +48,11 @@ public enum NettyTransport {
    * available after it in that order.
    */
   static NettyTransport choose(String wanted) {
+    return choose(wanted, NettyTransport::available);
+  }
+
+  /** {@link #choose(String)}, with {@code available} telling which transports can run. */
+  static NettyTransport choose(String wanted, Predicate<NettyTransport> available) {
     NettyTransport from = IO_URING;
     for (NettyTransport t : values()) {
       if (t.name()
@@ -56,7 +62,7 @@ public enum NettyTransport {
       }
     }
     for (NettyTransport t : values()) {
-      if (t.ordinal() >= from.ordinal() && t.available()) {
+      if (t.ordinal() >= from.ordinal() && available.test(t)) {
         return t;
       }
     }

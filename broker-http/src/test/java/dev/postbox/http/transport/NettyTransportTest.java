@@ -13,6 +13,7 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class NettyTransportTest {
@@ -54,9 +55,16 @@ class NettyTransportTest {
     NettyTransport best = NettyTransport.choose(null);
     assertTrue(best.available());
     assertEquals(best, NettyTransport.choose("no-such-transport"));
-    if (!NettyTransport.IO_URING.available()) {
-      assertEquals(NettyTransport.choose("epoll"), NettyTransport.choose("io_uring"));
-    }
+    // io_uring refused (a seccomp profile, an old kernel): epoll; neither: NIO
+    Predicate<NettyTransport> noUring = t -> t != NettyTransport.IO_URING;
+    assertEquals(NettyTransport.EPOLL, NettyTransport.choose(null, noUring));
+    assertEquals(NettyTransport.EPOLL, NettyTransport.choose("io_uring", noUring));
+    Predicate<NettyTransport> nioOnly = t -> t == NettyTransport.NIO;
+    assertEquals(NettyTransport.NIO, NettyTransport.choose(null, nioOnly));
+    assertEquals(NettyTransport.NIO, NettyTransport.choose("epoll", nioOnly));
+    // a transport named explicitly is never swapped for a better one
+    assertEquals(NettyTransport.NIO, NettyTransport.choose("nio", t -> true));
+    assertEquals(NettyTransport.EPOLL, NettyTransport.choose("EPOLL", t -> true));
   }
 
   @Test
