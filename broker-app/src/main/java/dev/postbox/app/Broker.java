@@ -262,7 +262,9 @@ public final class Broker implements AutoCloseable {
       this.redis = config.redisUrl() == null ? null : LettuceRedisGateway.open(config.redisUrl());
       if (redis != null) { // connects on first use: Redis may be down, the broker starts anyway
         opened.push(redis);
-        front = new RedisRoutes(front, new RedisCommands(redis), config.redisToken());
+        front =
+            new RedisRoutes(
+                front, new RedisCommands(redis), config.redisToken(), operations::draining);
       }
       server.serve(
           new ConsoleRoutes(front, routes, devUsers, schedules::nextFireTimes, waits::waitersOfRun),

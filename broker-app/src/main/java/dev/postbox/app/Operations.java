@@ -99,6 +99,11 @@ final class Operations implements AutoCloseable {
     return new Readiness(s != null && s.isOpen(), t != null && t.isRunning(), draining);
   }
 
+  /** Whether the broker drains: {@link #drain} was called. */
+  boolean draining() {
+    return draining;
+  }
+
   /** From now on {@code /ready} answers 503 and API calls are refused: the broker shuts down. */
   void drain() {
     draining = true;

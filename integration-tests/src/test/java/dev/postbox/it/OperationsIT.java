@@ -111,7 +111,10 @@ class OperationsIT {
 
   @Test
   void readinessGoesDownFirstWhenTheBrokerDrains() throws Exception {
-    broker = InProcessBroker.start(dataDir, "--shutdown-grace", "30s");
+    // The Redis REST API on (nothing listens there: a call is refused before Redis is asked)
+    broker =
+        InProcessBroker.start(
+            dataDir, "--shutdown-grace", "30s", "--redis-url", "redis://127.0.0.1:1");
     Api api = api();
     Api anonymous = new Api("http://127.0.0.1:" + broker.port(), null);
     CountDownLatch release = new CountDownLatch(1);
@@ -139,6 +142,9 @@ class OperationsIT {
     assertEquals(200, anonymous.send("GET", "/health", null).status());
     Api.Response refused = api.publish(receiver.url("/late"), "late");
     assertEquals(503, refused.status(), refused.body());
+    Api.Response redis = api.send("POST", "/redis", "[\"SET\",\"k\",\"v\"]");
+    assertEquals(503, redis.status(), redis.body());
+    assertEquals("shutting down", redis.json().get("error").asText());
     assertTrue(!closing.isDone(), "close waits for the delivery in flight");
 
     release.countDown();

@@ -76,7 +76,10 @@ class RedisRoutesTest {
           new ApiRouter.Route(
               r -> CompletableFuture.completedFuture(ApiResponse.empty(204)), false);
 
-  private final RedisRoutes routes = new RedisRoutes(next, new RedisCommands(gateway), TOKEN);
+  private volatile boolean draining;
+
+  private final RedisRoutes routes =
+      new RedisRoutes(next, new RedisCommands(gateway), TOKEN, () -> draining);
 
   private ApiResponse call(String method, String target, String body, String... headers) {
     Map<String, List<String>> h = new LinkedHashMap<>();
@@ -95,6 +98,18 @@ class RedisRoutesTest {
 
   private static String body(ApiResponse r) {
     return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void whileTheBrokerDrainsEveryCallIsRefusedWith503() {
+    draining = true;
+    for (String path : List.of("/redis", "/redis/pipeline", "/redis/get/k")) {
+      ApiResponse r = call("POST", path, "[\"GET\",\"k\"]");
+      assertEquals(503, r.status(), path);
+      assertEquals("{\"error\":\"shutting down\"}", body(r), path);
+    }
+    assertEquals(List.of(), sent, "nothing reached Redis");
+    assertEquals(204, call("GET", "/v2/messages", "").status(), "other paths go on to the next");
   }
 
   @Test
