@@ -258,14 +258,14 @@ public final class Broker implements AutoCloseable {
           tenants,
           new TenantReset.Services(store, dispatcher, schedules, queues, groups, flow, workflows));
       List<Tenant> devUsers = config.devMode() ? DevTenants.ALL : List.of();
-      ApiRouter front = operations.routes(routes, config.metricsAuth());
+      ApiRouter api = routes;
       this.redis = config.redisUrl() == null ? null : LettuceRedisGateway.open(config.redisUrl());
       if (redis != null) { // connects on first use: Redis may be down, the broker starts anyway
         opened.push(redis);
-        front =
-            new RedisRoutes(
-                front, new RedisCommands(redis), config.redisToken(), operations::draining);
+        api = new RedisRoutes(routes, new RedisCommands(redis), config.redisToken());
       }
+      // the operator's routes in front: while the broker drains they refuse both APIs
+      ApiRouter front = operations.routes(routes, api, config.metricsAuth());
       server.serve(
           new ConsoleRoutes(front, routes, devUsers, schedules::nextFireTimes, waits::waitersOfRun),
           blockingPool);

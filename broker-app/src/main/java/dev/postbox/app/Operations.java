@@ -6,6 +6,7 @@ import dev.postbox.core.queue.QueueService;
 import dev.postbox.http.api.OpsRoutes;
 import dev.postbox.http.api.Readiness;
 import dev.postbox.http.api.Routes;
+import dev.postbox.http.server.ApiRouter;
 import dev.postbox.scheduler.quartz.QuartzTickTimer;
 import dev.postbox.storage.rocksdb.RocksDbGauges;
 import dev.postbox.storage.rocksdb.RocksDbMessageStore;
@@ -87,21 +88,17 @@ final class Operations implements AutoCloseable {
   }
 
   /**
-   * The routes at the root ({@code /health}, {@code /ready}, {@code /metrics}) before {@code api}.
+   * The routes at the root ({@code /health}, {@code /ready}, {@code /metrics}) before {@code next}
+   * ({@code api}, or a router in front of it), which they refuse while the broker drains.
    */
-  OpsRoutes routes(Routes api, boolean metricsAuth) {
-    return new OpsRoutes(api, this::readiness, () -> draining, this::scrape, metricsAuth);
+  OpsRoutes routes(Routes api, ApiRouter next, boolean metricsAuth) {
+    return new OpsRoutes(api, next, this::readiness, () -> draining, this::scrape, metricsAuth);
   }
 
   Readiness readiness() {
     RocksDbMessageStore s = store;
     QuartzTickTimer t = timer;
     return new Readiness(s != null && s.isOpen(), t != null && t.isRunning(), draining);
-  }
-
-  /** Whether the broker drains: {@link #drain} was called. */
-  boolean draining() {
-    return draining;
   }
 
   /** From now on {@code /ready} answers 503 and API calls are refused: the broker shuts down. */

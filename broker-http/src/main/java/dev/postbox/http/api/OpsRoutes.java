@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * /metrics} (Prometheus text). Health and readiness never need a token; metrics need one (any
  * tenant's) only when so configured. While the broker drains, every API call is refused with {@code
  * 503 shutting down}, so nothing new is accepted once readiness went down; the three routes here
- * still answer. Only exact root paths are taken: {@code /v2/publish/https://host/health} is still a
+ * still answer. Every router behind this one (the API, and the Redis REST API in front of it) gets
+ * that refusal. Only exact root paths are taken: {@code /v2/publish/https://host/health} is still a
  * publish.
  */
 public final class OpsRoutes implements ApiRouter {
@@ -30,6 +31,7 @@ public final class OpsRoutes implements ApiRouter {
   private static final ApiResponse UP = ApiResponse.json(200, "{\"status\":\"UP\"}");
 
   private final Routes api;
+  private final ApiRouter next;
   private final Supplier<Readiness> readiness;
   private final BooleanSupplier draining;
   private final Supplier<String> metrics;
@@ -37,6 +39,7 @@ public final class OpsRoutes implements ApiRouter {
 
   /**
    * @param api the API routes, also used to check a token on {@code /metrics}
+   * @param next where every other path goes: {@code api}, or a router in front of it
    * @param readiness read on each {@code /ready}
    * @param draining read on each API call: true once the broker shuts down
    * @param metrics renders the metrics as Prometheus text; null: no {@code /metrics}
@@ -44,11 +47,13 @@ public final class OpsRoutes implements ApiRouter {
    */
   public OpsRoutes(
       Routes api,
+      ApiRouter next,
       Supplier<Readiness> readiness,
       BooleanSupplier draining,
       Supplier<String> metrics,
       boolean metricsAuth) {
     this.api = api;
+    this.next = next;
     this.readiness = readiness;
     this.draining = draining;
     this.metrics = metrics;
@@ -88,7 +93,7 @@ public final class OpsRoutes implements ApiRouter {
       if (draining.getAsBoolean()) {
         return answer(ErrorResponses.of(503, "shutting down"));
       }
-      return api.route(request);
+      return next.route(request);
     }
     if (!request.method().equals("GET")) {
       return answer(

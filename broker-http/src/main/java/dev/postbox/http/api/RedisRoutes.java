@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +21,8 @@ import org.slf4j.LoggerFactory;
  * /redis/multi-exec}, and the path form {@code GET|POST /redis/<command>/<arg>/...}. Every call
  * needs {@code Authorization: Bearer <redis token>} (401 otherwise). A command Redis refuses is
  * {@code 400 {"error": "ERR ..."}}; a pipeline answers 200 with one {@code {"result"}} or {@code
- * {"error"}} per command; Redis unreachable is 503. While the broker drains, every call is refused
- * with {@code 503 shutting down}, as the other API calls are (docs/operations.md). Handlers never
- * block: they answer when Redis does. See docs/redis.md.
+ * {"error"}} per command; Redis unreachable is 503. Handlers never block: they answer when Redis
+ * does. See docs/redis.md.
  */
 public final class RedisRoutes implements ApiRouter {
   static final String ROOT = "/redis";
@@ -33,20 +31,16 @@ public final class RedisRoutes implements ApiRouter {
   private final ApiRouter next;
   private final RedisCommands commands;
   private final byte[] token;
-  private final BooleanSupplier draining;
 
   /**
    * @param next the routes for every path not under {@code /redis}
    * @param commands runs the commands on Redis
    * @param token the bearer token callers must send
-   * @param draining read on each call: true once the broker shuts down
    */
-  public RedisRoutes(
-      ApiRouter next, RedisCommands commands, String token, BooleanSupplier draining) {
+  public RedisRoutes(ApiRouter next, RedisCommands commands, String token) {
     this.next = next;
     this.commands = commands;
     this.token = token.getBytes(StandardCharsets.UTF_8);
-    this.draining = draining;
   }
 
   @Override
@@ -54,10 +48,6 @@ public final class RedisRoutes implements ApiRouter {
     String path = request.rawPath();
     if (!path.equals(ROOT) && !path.startsWith(ROOT + "/")) {
       return next.route(request);
-    }
-    if (draining.getAsBoolean()) {
-      ApiResponse refused = ErrorResponses.of(503, "shutting down");
-      return new Route(r -> done(refused), false);
     }
     String tail = path.length() <= ROOT.length() + 1 ? "" : path.substring(ROOT.length() + 1);
     while (tail.endsWith("/")) {

@@ -14,6 +14,7 @@ import dev.postbox.http.server.ApiRequest;
 import dev.postbox.http.server.ApiResponse;
 import dev.postbox.http.server.ApiRouter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,8 @@ class OpsRoutesTest {
   private boolean draining;
 
   private OpsRoutes ops(boolean metricsAuth) {
-    return new OpsRoutes(api, () -> readiness, () -> draining, () -> "m_total 1.0\n", metricsAuth);
+    return new OpsRoutes(
+        api, api, () -> readiness, () -> draining, () -> "m_total 1.0\n", metricsAuth);
   }
 
   private static ApiRequest req(String method, String target, String token) {
@@ -90,6 +92,24 @@ class OpsRoutesTest {
     assertEquals(
         "503 {\"error\":\"shutting down\"}",
         text(call(ops(false), req("POST", "/v2/publish/https://example.com", "tok"))));
+  }
+
+  @Test
+  void drainingAlsoRefusesTheRoutersBehindItSuchAsTheRedisRestApi() throws Exception {
+    List<String> reached = new ArrayList<>();
+    ApiRouter redis =
+        request -> {
+          reached.add(request.rawPath());
+          return api.route(request);
+        };
+    OpsRoutes ops =
+        new OpsRoutes(api, redis, () -> readiness, () -> draining, () -> "m_total 1.0\n", false);
+    draining = true;
+    for (String path : List.of("/redis", "/redis/pipeline", "/redis/get/k")) {
+      assertEquals(
+          "503 {\"error\":\"shutting down\"}", text(call(ops, req("POST", path, "tok"))), path);
+    }
+    assertEquals(List.of(), reached, "nothing reached the router behind");
   }
 
   @Test

@@ -76,10 +76,7 @@ class RedisRoutesTest {
           new ApiRouter.Route(
               r -> CompletableFuture.completedFuture(ApiResponse.empty(204)), false);
 
-  private volatile boolean draining;
-
-  private final RedisRoutes routes =
-      new RedisRoutes(next, new RedisCommands(gateway), TOKEN, () -> draining);
+  private final RedisRoutes routes = new RedisRoutes(next, new RedisCommands(gateway), TOKEN);
 
   private ApiResponse call(String method, String target, String body, String... headers) {
     Map<String, List<String>> h = new LinkedHashMap<>();
@@ -98,18 +95,6 @@ class RedisRoutesTest {
 
   private static String body(ApiResponse r) {
     return new String(r.body(), StandardCharsets.UTF_8);
-  }
-
-  @Test
-  void whileTheBrokerDrainsEveryCallIsRefusedWith503() {
-    draining = true;
-    for (String path : List.of("/redis", "/redis/pipeline", "/redis/get/k")) {
-      ApiResponse r = call("POST", path, "[\"GET\",\"k\"]");
-      assertEquals(503, r.status(), path);
-      assertEquals("{\"error\":\"shutting down\"}", body(r), path);
-    }
-    assertEquals(List.of(), sent, "nothing reached Redis");
-    assertEquals(204, call("GET", "/v2/messages", "").status(), "other paths go on to the next");
   }
 
   @Test

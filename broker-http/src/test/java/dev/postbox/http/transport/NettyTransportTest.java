@@ -11,6 +11,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -19,8 +20,7 @@ import org.junit.jupiter.api.Test;
 class NettyTransportTest {
   private static void assumeLinux(String... arches) {
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-    assumeTrue(
-        os.contains("linux") && java.util.List.of(arches).contains(System.getProperty("os.arch")));
+    assumeTrue(os.contains("linux") && List.of(arches).contains(System.getProperty("os.arch")));
   }
 
   private static void startsAndStops(NettyTransport t) {
